@@ -1,0 +1,224 @@
+#define G_LOG_DOMAIN "np-address"
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include "np-address.h"
+#include "np-error.h"
+
+/**
+ * np_address_to_string:
+ *
+ * Returns: (transfer full): "192.0.2.1:80" or "[2001:db8::1]:80"; an IPv4 peer seen through
+ *   a dual-stack socket (::ffff:192.0.2.1) is shown as the IPv4 address it is
+ */
+char *
+np_address_to_string (GSocketAddress *address)
+{
+  GInetAddress *inet;
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (address), NULL);
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("?");
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+  host = g_inet_address_to_string (inet);
+
+  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    {
+      if (g_str_has_prefix (host, "::ffff:") && strchr (host + 7, '.') != NULL)
+        return g_strdup_printf ("%s:%u", host + 7, port);
+      return g_strdup_printf ("[%s]:%u", host, port);
+    }
+
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
+/**
+ * np_address_parse_port:
+ * @min_port: 0 where an ephemeral port is allowed (listening), 1 where it is not (connecting)
+ */
+gboolean
+np_address_parse_port (const char  *text,
+                       guint        min_port,
+                       guint16     *port,
+                       GError     **error)
+{
+  guint64 value;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                   "Port “%s” is not a number (use %u–65535)", text, min_port);
+      return FALSE;
+    }
+
+  if (value < min_port || value > 65535)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                   "Port %s is out of range (%u–65535)", text, min_port);
+      return FALSE;
+    }
+
+  *port = (guint16) value;
+  return TRUE;
+}
+
+/* Splits "host:port", "[v6]:port" or "v4:port" into its parts; the port must be 1–65535. */
+gboolean
+np_address_split (const char  *host_and_port,
+                  char       **host,
+                  guint16     *port,
+                  GError     **error)
+{
+  const char *colon;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (host_and_port != NULL, FALSE);
+
+  colon = strrchr (host_and_port, ':');
+  if (colon == NULL || colon == host_and_port || colon[1] == '\0')
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not HOST:PORT (e.g. 127.0.0.1:9000 or [::1]:9000)", host_and_port);
+      return FALSE;
+    }
+
+  if (host_and_port[0] == '[')
+    {
+      if (colon[-1] != ']')
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                       "“%s” is not HOST:PORT (write IPv6 as [::1]:9000)", host_and_port);
+          return FALSE;
+        }
+      name = g_strndup (host_and_port + 1, colon - host_and_port - 2);
+    }
+  else
+    {
+      name = g_strndup (host_and_port, colon - host_and_port);
+      if (strchr (name, ':') != NULL)
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                       "“%s” is ambiguous: write an IPv6 address as [%s]:PORT", host_and_port, name);
+          return FALSE;
+        }
+    }
+
+  if (!np_address_parse_port (colon + 1, 1, port, error))
+    return FALSE;
+
+  *host = g_steal_pointer (&name);
+  return TRUE;
+}
+
+/**
+ * np_address_parse_ip:
+ * Returns: (transfer full) (nullable): the address, or %NULL with @error when @text is not an
+ *   IPv4 or IPv6 literal
+ */
+GInetAddress *
+np_address_parse_ip (const char  *text,
+                     GError     **error)
+{
+  GInetAddress *address;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  address = g_inet_address_new_from_string (text);
+  if (address == NULL)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 "“%s” is not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1 or ::1)", text);
+
+  return address;
+}
+
+static GSocket *
+bind_one (GInetAddress  *inet,
+          guint16        port,
+          GSocketType    type,
+          GError       **error)
+{
+  GSocketFamily family = g_inet_address_get_family (inet);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  socket = g_socket_new (family, type,
+                         type == G_SOCKET_TYPE_STREAM ? G_SOCKET_PROTOCOL_TCP : G_SOCKET_PROTOCOL_UDP,
+                         error);
+  if (socket == NULL)
+    return NULL;
+
+  /* "::" means every address, IPv4 included, whatever the system default for V6ONLY is. */
+  if (family == G_SOCKET_FAMILY_IPV6 && g_inet_address_get_is_any (inet))
+    g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, 0, NULL);
+
+  address = g_inet_socket_address_new (inet, port);
+  /* allow_reuse lets a TCP server restart at once over TIME_WAIT; for UDP GLib would also
+   * set SO_REUSEPORT, letting two programs share a port silently, so not there. */
+  if (!g_socket_bind (socket, address, type == G_SOCKET_TYPE_STREAM, &local_error))
+    {
+      g_autofree char *where = np_address_to_string (address);
+      const char *reason = local_error->message;
+      const char *colon = strrchr (reason, ':');
+
+      /* GLib says "Error binding to address [::]:80: Permission denied"; keep the reason. */
+      if (colon != NULL && colon[1] == ' ')
+        reason = colon + 2;
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Cannot bind %s: %s", where, reason);
+      return NULL;
+    }
+
+  return g_steal_pointer (&socket);
+}
+
+/**
+ * np_address_bind:
+ * @address: (nullable): an IP literal, or %NULL for every address (dual-stack "::", or
+ *   "0.0.0.0" where the host has no IPv6)
+ *
+ * Returns: (transfer full) (nullable): a bound socket
+ */
+GSocket *
+np_address_bind (const char   *address,
+                 guint16       port,
+                 GSocketType   type,
+                 GError      **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+
+  if (address != NULL)
+    {
+      inet = np_address_parse_ip (address, error);
+      return inet != NULL ? bind_one (inet, port, type, error) : NULL;
+    }
+
+  inet = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+  {
+    g_autoptr(GError) v6_error = NULL;
+    GSocket *socket = bind_one (inet, port, type, &v6_error);
+
+    if (socket != NULL)
+      return socket;
+
+    /* Only fall back when IPv6 itself is missing, not when the port is taken. */
+    if (!g_error_matches (v6_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
+        && strstr (v6_error->message, "not supported") == NULL
+        && strstr (v6_error->message, "Cannot assign") == NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&v6_error));
+        return NULL;
+      }
+  }
+
+  g_clear_object (&inet);
+  inet = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  return bind_one (inet, port, type, error);
+}

@@ -1,0 +1,26 @@
+/* np-capture.h: lossless JSON-lines record of every event, written by the consumer
+ *
+ * The log view may drop old rows; the capture never does. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "np-codec.h"
+#include "np-event.h"
+
+G_BEGIN_DECLS
+
+#define NP_TYPE_CAPTURE (np_capture_get_type ())
+
+G_DECLARE_FINAL_TYPE (NpCapture, np_capture, NP, CAPTURE, GObject)
+
+NpCapture *np_capture_new   (GFile      *file,
+                             NpEncoding  encoding,
+                             GError    **error);
+gboolean   np_capture_write (NpCapture  *self,
+                             NpEvent    *event,
+                             GError    **error);
+gboolean   np_capture_close (NpCapture  *self,
+                             GError    **error);
+
+G_END_DECLS

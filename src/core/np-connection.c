@@ -1,0 +1,503 @@
+#define G_LOG_DOMAIN "np-connection"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "np-address.h"
+#include "np-connection.h"
+
+/* How many reads one dispatch may do before giving other sockets a turn. */
+#define READS_PER_DISPATCH 16
+
+struct _NpConnection
+{
+  GObject             parent_instance;
+
+  NpEndpoint         *owner;         /* not owned: the endpoint owns us */
+  GSocketConnection  *stream;
+  GSocket            *socket;
+  guint64             id;
+  char               *peer;
+  gint64              since;
+  NpFramer           *framer;        /* NULL: raw */
+
+  GSource            *in_source;
+  GSource            *out_source;
+  gboolean            paused;        /* reading stopped by backpressure */
+  gboolean            closed;
+  gboolean            failed;
+  char               *close_reason;
+
+  GQueue              out_queue;     /* GBytes* waiting to be written */
+  gsize               out_offset;    /* bytes of the head already written */
+  gsize               out_queued;    /* bytes in out_queue not yet written */
+
+  guint64             bytes_in;
+  guint64             bytes_out;
+  guint64             messages_in;
+  guint64             messages_out;
+};
+
+G_DEFINE_FINAL_TYPE (NpConnection, np_connection, G_TYPE_OBJECT)
+
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
+np_connection_dispose (GObject *object)
+{
+  NpConnection *self = (NpConnection *)object;
+
+  clear_source (&self->in_source);
+  clear_source (&self->out_source);
+  g_queue_clear_full (&self->out_queue, (GDestroyNotify) g_bytes_unref);
+
+  G_OBJECT_CLASS (np_connection_parent_class)->dispose (object);
+}
+
+static void
+np_connection_finalize (GObject *object)
+{
+  NpConnection *self = (NpConnection *)object;
+
+  g_clear_object (&self->stream);
+  g_clear_object (&self->framer);
+  g_clear_pointer (&self->peer, g_free);
+  g_clear_pointer (&self->close_reason, g_free);
+
+  G_OBJECT_CLASS (np_connection_parent_class)->finalize (object);
+}
+
+static void
+np_connection_class_init (NpConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = np_connection_dispose;
+  object_class->finalize = np_connection_finalize;
+}
+
+static void
+np_connection_init (NpConnection *self)
+{
+  g_queue_init (&self->out_queue);
+}
+
+/**
+ * np_connection_new:
+ * Returns: (transfer full): a connection with a fresh peer id from @owner; call
+ *   np_connection_start() once the owner has filed it
+ */
+NpConnection *
+np_connection_new (NpEndpoint        *owner,
+                   GSocketConnection *stream)
+{
+  NpConnection *self;
+  const NpEndpointConfig *config;
+  g_autoptr(GSocketAddress) remote = NULL;
+
+  g_return_val_if_fail (NP_IS_ENDPOINT (owner), NULL);
+  g_return_val_if_fail (G_IS_SOCKET_CONNECTION (stream), NULL);
+
+  config = np_endpoint_get_config (owner);
+
+  self = g_object_new (NP_TYPE_CONNECTION, NULL);
+  self->owner = owner;
+  self->stream = g_object_ref (stream);
+  self->socket = g_socket_connection_get_socket (stream);
+  self->id = np_endpoint_next_peer_id (owner);
+  self->since = g_get_real_time ();
+  remote = g_socket_connection_get_remote_address (stream, NULL);
+  self->peer = remote != NULL ? np_address_to_string (remote) : g_strdup ("?");
+  if (config->framer != NULL && np_framer_get_kind (config->framer) != NP_FRAMING_RAW)
+    self->framer = np_framer_copy_settings (config->framer);
+
+  /* Small messages out promptly: this is a poking tool, latency matters more than packing. */
+  g_socket_set_option (self->socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+
+  return self;
+}
+
+guint64
+np_connection_get_id (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), 0);
+
+  return self->id;
+}
+
+const char *
+np_connection_get_peer (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), NULL);
+
+  return self->peer;
+}
+
+gint64
+np_connection_get_since (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), 0);
+
+  return self->since;
+}
+
+gboolean
+np_connection_is_closed (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), TRUE);
+
+  return self->closed;
+}
+
+gboolean
+np_connection_get_failed (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), FALSE);
+
+  return self->failed;
+}
+
+const char *
+np_connection_get_close_reason (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), NULL);
+
+  return self->close_reason;
+}
+
+static void
+deliver (NpConnection *self,
+         GBytes       *message,
+         gsize         length)
+{
+  const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
+
+  self->messages_in++;
+  np_endpoint_count_in (self->owner, 0, 1);
+  np_endpoint_emit_received (self->owner, self->id, self->peer,
+                             config->count_only ? NULL : message, length);
+
+  if (config->echo && message != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) reply = np_endpoint_wrap (self->owner, message, &error);
+
+      if (reply != NULL)
+        np_connection_send (self, reply);
+      else
+        np_endpoint_emit_error (self->owner, self->id, self->peer, error->message);
+    }
+}
+
+/* Hands what is still buffered to the user when the stream ends: nothing is lost. */
+static void
+flush_framer (NpConnection *self)
+{
+  g_autoptr(GBytes) rest = NULL;
+
+  if (self->framer == NULL)
+    return;
+
+  rest = np_framer_flush (self->framer);
+  if (rest != NULL)
+    deliver (self, rest, g_bytes_get_size (rest));
+}
+
+static void
+handle_data (NpConnection *self,
+             const guint8 *data,
+             gsize         length)
+{
+  const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  self->bytes_in += length;
+  np_endpoint_count_in (self->owner, length, 0);
+
+  if (self->framer == NULL)
+    {
+      /* Raw: the read is the message. Count-only mode skips the copy unless echo needs it. */
+      g_autoptr(GBytes) message = config->count_only && !config->echo
+                                  ? NULL : g_bytes_new (data, length);
+
+      deliver (self, message, length);
+      return;
+    }
+
+  messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  ok = np_framer_push (self->framer, data, length, messages, &error);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      GBytes *message = g_ptr_array_index (messages, i);
+
+      deliver (self, message, g_bytes_get_size (message));
+    }
+
+  if (!ok)
+    {
+      g_autofree char *reason = g_strdup_printf ("Protocol error: %s", error->message);
+
+      flush_framer (self);
+      np_connection_close (self, reason, TRUE);
+    }
+}
+
+static void
+pause_reading (NpConnection *self)
+{
+  clear_source (&self->in_source);
+  self->paused = TRUE;
+}
+
+static gboolean
+on_readable (GObject  *stream,
+             gpointer  user_data)
+{
+  g_autoptr(NpConnection) self = g_object_ref (NP_CONNECTION (user_data));
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (self->stream));
+
+  for (guint i = 0; i < READS_PER_DISPATCH && !self->closed; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gsize size;
+      guint8 *buffer = np_endpoint_get_read_buffer (self->owner, &size);
+      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (input),
+                                                           buffer, size, NULL, &error);
+
+      if (n < 0)
+        {
+          g_autofree char *reason = NULL;
+
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            return G_SOURCE_CONTINUE;
+
+          flush_framer (self);
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+            reason = g_strdup ("Connection reset by peer");
+          else
+            reason = g_strdup_printf ("Receive failed: %s", error->message);
+          np_connection_close (self, reason, TRUE);
+          break;
+        }
+
+      if (n == 0)
+        {
+          flush_framer (self);
+          np_connection_close (self, "Closed by peer", FALSE);
+          break;
+        }
+
+      handle_data (self, buffer, n);
+
+      if (!self->closed && np_endpoint_is_congested (self->owner))
+        {
+          pause_reading (self);
+          break;
+        }
+    }
+
+  /* Closing or pausing destroyed the source already; returning REMOVE is then a no-op. */
+  return self->in_source != NULL ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+watch_input (NpConnection *self)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (self->stream));
+
+  g_assert (self->in_source == NULL);
+
+  self->paused = FALSE;
+  self->in_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (input), NULL);
+  g_source_set_static_name (self->in_source, "[netpoke] connection read");
+  g_source_set_callback (self->in_source, G_SOURCE_FUNC (on_readable), self, NULL);
+  g_source_attach (self->in_source, g_main_context_get_thread_default ());
+}
+
+void
+np_connection_start (NpConnection *self)
+{
+  g_return_if_fail (NP_IS_CONNECTION (self));
+
+  watch_input (self);
+}
+
+void
+np_connection_resume (NpConnection *self)
+{
+  g_return_if_fail (NP_IS_CONNECTION (self));
+
+  if (self->paused && !self->closed)
+    watch_input (self);
+}
+
+static void flush_output (NpConnection *self);
+
+static gboolean
+on_writable (GObject  *stream,
+             gpointer  user_data)
+{
+  g_autoptr(NpConnection) self = g_object_ref (NP_CONNECTION (user_data));
+
+  g_clear_pointer (&self->out_source, g_source_unref);
+  flush_output (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+emit_sent (NpConnection *self,
+           GBytes       *payload)
+{
+  const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
+  NpEvent *event = np_event_new (NP_EVENT_SENT, np_endpoint_get_id (self->owner), self->id, self->peer);
+
+  event->length = g_bytes_get_size (payload);
+  event->payload = config->count_only ? NULL : g_bytes_ref (payload);
+  np_endpoint_emit (self->owner, event);
+}
+
+/* Writes as much of the queue as the socket takes now; waits for POLLOUT for the rest. */
+static void
+flush_output (NpConnection *self)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (self->stream));
+
+  while (!self->closed && !g_queue_is_empty (&self->out_queue))
+    {
+      g_autoptr(GError) error = NULL;
+      GBytes *head = g_queue_peek_head (&self->out_queue);
+      gsize size;
+      const guint8 *data = g_bytes_get_data (head, &size);
+      gssize n;
+
+      if (size == 0)
+        n = 0;
+      else
+        n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output),
+                                                        data + self->out_offset,
+                                                        size - self->out_offset, NULL, &error);
+      if (n < 0)
+        {
+          g_autofree char *reason = NULL;
+
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              if (self->out_source == NULL)
+                {
+                  self->out_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (output), NULL);
+                  g_source_set_static_name (self->out_source, "[netpoke] connection write");
+                  g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
+                  g_source_attach (self->out_source, g_main_context_get_thread_default ());
+                }
+              return;
+            }
+
+          reason = g_strdup_printf ("Send failed: %s", error->message);
+          np_connection_close (self, reason, TRUE);
+          return;
+        }
+
+      self->out_offset += n;
+      self->out_queued -= n;
+      self->bytes_out += n;
+      np_endpoint_count_out (self->owner, n, 0);
+
+      if (self->out_offset == size)
+        {
+          g_autoptr(GBytes) done = g_queue_pop_head (&self->out_queue);
+
+          self->out_offset = 0;
+          self->messages_out++;
+          np_endpoint_count_out (self->owner, 0, 1);
+          emit_sent (self, done);
+        }
+    }
+}
+
+void
+np_connection_send (NpConnection *self,
+                    GBytes       *payload)
+{
+  const NpEndpointConfig *config;
+  gsize size;
+
+  g_return_if_fail (NP_IS_CONNECTION (self));
+  g_return_if_fail (payload != NULL);
+
+  if (self->closed)
+    return;
+
+  config = np_endpoint_get_config (self->owner);
+  size = g_bytes_get_size (payload);
+
+  if (self->out_queued + size > config->send_queue_limit && self->out_queued > 0)
+    {
+      g_autofree char *reason =
+        g_strdup_printf ("Send queue overflow: the peer is not reading (%" G_GSIZE_FORMAT
+                         " bytes waiting, limit %" G_GSIZE_FORMAT ")",
+                         self->out_queued + size, config->send_queue_limit);
+
+      np_connection_close (self, reason, TRUE);
+      return;
+    }
+
+  g_queue_push_tail (&self->out_queue, g_bytes_ref (payload));
+  self->out_queued += size;
+
+  if (self->out_source == NULL)
+    flush_output (self);
+}
+
+/**
+ * np_connection_close:
+ * @failed: %TRUE when the connection ended because something went wrong
+ *
+ * Closes the socket, reports DISCONNECTED with the reason and final counters, and tells the
+ * owner, which usually drops its reference: callers hold their own while calling this.
+ */
+void
+np_connection_close (NpConnection *self,
+                     const char   *reason,
+                     gboolean      failed)
+{
+  g_autoptr(NpConnection) hold = NULL;
+  NpEvent *event;
+
+  g_return_if_fail (NP_IS_CONNECTION (self));
+
+  if (self->closed)
+    return;
+
+  hold = g_object_ref (self);
+  self->closed = TRUE;
+  self->failed = failed;
+  self->close_reason = g_strdup (reason);
+  clear_source (&self->in_source);
+  clear_source (&self->out_source);
+  g_queue_clear_full (&self->out_queue, (GDestroyNotify) g_bytes_unref);
+  self->out_queued = 0;
+  g_io_stream_close (G_IO_STREAM (self->stream), NULL, NULL);
+
+  event = np_event_new (NP_EVENT_DISCONNECTED, np_endpoint_get_id (self->owner), self->id, self->peer);
+  event->message = g_strdup (reason);
+  event->failed = failed;
+  event->bytes_in = self->bytes_in;
+  event->bytes_out = self->bytes_out;
+  event->messages_in = self->messages_in;
+  event->messages_out = self->messages_out;
+  np_endpoint_emit (self->owner, event);
+
+  NP_ENDPOINT_GET_CLASS (self->owner)->connection_closed (self->owner, self);
+}

@@ -1,0 +1,35 @@
+/* np-connection.h: one TCP stream of a server or client endpoint (engine thread only)
+ *
+ * Reads are non-blocking from a pollable source into the endpoint's shared buffer, framed, and
+ * reported; writes go straight to the socket when it can take them and otherwise wait in a
+ * bounded queue, so one peer that does not read never holds up the others.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "np-endpoint.h"
+
+G_BEGIN_DECLS
+
+#define NP_TYPE_CONNECTION (np_connection_get_type ())
+
+G_DECLARE_FINAL_TYPE (NpConnection, np_connection, NP, CONNECTION, GObject)
+
+NpConnection *np_connection_new              (NpEndpoint        *owner,
+                                              GSocketConnection *stream);
+guint64       np_connection_get_id           (NpConnection      *self);
+const char   *np_connection_get_peer         (NpConnection      *self);
+gint64        np_connection_get_since        (NpConnection      *self);
+void          np_connection_start            (NpConnection      *self);
+void          np_connection_send             (NpConnection      *self,
+                                              GBytes            *payload);
+void          np_connection_close            (NpConnection      *self,
+                                              const char        *reason,
+                                              gboolean           failed);
+void          np_connection_resume           (NpConnection      *self);
+gboolean      np_connection_is_closed        (NpConnection      *self);
+gboolean      np_connection_get_failed       (NpConnection      *self);
+const char   *np_connection_get_close_reason (NpConnection      *self);
+
+G_END_DECLS

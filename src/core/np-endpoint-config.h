@@ -1,0 +1,44 @@
+/* np-endpoint-config.h: everything needed to start one endpoint */
+#pragma once
+
+#include <glib-object.h>
+
+#include "np-framer.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  NP_MODE_TCP_SERVER,
+  NP_MODE_TCP_CLIENT,
+  NP_MODE_UDP,
+} NpMode;
+
+#define NP_DEFAULT_SEND_QUEUE_LIMIT   (4 * 1024 * 1024)
+#define NP_DEFAULT_CONNECT_TIMEOUT_MS 10000
+
+#define NP_TYPE_ENDPOINT_CONFIG (np_endpoint_config_get_type ())
+
+typedef struct
+{
+  NpMode     mode;
+  char      *bind_address;        /* NULL: any address, dual-stack where the host has IPv6 */
+  guint16    port;                /* local port (server, udp); 0 = ephemeral */
+  char      *host;                /* client: where to connect; udp: default destination */
+  guint16    remote_port;
+  NpFramer  *framer;              /* template for per-connection framers; NULL = raw */
+  gboolean   echo;                /* send every received message back to its sender */
+  gboolean   count_only;          /* events carry lengths, not payload copies (throughput) */
+  guint      connect_timeout_ms;
+  gsize      send_queue_limit;    /* per peer; a peer that lets more pile up is dropped */
+} NpEndpointConfig;
+
+GType             np_endpoint_config_get_type (void) G_GNUC_CONST;
+NpEndpointConfig *np_endpoint_config_new      (NpMode                  mode);
+NpEndpointConfig *np_endpoint_config_copy     (const NpEndpointConfig *config);
+void              np_endpoint_config_free     (NpEndpointConfig       *config);
+const char       *np_mode_to_string           (NpMode                  mode);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpEndpointConfig, np_endpoint_config_free)
+
+G_END_DECLS

@@ -1,0 +1,94 @@
+/* np-endpoint.h: base of NpTcpServer, NpTcpClient and NpUdpEndpoint
+ *
+ * Engine-thread only: every method runs on the engine's context. Front ends never hold an
+ * endpoint; they talk to NpEngine by endpoint id and hear back through events.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "np-endpoint-config.h"
+#include "np-event-queue.h"
+
+G_BEGIN_DECLS
+
+#define NP_TYPE_ENDPOINT (np_endpoint_get_type ())
+
+G_DECLARE_DERIVABLE_TYPE (NpEndpoint, np_endpoint, NP, ENDPOINT, GObject)
+
+typedef struct _NpConnection NpConnection;
+
+struct _NpEndpointClass
+{
+  GObjectClass parent_class;
+
+  void     (*start)             (NpEndpoint    *self);
+  /* Close every socket; the base class then emits STOPPED. */
+  void     (*stop)              (NpEndpoint    *self,
+                                 const char    *reason);
+  /* @peer_ids empty: the mode's default targets (server: all clients). */
+  void     (*send)              (NpEndpoint    *self,
+                                 const guint64 *peer_ids,
+                                 guint          n_peer_ids,
+                                 GBytes        *payload);
+  gboolean (*disconnect_peer)   (NpEndpoint    *self,
+                                 guint64        peer_id);
+  /* The event queue drained: restart reads paused by backpressure. */
+  void     (*resume)            (NpEndpoint    *self);
+  void     (*connection_closed) (NpEndpoint    *self,
+                                 NpConnection  *connection);
+};
+
+typedef void (*NpEndpointFinishedFunc) (NpEndpoint *endpoint,
+                                        gpointer    user_data);
+
+NpEndpoint             *np_endpoint_new_for_config   (guint                    id,
+                                                      const NpEndpointConfig  *config,
+                                                      NpEventQueue            *queue);
+guint                   np_endpoint_get_id           (NpEndpoint              *self);
+const NpEndpointConfig *np_endpoint_get_config       (NpEndpoint              *self);
+gboolean                np_endpoint_is_stopped       (NpEndpoint              *self);
+void                    np_endpoint_set_finished_func (NpEndpoint             *self,
+                                                      NpEndpointFinishedFunc   func,
+                                                      gpointer                 user_data);
+void                    np_endpoint_start            (NpEndpoint              *self);
+void                    np_endpoint_stop             (NpEndpoint              *self,
+                                                      const char              *reason);
+void                    np_endpoint_send             (NpEndpoint              *self,
+                                                      const guint64           *peer_ids,
+                                                      guint                    n_peer_ids,
+                                                      GBytes                  *payload);
+void                    np_endpoint_disconnect_peer  (NpEndpoint              *self,
+                                                      guint64                  peer_id);
+void                    np_endpoint_resume           (NpEndpoint              *self);
+
+/* For subclasses and NpConnection. */
+void                    np_endpoint_emit             (NpEndpoint              *self,
+                                                      NpEvent                 *event);
+void                    np_endpoint_emit_error       (NpEndpoint              *self,
+                                                      guint64                  peer_id,
+                                                      const char              *peer,
+                                                      const char              *message);
+void                    np_endpoint_finish           (NpEndpoint              *self,
+                                                      gboolean                 failed,
+                                                      const char              *message);
+gboolean                np_endpoint_is_congested     (NpEndpoint              *self);
+guint8                 *np_endpoint_get_read_buffer  (NpEndpoint              *self,
+                                                      gsize                   *size);
+guint64                 np_endpoint_next_peer_id     (NpEndpoint              *self);
+void                    np_endpoint_count_in         (NpEndpoint              *self,
+                                                      gsize                    bytes,
+                                                      guint                    messages);
+void                    np_endpoint_count_out        (NpEndpoint              *self,
+                                                      gsize                    bytes,
+                                                      guint                    messages);
+void                    np_endpoint_emit_received    (NpEndpoint              *self,
+                                                      guint64                  peer_id,
+                                                      const char              *peer,
+                                                      GBytes                  *message,
+                                                      gsize                    length);
+GBytes                 *np_endpoint_wrap             (NpEndpoint              *self,
+                                                      GBytes                  *payload,
+                                                      GError                 **error);
+
+G_END_DECLS

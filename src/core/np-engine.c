@@ -1,0 +1,353 @@
+#define G_LOG_DOMAIN "np-engine"
+
+#include "np-endpoint.h"
+#include "np-engine.h"
+
+struct _NpEngine
+{
+  GObject        parent_instance;
+
+  GMainContext  *context;      /* the engine thread's own context */
+  GMainLoop     *loop;
+  GThread       *thread;
+  NpEventQueue  *queue;
+  guint          next_id;      /* consumer thread only */
+
+  GHashTable    *endpoints;    /* engine thread only: id -> NpEndpoint* (owned) */
+};
+
+G_DEFINE_FINAL_TYPE (NpEngine, np_engine, G_TYPE_OBJECT)
+
+/* ---- commands, run on the engine thread ------------------------------------------------- */
+
+typedef enum { COMMAND_START, COMMAND_STOP, COMMAND_SEND, COMMAND_DISCONNECT, COMMAND_SHUTDOWN } CommandKind;
+
+typedef struct
+{
+  NpEngine         *engine;
+  CommandKind       kind;
+  guint             endpoint_id;
+  NpEndpointConfig *config;
+  GArray           *peer_ids;
+  GBytes           *payload;
+} Command;
+
+static void
+command_free (Command *command)
+{
+  g_clear_object (&command->engine);
+  g_clear_pointer (&command->config, np_endpoint_config_free);
+  g_clear_pointer (&command->peer_ids, g_array_unref);
+  g_clear_pointer (&command->payload, g_bytes_unref);
+  g_free (command);
+}
+
+static gboolean
+forget_endpoint_cb (gpointer user_data)
+{
+  NpEndpoint *endpoint = user_data;
+  NpEngine *engine = g_object_get_data (G_OBJECT (endpoint), "np-engine");
+  guint id = np_endpoint_get_id (endpoint);
+
+  g_hash_table_remove (engine->endpoints, GUINT_TO_POINTER (id));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* An endpoint stopped (maybe from inside one of its own callbacks): drop it once the stack
+ * has unwound. */
+static void
+on_endpoint_finished (NpEndpoint *endpoint,
+                      gpointer    user_data)
+{
+  NpEngine *self = user_data;
+  GSource *source = g_idle_source_new ();
+
+  g_object_set_data (G_OBJECT (endpoint), "np-engine", self);
+  g_source_set_static_name (source, "[netpoke] forget endpoint");
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_callback (source, forget_endpoint_cb, g_object_ref (endpoint), g_object_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static NpEndpoint *
+lookup_endpoint (NpEngine *self,
+                 guint     id)
+{
+  NpEndpoint *endpoint = g_hash_table_lookup (self->endpoints, GUINT_TO_POINTER (id));
+
+  if (endpoint == NULL || np_endpoint_is_stopped (endpoint))
+    {
+      NpEvent *event = np_event_new (NP_EVENT_ERROR, id, 0, NULL);
+
+      event->message = g_strdup ("The endpoint is not running");
+      np_event_queue_push (self->queue, event);
+      return NULL;
+    }
+
+  return endpoint;
+}
+
+static gboolean
+run_command (gpointer user_data)
+{
+  Command *command = user_data;
+  NpEngine *self = command->engine;
+  NpEndpoint *endpoint;
+
+  switch (command->kind)
+    {
+    case COMMAND_START:
+      endpoint = np_endpoint_new_for_config (command->endpoint_id, command->config, self->queue);
+      np_endpoint_set_finished_func (endpoint, on_endpoint_finished, self);
+      g_hash_table_insert (self->endpoints, GUINT_TO_POINTER (command->endpoint_id), endpoint);
+      np_endpoint_start (endpoint);
+      break;
+
+    case COMMAND_STOP:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+        np_endpoint_stop (endpoint, "Stopped by user");
+      break;
+
+    case COMMAND_SEND:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+        np_endpoint_send (endpoint, (const guint64 *) command->peer_ids->data,
+                          command->peer_ids->len, command->payload);
+      break;
+
+    case COMMAND_DISCONNECT:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+        np_endpoint_disconnect_peer (endpoint, g_array_index (command->peer_ids, guint64, 0));
+      break;
+
+    case COMMAND_SHUTDOWN:
+      {
+        GHashTableIter iter;
+        gpointer value;
+
+        g_hash_table_iter_init (&iter, self->endpoints);
+        while (g_hash_table_iter_next (&iter, NULL, &value))
+          np_endpoint_stop (value, "Netpoke is quitting");
+        g_hash_table_remove_all (self->endpoints);
+        g_main_loop_quit (self->loop);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+invoke (NpEngine *self,
+        Command  *command)
+{
+  command->engine = g_object_ref (self);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, run_command, command,
+                              (GDestroyNotify) command_free);
+}
+
+static void
+resume_endpoints (gpointer user_data)
+{
+  NpEngine *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->endpoints);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    np_endpoint_resume (value);
+}
+
+static gpointer
+engine_thread (gpointer user_data)
+{
+  NpEngine *self = user_data;
+
+  /* Every GIO object of an endpoint is made here, so its callbacks fire here. */
+  g_main_context_push_thread_default (self->context);
+  g_main_loop_run (self->loop);
+  g_main_context_pop_thread_default (self->context);
+
+  return NULL;
+}
+
+/* ---- object ----------------------------------------------------------------------------- */
+
+static void
+np_engine_dispose (GObject *object)
+{
+  NpEngine *self = (NpEngine *)object;
+
+  np_engine_shutdown (self);
+
+  G_OBJECT_CLASS (np_engine_parent_class)->dispose (object);
+}
+
+static void
+np_engine_finalize (GObject *object)
+{
+  NpEngine *self = (NpEngine *)object;
+
+  g_clear_pointer (&self->endpoints, g_hash_table_unref);
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->queue);
+
+  G_OBJECT_CLASS (np_engine_parent_class)->finalize (object);
+}
+
+static void
+np_engine_class_init (NpEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = np_engine_dispose;
+  object_class->finalize = np_engine_finalize;
+}
+
+static void
+np_engine_init (NpEngine *self)
+{
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->endpoints = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->next_id = 1;
+}
+
+/**
+ * np_engine_new:
+ * @consumer_context: (nullable): where @func receives event batches (%NULL: global default)
+ *
+ * Returns: (transfer full): a running engine with no endpoints
+ */
+NpEngine *
+np_engine_new (GMainContext     *consumer_context,
+               NpEventBatchFunc  func,
+               gpointer          user_data,
+               GDestroyNotify    destroy)
+{
+  NpEngine *self = g_object_new (NP_TYPE_ENGINE, NULL);
+
+  self->queue = np_event_queue_new (consumer_context, func, user_data, destroy);
+  np_event_queue_set_resume (self->queue, self->context, resume_endpoints, self);
+  self->thread = g_thread_new ("netpoke-engine", engine_thread, self);
+
+  return self;
+}
+
+/* For tests and probes: the queue's wakeup counters. */
+NpEventQueue *
+np_engine_get_queue (NpEngine *self)
+{
+  g_return_val_if_fail (NP_IS_ENGINE (self), NULL);
+
+  return self->queue;
+}
+
+/**
+ * np_engine_start:
+ *
+ * Returns: the new endpoint's id; whether it started comes as a LISTENING/CONNECTED event,
+ *   or a STOPPED event with failed set and the reason
+ */
+guint
+np_engine_start (NpEngine               *self,
+                 const NpEndpointConfig *config)
+{
+  Command *command;
+
+  g_return_val_if_fail (NP_IS_ENGINE (self), 0);
+  g_return_val_if_fail (config != NULL, 0);
+  g_return_val_if_fail (self->thread != NULL, 0);
+
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_START;
+  command->endpoint_id = self->next_id++;
+  command->config = np_endpoint_config_copy (config);
+  invoke (self, command);
+
+  return command->endpoint_id;
+}
+
+void
+np_engine_stop (NpEngine *self,
+                guint     endpoint_id)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_STOP;
+  command->endpoint_id = endpoint_id;
+  invoke (self, command);
+}
+
+/**
+ * np_engine_send:
+ * @peer_ids: (array length=n_peer_ids) (nullable): targets; none = all clients (server),
+ *   the connection (client), the --to destination or else every peer heard (udp)
+ */
+void
+np_engine_send (NpEngine      *self,
+                guint          endpoint_id,
+                const guint64 *peer_ids,
+                guint          n_peer_ids,
+                GBytes        *payload)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+  g_return_if_fail (payload != NULL);
+
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_SEND;
+  command->endpoint_id = endpoint_id;
+  command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_peer_ids);
+  if (n_peer_ids > 0)
+    g_array_append_vals (command->peer_ids, peer_ids, n_peer_ids);
+  command->payload = g_bytes_ref (payload);
+  invoke (self, command);
+}
+
+void
+np_engine_disconnect_peer (NpEngine *self,
+                           guint     endpoint_id,
+                           guint64   peer_id)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_DISCONNECT;
+  command->endpoint_id = endpoint_id;
+  command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), 1);
+  g_array_append_val (command->peer_ids, peer_id);
+  invoke (self, command);
+}
+
+/* Stops every endpoint and joins the engine thread; events already queued stay deliverable. */
+void
+np_engine_shutdown (NpEngine *self)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+
+  if (self->thread == NULL)
+    return;
+
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_SHUTDOWN;
+  invoke (self, command);
+  g_thread_join (g_steal_pointer (&self->thread));
+
+  /* Anything the endpoints left attached (pending forget idles) dies with the context. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+}

@@ -1,0 +1,125 @@
+#define G_LOG_DOMAIN "np-event-json"
+
+#include "np-event-json.h"
+
+/* "2026-11-25T12:00:01.123456Z": UTC with microseconds, sortable as text. */
+char *
+np_time_to_iso8601 (gint64 time_us)
+{
+  g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) exact = g_date_time_add (seconds, time_us % G_USEC_PER_SEC);
+
+  return g_date_time_format (exact, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+static char *
+compact_hex (const guint8 *data,
+             gsize         length)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *out = g_malloc (length * 2 + 1);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      out[2 * i] = digits[data[i] >> 4];
+      out[2 * i + 1] = digits[data[i] & 0xf];
+    }
+  out[length * 2] = '\0';
+
+  return out;
+}
+
+static void
+add_counters (JsonBuilder   *builder,
+              const NpEvent *event)
+{
+  json_builder_set_member_name (builder, "bytes_in");
+  json_builder_add_int_value (builder, event->bytes_in);
+  json_builder_set_member_name (builder, "bytes_out");
+  json_builder_add_int_value (builder, event->bytes_out);
+  json_builder_set_member_name (builder, "messages_in");
+  json_builder_add_int_value (builder, event->messages_in);
+  json_builder_set_member_name (builder, "messages_out");
+  json_builder_add_int_value (builder, event->messages_out);
+}
+
+/**
+ * np_event_to_json_node:
+ * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "hex",
+ *   "text", "message", "failed", counters…}, each present where it means something
+ */
+JsonNode *
+np_event_to_json_node (const NpEvent *event,
+                       NpEncoding     encoding)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *time = np_time_to_iso8601 (event->time_us);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, time);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, np_event_kind_to_string (event->kind));
+  json_builder_set_member_name (builder, "endpoint");
+  json_builder_add_int_value (builder, event->endpoint_id);
+
+  if (event->peer_id != 0)
+    {
+      json_builder_set_member_name (builder, "peer_id");
+      json_builder_add_int_value (builder, event->peer_id);
+    }
+  if (event->peer != NULL)
+    {
+      json_builder_set_member_name (builder, "peer");
+      json_builder_add_string_value (builder, event->peer);
+    }
+
+  if (event->kind == NP_EVENT_RECEIVED || event->kind == NP_EVENT_SENT)
+    {
+      json_builder_set_member_name (builder, "length");
+      json_builder_add_int_value (builder, event->length);
+    }
+
+  if (event->payload != NULL)
+    {
+      gsize length;
+      const guint8 *data = g_bytes_get_data (event->payload, &length);
+      g_autofree char *hex = compact_hex (data, length);
+      g_autofree char *text = np_codec_decode (data, length, NP_FORMAT_TEXT, encoding);
+
+      json_builder_set_member_name (builder, "hex");
+      json_builder_add_string_value (builder, hex);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, text);
+    }
+
+  if (event->message != NULL)
+    {
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, event->message);
+    }
+
+  if (event->kind == NP_EVENT_DISCONNECTED || event->kind == NP_EVENT_STOPPED)
+    {
+      json_builder_set_member_name (builder, "failed");
+      json_builder_add_boolean_value (builder, event->failed);
+      add_counters (builder, event);
+    }
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * np_event_to_json:
+ * Returns: (transfer full): the event as one line of JSON, without a newline
+ */
+char *
+np_event_to_json (const NpEvent *event,
+                  NpEncoding     encoding)
+{
+  g_autoptr(JsonNode) node = np_event_to_json_node (event, encoding);
+
+  return json_to_string (node, FALSE);
+}

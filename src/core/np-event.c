@@ -1,0 +1,64 @@
+#include "np-event.h"
+
+G_DEFINE_BOXED_TYPE (NpEvent, np_event, np_event_ref, np_event_unref)
+
+/**
+ * np_event_new:
+ * Returns: (transfer full): a new event stamped with the current real time
+ */
+NpEvent *
+np_event_new (NpEventKind  kind,
+              guint        endpoint_id,
+              guint64      peer_id,
+              const char  *peer)
+{
+  NpEvent *event = g_atomic_rc_box_new0 (NpEvent);
+
+  event->time_us = g_get_real_time ();
+  event->kind = kind;
+  event->endpoint_id = endpoint_id;
+  event->peer_id = peer_id;
+  event->peer = g_strdup (peer);
+
+  return event;
+}
+
+NpEvent *
+np_event_ref (NpEvent *event)
+{
+  g_return_val_if_fail (event != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (event);
+}
+
+static void
+np_event_clear (NpEvent *event)
+{
+  g_clear_pointer (&event->peer, g_free);
+  g_clear_pointer (&event->payload, g_bytes_unref);
+  g_clear_pointer (&event->message, g_free);
+}
+
+void
+np_event_unref (NpEvent *event)
+{
+  g_return_if_fail (event != NULL);
+
+  g_atomic_rc_box_release_full (event, (GDestroyNotify) np_event_clear);
+}
+
+const char *
+np_event_kind_to_string (NpEventKind kind)
+{
+  switch (kind)
+    {
+    case NP_EVENT_LISTENING:    return "listening";
+    case NP_EVENT_CONNECTED:    return "connected";
+    case NP_EVENT_DISCONNECTED: return "disconnected";
+    case NP_EVENT_RECEIVED:     return "received";
+    case NP_EVENT_SENT:         return "sent";
+    case NP_EVENT_ERROR:        return "error";
+    case NP_EVENT_STOPPED:      return "stopped";
+    default:                    g_return_val_if_reached ("unknown");
+    }
+}

@@ -1,0 +1,243 @@
+#define G_LOG_DOMAIN "np-tcp-server"
+
+#include "np-address.h"
+#include "np-connection.h"
+#include "np-tcp-server.h"
+
+/* Many devices (or a broadcast test) may connect at once; the kernel caps this at somaxconn. */
+#define LISTEN_BACKLOG 4096
+
+struct _NpTcpServer
+{
+  NpEndpoint      parent_instance;
+
+  GSocketService *service;
+  GHashTable     *clients;    /* peer id (guint64*) -> NpConnection* (owned) */
+};
+
+G_DEFINE_FINAL_TYPE (NpTcpServer, np_tcp_server, NP_TYPE_ENDPOINT)
+
+/* A snapshot, because sending or closing may remove clients while we walk them. */
+static GPtrArray *
+list_clients (NpTcpServer *self)
+{
+  GPtrArray *list = g_ptr_array_new_full (g_hash_table_size (self->clients), g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, g_object_ref (value));
+
+  return list;
+}
+
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *stream,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  NpTcpServer *self = user_data;
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  g_autoptr(NpConnection) connection = np_connection_new (endpoint, stream);
+  guint64 id = np_connection_get_id (connection);
+  NpEvent *event;
+
+  g_hash_table_insert (self->clients, g_memdup2 (&id, sizeof id), g_object_ref (connection));
+
+  event = np_event_new (NP_EVENT_CONNECTED, np_endpoint_get_id (endpoint), id,
+                        np_connection_get_peer (connection));
+  np_endpoint_emit (endpoint, event);
+
+  np_connection_start (connection);
+
+  return TRUE;
+}
+
+static void
+np_tcp_server_start (NpEndpoint *endpoint)
+{
+  NpTcpServer *self = NP_TCP_SERVER (endpoint);
+  const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autofree char *where = NULL;
+  NpEvent *event;
+
+  socket = np_address_bind (config->bind_address, config->port, G_SOCKET_TYPE_STREAM, &error);
+  if (socket != NULL)
+    {
+      g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+      if (!g_socket_listen (socket, &error))
+        g_clear_object (&socket);
+    }
+  if (socket == NULL)
+    {
+      np_endpoint_finish (endpoint, TRUE, error->message);
+      return;
+    }
+
+  self->service = g_socket_service_new ();
+  if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), socket, NULL, &error))
+    {
+      np_endpoint_finish (endpoint, TRUE, error->message);
+      return;
+    }
+  g_signal_connect_object (self->service, "incoming", G_CALLBACK (on_incoming), self, 0);
+  g_socket_service_start (self->service);
+
+  local = g_socket_get_local_address (socket, NULL);
+  where = local != NULL ? np_address_to_string (local) : g_strdup ("?");
+  event = np_event_new (NP_EVENT_LISTENING, np_endpoint_get_id (endpoint), 0, where);
+  np_endpoint_emit (endpoint, event);
+}
+
+static void
+np_tcp_server_stop (NpEndpoint *endpoint,
+                    const char *reason)
+{
+  NpTcpServer *self = NP_TCP_SERVER (endpoint);
+  g_autoptr(GPtrArray) clients = list_clients (self);
+
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_clear_object (&self->service);
+    }
+
+  for (guint i = 0; i < clients->len; i++)
+    np_connection_close (g_ptr_array_index (clients, i), reason, FALSE);
+}
+
+static void
+np_tcp_server_send (NpEndpoint    *endpoint,
+                    const guint64 *peer_ids,
+                    guint          n_peer_ids,
+                    GBytes        *payload)
+{
+  NpTcpServer *self = NP_TCP_SERVER (endpoint);
+  g_autoptr(GPtrArray) targets = NULL;
+
+  if (n_peer_ids == 0)
+    {
+      targets = list_clients (self);
+      if (targets->len == 0)
+        np_endpoint_emit_error (endpoint, 0, NULL, "Not sent: no client is connected");
+    }
+  else
+    {
+      targets = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < n_peer_ids; i++)
+        {
+          NpConnection *connection = g_hash_table_lookup (self->clients, &peer_ids[i]);
+
+          if (connection != NULL)
+            g_ptr_array_add (targets, g_object_ref (connection));
+          else
+            {
+              g_autofree char *message =
+                g_strdup_printf ("Not sent to client #%" G_GUINT64_FORMAT ": it is not connected",
+                                 peer_ids[i]);
+
+              np_endpoint_emit_error (endpoint, peer_ids[i], NULL, message);
+            }
+        }
+    }
+
+  for (guint i = 0; i < targets->len; i++)
+    np_connection_send (g_ptr_array_index (targets, i), payload);
+}
+
+static gboolean
+np_tcp_server_disconnect_peer (NpEndpoint *endpoint,
+                               guint64     peer_id)
+{
+  NpTcpServer *self = NP_TCP_SERVER (endpoint);
+  NpConnection *connection = g_hash_table_lookup (self->clients, &peer_id);
+
+  if (connection == NULL)
+    return FALSE;
+
+  np_connection_close (connection, "Disconnected by user", FALSE);
+  return TRUE;
+}
+
+static void
+np_tcp_server_resume (NpEndpoint *endpoint)
+{
+  NpTcpServer *self = NP_TCP_SERVER (endpoint);
+  g_autoptr(GPtrArray) clients = list_clients (self);
+
+  for (guint i = 0; i < clients->len; i++)
+    np_connection_resume (g_ptr_array_index (clients, i));
+}
+
+static void
+np_tcp_server_connection_closed (NpEndpoint   *endpoint,
+                                 NpConnection *connection)
+{
+  NpTcpServer *self = NP_TCP_SERVER (endpoint);
+  guint64 id = np_connection_get_id (connection);
+
+  g_hash_table_remove (self->clients, &id);
+}
+
+static void
+np_tcp_server_dispose (GObject *object)
+{
+  NpTcpServer *self = (NpTcpServer *)object;
+
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_clear_object (&self->service);
+    }
+  g_hash_table_remove_all (self->clients);
+
+  G_OBJECT_CLASS (np_tcp_server_parent_class)->dispose (object);
+}
+
+static void
+np_tcp_server_finalize (GObject *object)
+{
+  NpTcpServer *self = (NpTcpServer *)object;
+
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+
+  G_OBJECT_CLASS (np_tcp_server_parent_class)->finalize (object);
+}
+
+static void
+np_tcp_server_class_init (NpTcpServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  NpEndpointClass *endpoint_class = NP_ENDPOINT_CLASS (klass);
+
+  object_class->dispose = np_tcp_server_dispose;
+  object_class->finalize = np_tcp_server_finalize;
+
+  endpoint_class->start = np_tcp_server_start;
+  endpoint_class->stop = np_tcp_server_stop;
+  endpoint_class->send = np_tcp_server_send;
+  endpoint_class->disconnect_peer = np_tcp_server_disconnect_peer;
+  endpoint_class->resume = np_tcp_server_resume;
+  endpoint_class->connection_closed = np_tcp_server_connection_closed;
+}
+
+static void
+np_tcp_server_init (NpTcpServer *self)
+{
+  self->clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+}
+
+guint
+np_tcp_server_get_n_clients (NpTcpServer *self)
+{
+  g_return_val_if_fail (NP_IS_TCP_SERVER (self), 0);
+
+  return g_hash_table_size (self->clients);
+}
