@@ -9,6 +9,12 @@
 /* How many reads one dispatch may do before giving other sockets a turn. */
 #define READS_PER_DISPATCH 16
 
+/* A peer that lets more than the send-queue limit pile up is dropped when it has accepted
+ * nothing for this long (stuck), or at once past HARD_LIMIT_FACTOR times the limit (memory
+ * bound). A peer that reads, however slowly, is never dropped for a burst below that. */
+#define STALL_TIMEOUT_MS  5000
+#define HARD_LIMIT_FACTOR 4
+
 struct _NpConnection
 {
   GObject             parent_instance;
@@ -23,6 +29,8 @@ struct _NpConnection
 
   GSource            *in_source;
   GSource            *out_source;
+  GSource            *stall_source;  /* armed only while writes are blocked */
+  gint64              last_progress; /* monotonic time of the last byte the peer accepted */
   gboolean            paused;        /* reading stopped by backpressure */
   gboolean            closed;
   gboolean            failed;
@@ -57,6 +65,7 @@ np_connection_dispose (GObject *object)
 
   clear_source (&self->in_source);
   clear_source (&self->out_source);
+  clear_source (&self->stall_source);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) g_bytes_unref);
 
   G_OBJECT_CLASS (np_connection_parent_class)->dispose (object);
@@ -114,6 +123,7 @@ np_connection_new (NpEndpoint        *owner,
   self->socket = g_socket_connection_get_socket (stream);
   self->id = np_endpoint_next_peer_id (owner);
   self->since = g_get_real_time ();
+  self->last_progress = g_get_monotonic_time ();
   remote = g_socket_connection_get_remote_address (stream, NULL);
   self->peer = remote != NULL ? np_address_to_string (remote) : g_strdup ("?");
   if (config->framer != NULL && np_framer_get_kind (config->framer) != NP_FRAMING_RAW)
@@ -343,6 +353,49 @@ np_connection_resume (NpConnection *self)
 }
 
 static void flush_output (NpConnection *self);
+static void arm_stall_check (NpConnection *self);
+
+static gboolean
+on_stall_check (gpointer user_data)
+{
+  g_autoptr(NpConnection) self = g_object_ref (NP_CONNECTION (user_data));
+  const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
+  gint64 idle_ms = (g_get_monotonic_time () - self->last_progress) / 1000;
+
+  g_clear_pointer (&self->stall_source, g_source_unref);
+
+  if (self->out_queued <= config->send_queue_limit)
+    return G_SOURCE_REMOVE;   /* flush_output re-arms when writes block again */
+
+  if (idle_ms >= STALL_TIMEOUT_MS)
+    {
+      g_autofree char *reason =
+        g_strdup_printf ("Send queue overflow: the peer is not reading (%" G_GSIZE_FORMAT
+                         " bytes waiting, nothing accepted for %" G_GINT64_FORMAT " s)",
+                         self->out_queued, idle_ms / 1000);
+
+      np_connection_close (self, reason, TRUE);
+    }
+  else
+    arm_stall_check (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Checks again when the peer will have been idle for STALL_TIMEOUT_MS. */
+static void
+arm_stall_check (NpConnection *self)
+{
+  gint64 idle_ms = (g_get_monotonic_time () - self->last_progress) / 1000;
+
+  if (self->stall_source != NULL)
+    return;
+
+  self->stall_source = g_timeout_source_new (idle_ms >= STALL_TIMEOUT_MS ? 0 : STALL_TIMEOUT_MS - idle_ms);
+  g_source_set_static_name (self->stall_source, "[netpoke] send stall check");
+  g_source_set_callback (self->stall_source, on_stall_check, self, NULL);
+  g_source_attach (self->stall_source, g_main_context_get_thread_default ());
+}
 
 static gboolean
 on_writable (GObject  *stream,
@@ -401,6 +454,7 @@ flush_output (NpConnection *self)
                   g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
                   g_source_attach (self->out_source, g_main_context_get_thread_default ());
                 }
+              arm_stall_check (self);
               return;
             }
 
@@ -409,6 +463,7 @@ flush_output (NpConnection *self)
           return;
         }
 
+      self->last_progress = g_get_monotonic_time ();
       self->out_offset += n;
       self->out_queued -= n;
       self->bytes_out += n;
@@ -442,12 +497,12 @@ np_connection_send (NpConnection *self,
   config = np_endpoint_get_config (self->owner);
   size = g_bytes_get_size (payload);
 
-  if (self->out_queued + size > config->send_queue_limit && self->out_queued > 0)
+  if (self->out_queued + size > config->send_queue_limit * HARD_LIMIT_FACTOR && self->out_queued > 0)
     {
       g_autofree char *reason =
-        g_strdup_printf ("Send queue overflow: the peer is not reading (%" G_GSIZE_FORMAT
+        g_strdup_printf ("Send queue overflow: the peer reads too slowly (%" G_GSIZE_FORMAT
                          " bytes waiting, limit %" G_GSIZE_FORMAT ")",
-                         self->out_queued + size, config->send_queue_limit);
+                         self->out_queued + size, config->send_queue_limit * HARD_LIMIT_FACTOR);
 
       np_connection_close (self, reason, TRUE);
       return;
@@ -458,6 +513,8 @@ np_connection_send (NpConnection *self,
 
   if (self->out_source == NULL)
     flush_output (self);
+  else if (self->out_queued > config->send_queue_limit)
+    arm_stall_check (self);
 }
 
 /**
@@ -486,6 +543,7 @@ np_connection_close (NpConnection *self,
   self->close_reason = g_strdup (reason);
   clear_source (&self->in_source);
   clear_source (&self->out_source);
+  clear_source (&self->stall_source);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) g_bytes_unref);
   self->out_queued = 0;
   g_io_stream_close (G_IO_STREAM (self->stream), NULL, NULL);

@@ -145,6 +145,13 @@ static void
 invoke (NpEngine *self,
         Command  *command)
 {
+  if (self->thread == NULL)
+    {
+      /* Shut down already: nobody would run it. */
+      command_free (command);
+      return;
+    }
+
   command->engine = g_object_ref (self);
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, run_command, command,
                               (GDestroyNotify) command_free);
@@ -259,18 +266,21 @@ np_engine_start (NpEngine               *self,
                  const NpEndpointConfig *config)
 {
   Command *command;
+  guint id;
 
   g_return_val_if_fail (NP_IS_ENGINE (self), 0);
   g_return_val_if_fail (config != NULL, 0);
   g_return_val_if_fail (self->thread != NULL, 0);
 
+  id = self->next_id++;
   command = g_new0 (Command, 1);
   command->kind = COMMAND_START;
-  command->endpoint_id = self->next_id++;
+  command->endpoint_id = id;
   command->config = np_endpoint_config_copy (config);
+  /* The engine thread owns (and may already have freed) the command once invoked. */
   invoke (self, command);
 
-  return command->endpoint_id;
+  return id;
 }
 
 void

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""UDP both ways with socat and Python: receive from anyone, peers heard, reply to all heard,
+send to --to, IPv6, echo."""
+import socket
+import subprocess
+
+from netpoke_test import Cli, Tap, WAIT, free_port, have, wait_listening_port
+
+tap = Tap()
+
+# ---- receive from socat and Python, answer everyone heard --------------------------------
+cli = Cli("udp", "--bind", "127.0.0.1", "--port", "0")
+_, port = cli.wait_listening()
+tap.ok(port > 0, f"udp bound to an ephemeral port ({port})")
+
+py = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+py.bind(("127.0.0.1", 0))
+py.settimeout(WAIT)
+py.sendto(b"from python", ("127.0.0.1", port))
+got = cli.wait_event(lambda e: e["event"] == "received")
+tap.ok(got is not None and got["text"] == "from python"
+       and got["peer"] == f"127.0.0.1:{py.getsockname()[1]}", "datagram from a Python peer", got)
+
+if have("socat"):
+    socat_port = free_port(kind=socket.SOCK_DGRAM)
+    socat = subprocess.Popen(["socat", "-", f"UDP:127.0.0.1:{port},bind=127.0.0.1:{socat_port}"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    socat.stdin.write(b"from socat\n")
+    socat.stdin.flush()
+    got = cli.wait_event(lambda e: e["event"] == "received")
+    tap.ok(got is not None and got["text"] == "from socat\n"
+           and got["peer"] == f"127.0.0.1:{socat_port}", "datagram from socat", got)
+else:
+    socat = None
+    tap.skip("datagram from socat", "socat not installed")
+
+cli.send_line("to all heard")
+n_peers = 2 if socat else 1
+sent = cli.wait_events(lambda e: e["event"] == "sent", n_peers)
+tap.eq(len(sent), n_peers, "without --to a line goes to every peer heard")
+tap.eq(py.recvfrom(100)[0], b"to all heard\n", "the Python peer got the reply")
+if socat:
+    line = socat.stdout.readline()
+    tap.eq(line, b"to all heard\n", "socat got the reply")
+    socat.kill()
+    socat.wait()
+code = cli.stop()
+tap.eq(code, 0, "udp stops on SIGINT with exit 0")
+stopped = [e for e in cli.all_events if e["event"] == "stopped"]
+tap.ok(stopped and stopped[0]["messages_in"] == n_peers and stopped[0]["messages_out"] == n_peers,
+       "udp totals count every datagram", stopped)
+
+# ---- send to --to a socat receiver -------------------------------------------------------
+if have("socat"):
+    recv_port = free_port(kind=socket.SOCK_DGRAM)
+    receiver = subprocess.Popen(["socat", "-u", f"UDP-RECV:{recv_port},bind=127.0.0.1", "-"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    tap.ok(wait_listening_port(recv_port, udp=True), "socat UDP receiver is bound")
+    cli = Cli("udp", "--to", f"127.0.0.1:{recv_port}", "--format", "hex")
+    host, _ = cli.wait_listening()
+    tap.eq(host, "0.0.0.0", "with an IPv4 --to and no --bind, udp binds IPv4 any")
+    cli.send_line("48 49 0a")
+    tap.eq(receiver.stdout.readline(), b"HI\n", "hex line reaches socat at --to")
+    cli.stop()
+    receiver.kill()
+    receiver.wait()
+else:
+    tap.skip("send to --to a socat receiver", "socat not installed")
+
+# ---- IPv6 and echo ----------------------------------------------------------------------
+cli = Cli("udp", "--bind", "::1", "--port", "0", "--echo")
+_, port = cli.wait_listening()
+v6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+v6.settimeout(WAIT)
+v6.sendto(b"\x00\x01binary\xff", ("::1", port))
+tap.eq(v6.recvfrom(100)[0], b"\x00\x01binary\xff", "--echo returns the datagram over IPv6 unchanged")
+got = cli.wait_event(lambda e: e["event"] == "received")
+tap.ok(got is not None and got["peer"].startswith("[::1]:") and got["hex"] == "000162696e617279ff",
+       "IPv6 peer and exact bytes in the event", got)
+cli.stop()
+
+# ---- a send with nowhere to go is an error line, not a crash ------------------------------
+cli = Cli("udp", "--bind", "127.0.0.1", "--port", "0")
+cli.wait_listening()
+cli.proc.stdin.close()         # EOF: stays running until a signal
+tap.ok(cli.proc.poll() is None, "EOF on stdin keeps the endpoint running")
+tap.eq(cli.stop(), 0, "then SIGINT stops it with exit 0")
+
+tap.done()
