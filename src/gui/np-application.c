@@ -1,0 +1,201 @@
+#define G_LOG_DOMAIN "np-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "np-application.h"
+#include "np-log-model.h"
+#include "np-stall-probe.h"
+#include "np-window.h"
+#include "np-window-private.h"
+
+struct _NpApplication
+{
+  AdwApplication  parent_instance;
+
+  /* From the command line: the endpoint to fill in, and whether to start it at once. */
+  char           *mode;
+  char           *address;
+  char           *port;
+  char           *destination;
+  gboolean        start;
+
+  NpStallProbe   *probe;      /* NETPOKE_STATS=FILE */
+};
+
+G_DEFINE_FINAL_TYPE (NpApplication, np_application, ADW_TYPE_APPLICATION)
+
+static gboolean
+parse_mode (const char *text,
+            NpMode     *mode)
+{
+  static const char * const names[] = { "tcp-server", "tcp-client", "udp" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *mode = (NpMode) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static int
+np_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  NpApplication *self = NP_APPLICATION (application);
+  NpMode mode;
+
+  g_variant_dict_lookup (options, "mode", "s", &self->mode);
+  g_variant_dict_lookup (options, "address", "s", &self->address);
+  g_variant_dict_lookup (options, "port", "s", &self->port);
+  g_variant_dict_lookup (options, "to", "s", &self->destination);
+  self->start = g_variant_dict_contains (options, "start");
+
+  if (self->mode != NULL && !parse_mode (self->mode, &mode))
+    {
+      g_printerr (_("netpoke: unknown mode “%s” (use tcp-server, tcp-client or udp)\n"), self->mode);
+      return 2;
+    }
+
+  return -1;
+}
+
+static void
+np_application_activate (GApplication *application)
+{
+  NpApplication *self = NP_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    {
+      NpMode mode = NP_MODE_TCP_SERVER;
+
+      window = GTK_WINDOW (np_window_new (GTK_APPLICATION (application)));
+      if (self->mode != NULL || self->address != NULL || self->port != NULL || self->destination != NULL)
+        {
+          parse_mode (self->mode, &mode);
+          np_window_set_endpoint (NP_WINDOW (window), mode, self->address, self->port, self->destination);
+        }
+      if (self->start)
+        np_window_start (NP_WINDOW (window));
+    }
+
+  gtk_window_present (window);
+}
+
+static void
+np_application_startup (GApplication *application)
+{
+  NpApplication *self = NP_APPLICATION (application);
+  const char *stats = g_getenv ("NETPOKE_STATS");
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  G_APPLICATION_CLASS (np_application_parent_class)->startup (application);
+
+  gtk_css_provider_load_from_resource (css, "/io/github/netpoke/Netpoke/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  if (stats != NULL && stats[0] != '\0')
+    self->probe = np_stall_probe_new (stats);
+}
+
+static void
+np_application_shutdown (GApplication *application)
+{
+  NpApplication *self = NP_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (self->probe != NULL && window != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      NpLogModel *log = np_window_get_log_model (NP_WINDOW (window));
+
+      if (!np_stall_probe_write (self->probe, np_window_get_bytes_in (NP_WINDOW (window)),
+                                 g_list_model_get_n_items (G_LIST_MODEL (log)),
+                                 np_log_model_get_dropped (log), &error))
+        g_printerr ("netpoke: NETPOKE_STATS: %s\n", error->message);
+    }
+  g_clear_object (&self->probe);
+
+  G_APPLICATION_CLASS (np_application_parent_class)->shutdown (application);
+}
+
+static void
+np_application_finalize (GObject *object)
+{
+  NpApplication *self = (NpApplication *)object;
+
+  g_free (self->mode);
+  g_free (self->address);
+  g_free (self->port);
+  g_free (self->destination);
+
+  G_OBJECT_CLASS (np_application_parent_class)->finalize (object);
+}
+
+static void
+np_application_class_init (NpApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = np_application_finalize;
+  app_class->activate = np_application_activate;
+  app_class->startup = np_application_startup;
+  app_class->shutdown = np_application_shutdown;
+  app_class->handle_local_options = np_application_handle_local_options;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  GList *windows = gtk_application_get_windows (application);
+
+  /* Closing the windows stops the endpoints cleanly before the application goes. */
+  for (GList *l = windows; l != NULL;)
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_destroy (window);
+    }
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "quit", .activate = quit_action },
+};
+
+static void
+np_application_init (NpApplication *self)
+{
+  static const GOptionEntry options[] = {
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, NULL, N_("tcp-server, tcp-client or udp"), N_("MODE") },
+    { "address", 'a', 0, G_OPTION_ARG_STRING, NULL, N_("Local address (server, udp) or host (client)"), N_("ADDR") },
+    { "port", 'p', 0, G_OPTION_ARG_STRING, NULL, N_("Port"), N_("PORT") },
+    { "to", 't', 0, G_OPTION_ARG_STRING, NULL, N_("UDP destination"), N_("HOST:PORT") },
+    { "start", 's', 0, G_OPTION_ARG_NONE, NULL, N_("Start at once"), NULL },
+    { NULL }
+  };
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+NpApplication *
+np_application_new (void)
+{
+  return g_object_new (NP_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/netpoke/Netpoke",
+                       NULL);
+}

@@ -1,0 +1,145 @@
+#define G_LOG_DOMAIN "np-peer"
+
+#include "np-peer.h"
+
+struct _NpPeer
+{
+  GObject  parent_instance;
+
+  guint64  id;
+  char    *address;
+  gint64   since_us;
+  guint64  bytes_in;
+  guint64  bytes_out;
+};
+
+enum { PROP_0, PROP_ID, PROP_ADDRESS, PROP_BYTES_IN, PROP_BYTES_OUT, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (NpPeer, np_peer, G_TYPE_OBJECT)
+
+static void
+np_peer_finalize (GObject *object)
+{
+  NpPeer *self = (NpPeer *)object;
+
+  g_clear_pointer (&self->address, g_free);
+
+  G_OBJECT_CLASS (np_peer_parent_class)->finalize (object);
+}
+
+static void
+np_peer_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  NpPeer *self = NP_PEER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:        g_value_set_uint64 (value, self->id); break;
+    case PROP_ADDRESS:   g_value_set_string (value, self->address); break;
+    case PROP_BYTES_IN:  g_value_set_uint64 (value, self->bytes_in); break;
+    case PROP_BYTES_OUT: g_value_set_uint64 (value, self->bytes_out); break;
+    default:             G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_peer_class_init (NpPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = np_peer_finalize;
+  object_class->get_property = np_peer_get_property;
+
+  properties[PROP_ID] =
+    g_param_spec_uint64 ("id", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ADDRESS] =
+    g_param_spec_string ("address", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BYTES_IN] =
+    g_param_spec_uint64 ("bytes-in", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BYTES_OUT] =
+    g_param_spec_uint64 ("bytes-out", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+np_peer_init (NpPeer *self)
+{
+}
+
+NpPeer *
+np_peer_new (guint64     id,
+             const char *address,
+             gint64      since_us)
+{
+  NpPeer *self = g_object_new (NP_TYPE_PEER, NULL);
+
+  self->id = id;
+  self->address = g_strdup (address);
+  self->since_us = since_us;
+
+  return self;
+}
+
+guint64
+np_peer_get_id (NpPeer *self)
+{
+  g_return_val_if_fail (NP_IS_PEER (self), 0);
+  return self->id;
+}
+
+const char *
+np_peer_get_address (NpPeer *self)
+{
+  g_return_val_if_fail (NP_IS_PEER (self), NULL);
+  return self->address;
+}
+
+gint64
+np_peer_get_since (NpPeer *self)
+{
+  g_return_val_if_fail (NP_IS_PEER (self), 0);
+  return self->since_us;
+}
+
+guint64
+np_peer_get_bytes_in (NpPeer *self)
+{
+  g_return_val_if_fail (NP_IS_PEER (self), 0);
+  return self->bytes_in;
+}
+
+guint64
+np_peer_get_bytes_out (NpPeer *self)
+{
+  g_return_val_if_fail (NP_IS_PEER (self), 0);
+  return self->bytes_out;
+}
+
+/* Counts silently; np_peer_notify_traffic() tells the view once per batch. */
+void
+np_peer_add_traffic (NpPeer  *self,
+                     guint64  bytes_in,
+                     guint64  bytes_out)
+{
+  g_return_if_fail (NP_IS_PEER (self));
+
+  self->bytes_in += bytes_in;
+  self->bytes_out += bytes_out;
+}
+
+void
+np_peer_notify_traffic (NpPeer *self)
+{
+  g_return_if_fail (NP_IS_PEER (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
+}

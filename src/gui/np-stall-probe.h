@@ -1,0 +1,22 @@
+/* np-stall-probe.h: measures how long the UI main loop goes without running (NETPOKE_STATS=FILE)
+ *
+ * Off unless asked for: it wakes the main loop every few milliseconds, which an idle app must not. */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define NP_TYPE_STALL_PROBE (np_stall_probe_get_type ())
+
+G_DECLARE_FINAL_TYPE (NpStallProbe, np_stall_probe, NP, STALL_PROBE, GObject)
+
+NpStallProbe *np_stall_probe_new        (const char   *path);
+double        np_stall_probe_get_max_ms (NpStallProbe *self);
+gboolean      np_stall_probe_write      (NpStallProbe *self,
+                                         guint64       bytes_in,
+                                         guint         rows,
+                                         guint64       rows_dropped,
+                                         GError      **error);
+
+G_END_DECLS
