@@ -1,0 +1,297 @@
+/* The real NpWindow in-process (under Xvfb): validation, start/stop against real sockets,
+ * client list, log batching into rows, text/hex re-render, filter, send to all, disconnect,
+ * address in use. */
+#include <adwaita.h>
+#include <string.h>
+
+#include "np-peer.h"
+#include "np-window-private.h"
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+on_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @condition holds; fails the test after 10 s. */
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, on_timeout, &timed_out);
+
+  while (!condition (data))
+    {
+      if (timed_out)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (id);
+}
+
+static gpointer
+child (NpWindow   *window,
+       const char *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (window), NP_TYPE_WINDOW, name);
+}
+
+static gboolean
+is_listening (gpointer data)
+{
+  return np_window_get_endpoint_port (data) != 0;
+}
+
+static gboolean
+is_stopped (gpointer data)
+{
+  return !np_window_is_running (data);
+}
+
+typedef struct { GListModel *model; guint n; } Count;
+
+static gboolean
+has_n_items (gpointer data)
+{
+  Count *count = data;
+  return g_list_model_get_n_items (count->model) == count->n;
+}
+
+static guint16
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static GSocket *
+connect_client (guint port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+
+  g_assert_true (g_socket_connect (socket, address, NULL, NULL));
+  g_socket_set_blocking (socket, FALSE);
+  return socket;
+}
+
+typedef struct { GSocket *socket; GString *got; gsize want; } Reader;
+
+static gboolean
+has_read (gpointer data)
+{
+  Reader *reader = data;
+  char buffer[256];
+  gssize n;
+
+  while ((n = g_socket_receive (reader->socket, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (reader->got, buffer, n);
+  return reader->got->len >= reader->want || n == 0;
+}
+
+static NpWindow *
+new_window (void)
+{
+  NpWindow *window = np_window_new (NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+test_validation (void)
+{
+  NpWindow *window = new_window ();
+  GtkWidget *port = child (window, "port_entry");
+  GtkWidget *start = child (window, "start_button");
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, NULL, "70000", NULL);
+  g_assert_cmpstr (np_window_get_validation (window), ==, "Port must be 1–65535");
+  g_assert_true (gtk_widget_has_css_class (port, "error"));
+  g_assert_false (gtk_widget_is_sensitive (start));
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, NULL, "abc", NULL);
+  g_assert_cmpstr (np_window_get_validation (window), ==, "Port must be 1–65535");
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "my-laptop", "8080", NULL);
+  g_assert_nonnull (strstr (np_window_get_validation (window), "not an IP address"));
+  g_assert_false (gtk_widget_has_css_class (port, "error"));
+  g_assert_true (gtk_widget_has_css_class (child (window, "address_entry"), "error"));
+
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "", "8080", NULL);
+  g_assert_cmpstr (np_window_get_validation (window), ==, "Enter the host to connect to");
+
+  np_window_set_endpoint (window, NP_MODE_UDP, NULL, "", "somewhere");
+  g_assert_nonnull (strstr (np_window_get_validation (window), "HOST:PORT"));
+  g_assert_true (gtk_widget_has_css_class (child (window, "destination_entry"), "error"));
+
+  np_window_set_endpoint (window, NP_MODE_UDP, NULL, "", "127.0.0.1:9");
+  g_assert_null (np_window_get_validation (window));
+  g_assert_true (gtk_widget_is_sensitive (start));
+  g_assert_false (gtk_widget_get_visible (child (window, "disconnect_button")));
+
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "localhost", "8080", NULL);
+  g_assert_null (np_window_get_validation (window));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (start)), ==, "Connect");
+  g_assert_false (gtk_widget_get_visible (child (window, "peer_pane")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_server_session (void)
+{
+  NpWindow *window = new_window ();
+  guint port = free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  GListModel *peers = np_window_get_peers (window);
+  NpLogModel *log = np_window_get_log_model (window);
+  g_autoptr(GSocket) first = NULL;
+  g_autoptr(GSocket) second = NULL;
+  g_autoptr(NpLogRow) row = NULL;
+  g_autofree char *as_text = NULL;
+  g_autofree char *as_hex = NULL;
+  Count count;
+  guint rows_before;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  wait_until (is_listening, window, "listening");
+  g_assert_cmpuint (np_window_get_endpoint_port (window), ==, port);
+  g_assert_cmpstr (gtk_button_get_label (child (window, "start_button")), ==, "Stop");
+  g_assert_false (gtk_widget_is_sensitive (child (window, "mode_dropdown")));
+
+  first = connect_client (port);
+  second = connect_client (port);
+  count = (Count) { peers, 2 };
+  wait_until (has_n_items, &count, "two clients in the list");
+
+  /* Data arrives as a row; the row re-renders as hex from its stored bytes. */
+  rows_before = g_list_model_get_n_items (G_LIST_MODEL (log));
+  g_assert_cmpint (g_socket_send (first, "hello\r\n", 7, NULL, NULL), ==, 7);
+  count = (Count) { G_LIST_MODEL (log), rows_before + 1 };
+  wait_until (has_n_items, &count, "the received row");
+  row = g_list_model_get_item (G_LIST_MODEL (log), rows_before);
+  g_assert_cmpint (np_log_row_get_direction (row), ==, NP_LOG_DIRECTION_IN);
+  as_text = np_window_render_data (window, row);
+  g_assert_cmpstr (as_text, ==, "hello\\r\\n");
+  gtk_drop_down_set_selected (child (window, "display_dropdown"), 1);
+  as_hex = np_window_render_data (window, row);
+  g_assert_cmpstr (as_hex, ==, "68 65 6C 6C 6F 0D 0A");
+  g_assert_cmpuint (np_window_get_bytes_in (window), ==, 7);
+  {
+    g_autoptr(NpPeer) peer = g_list_model_get_item (peers, 0);
+    g_assert_cmpuint (np_peer_get_bytes_in (peer), ==, 7);
+  }
+
+  /* Filter by rendered text (hex now) and by peer. */
+  {
+    GListModel *visible = np_window_get_visible_log (window);
+    GtkEditable *search = child (window, "search_entry");
+
+    gtk_editable_set_text (search, "6c 6c 6f");
+    count = (Count) { visible, 1 };
+    wait_until (has_n_items, &count, "one row matching the hex filter");
+    gtk_editable_set_text (search, "");
+    count = (Count) { visible, g_list_model_get_n_items (G_LIST_MODEL (log)) };
+    wait_until (has_n_items, &count, "the filter cleared");
+  }
+
+  /* Send to all: both clients get the text. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (child (window, "send_view")), "ping", -1);
+  gtk_check_button_set_active (child (window, "crlf_check"), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
+  {
+    Reader a = { first, g_string_new (NULL), 6 };
+    Reader b = { second, g_string_new (NULL), 6 };
+
+    wait_until (has_read, &a, "the first client to get the broadcast");
+    wait_until (has_read, &b, "the second client to get the broadcast");
+    g_assert_cmpstr (a.got->str, ==, "ping\r\n");
+    g_assert_cmpstr (b.got->str, ==, "ping\r\n");
+    g_string_free (a.got, TRUE);
+    g_string_free (b.got, TRUE);
+  }
+
+  /* Disconnect the selected client: its socket sees EOF, the list shrinks. */
+  {
+    GtkColumnView *view = child (window, "peer_view");
+    GtkSelectionModel *selection = gtk_column_view_get_model (view);
+    g_autoptr(NpPeer) peer = g_list_model_get_item (peers, 0);
+    /* The list is in connection order: item 0 is the first client. */
+    Reader eof = { first, g_string_new (NULL), 1 };
+
+    g_assert_cmpuint (np_peer_get_id (peer), ==, 1);
+    gtk_selection_model_select_item (selection, 0, TRUE);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
+    count = (Count) { peers, 1 };
+    wait_until (has_n_items, &count, "one client left");
+    wait_until (has_read, &eof, "EOF on the disconnected client");
+    g_assert_cmpuint (eof.got->len, ==, 0);
+    g_string_free (eof.got, TRUE);
+  }
+
+  /* Stop: the last client is closed cleanly, the window is ready to start again. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_stopped, window, "stopped");
+  g_assert_cmpuint (g_list_model_get_n_items (peers), ==, 0);
+  g_assert_cmpstr (gtk_button_get_label (child (window, "start_button")), ==, "Start");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_address_in_use (void)
+{
+  NpWindow *window = new_window ();
+  g_autoptr(GSocket) busy = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *port = NULL;
+  NpLogModel *log = np_window_get_log_model (window);
+  g_autoptr(NpLogRow) last = NULL;
+
+  g_assert_true (g_socket_bind (busy, any, TRUE, NULL));
+  g_assert_true (g_socket_listen (busy, NULL));
+  bound = g_socket_get_local_address (busy, NULL);
+  port = g_strdup_printf ("%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port, NULL);
+  np_window_start (window);
+  g_assert_true (np_window_is_running (window));
+  wait_until (is_stopped, window, "the failed start to be reported");
+
+  last = g_list_model_get_item (G_LIST_MODEL (log), g_list_model_get_n_items (G_LIST_MODEL (log)) - 1);
+  g_assert_cmpint (np_log_row_get_direction (last), ==, NP_LOG_DIRECTION_ERROR);
+  g_assert_nonnull (strstr (np_log_row_get_message (last), "Address already in use"));
+  g_assert_true (gtk_widget_is_sensitive (child (window, "start_button")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/window/validation", test_validation);
+  g_test_add_func ("/window/server-session", test_server_session);
+  g_test_add_func ("/window/address-in-use", test_address_in_use);
+
+  return g_test_run ();
+}
