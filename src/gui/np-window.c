@@ -1307,9 +1307,9 @@ setup_peer_view (NpWindow *self)
   gtk_column_view_set_model (self->peer_view, GTK_SELECTION_MODEL (self->peer_selection));
 
   add_column (self, self->peer_view, _("Address"), PEER_ADDRESS, G_CALLBACK (bind_peer_cell), TRUE, -1);
-  add_column (self, self->peer_view, _("Since"), PEER_SINCE, G_CALLBACK (bind_peer_cell), FALSE, -1);
-  add_column (self, self->peer_view, _("In"), PEER_IN, G_CALLBACK (bind_peer_cell), FALSE, -1);
-  add_column (self, self->peer_view, _("Out"), PEER_OUT, G_CALLBACK (bind_peer_cell), FALSE, -1);
+  add_column (self, self->peer_view, _("Since"), PEER_SINCE, G_CALLBACK (bind_peer_cell), FALSE, 76);
+  add_column (self, self->peer_view, _("In"), PEER_IN, G_CALLBACK (bind_peer_cell), FALSE, 64);
+  add_column (self, self->peer_view, _("Out"), PEER_OUT, G_CALLBACK (bind_peer_cell), FALSE, 64);
 
   /* Cells of in/out counters follow their peer while bound; unbinding drops the handler. */
   {

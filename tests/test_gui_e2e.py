@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""End to end, as a person would: the real netpoke window under Xvfb, driven through AT-SPI
+(GTK_A11Y=atspi, pyatspi). Pick the mode, type a port, click Start, connect three ncat clients,
+see them in the client list, see a line one of them sends, type a message and click "Send to
+All", check each ncat got it, disconnect one from the list and check its socket closed.
+
+Set NETPOKE_SCREENSHOT=FILE to save a screenshot of the window with that traffic."""
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+from netpoke_test import Tap, WAIT, free_port
+
+tap = Tap()
+try:
+    import pyatspi
+except ImportError:
+    tap.skip("end-to-end through AT-SPI", "python3-pyatspi is not installed")
+    tap.done()
+for tool in ("ncat", "xdotool"):
+    if shutil.which(tool) is None:
+        tap.skip("end-to-end through AT-SPI", f"{tool} is not installed")
+        tap.done()
+
+GUI = os.environ.get("NETPOKE_GUI") or os.path.join(os.path.dirname(__file__), "..", "_build", "src", "gui", "netpoke")
+
+
+def wait_for(what, probe, timeout=WAIT):
+    """Polls the accessibility tree (AT-SPI has no change feed we can rely on in 4.8)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = probe()
+        if result:
+            return result
+        time.sleep(0.1)
+    return None
+
+
+def walk(acc, depth=0):
+    if acc is None or depth > 60:
+        return
+    yield acc
+    try:
+        children = list(acc)
+    except Exception:
+        return
+    for child in children:
+        yield from walk(child, depth + 1)
+
+
+def find(root, role, name=None, contains=None):
+    for acc in walk(root):
+        try:
+            if acc.getRoleName() != role:
+                continue
+            if name is not None and acc.name != name:
+                continue
+            if contains is not None and contains not in (acc.name or ""):
+                continue
+            return acc
+        except Exception:
+            continue
+    return None
+
+
+def labels(root):
+    out = []
+    for acc in walk(root):
+        try:
+            if acc.getRoleName() == "label" and acc.name:
+                out.append(acc.name)
+        except Exception:
+            pass
+    return out
+
+
+def click(acc):
+    acc.queryAction().doAction(0)
+
+
+def click_at(acc):
+    """A real pointer click in the middle of the widget (list rows have no AT-SPI action in
+    GTK 4.8). GTK 4 has no screen coordinates on X11; under Xvfb without a window manager the
+    window sits at the origin, so window coordinates are screen coordinates."""
+    x, y, w, h = acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    subprocess.run(["xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1"], check=True)
+
+
+def keys(*names):
+    subprocess.run(["xdotool", "key", "--delay", "80", *names], check=True)
+
+
+def set_text(acc, text):
+    acc.queryEditableText().setTextContents(text)
+
+
+def find_app():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for app in desktop:
+        try:
+            if app is not None and app.name == "netpoke":
+                return app
+        except Exception:
+            pass
+    return None
+
+
+class Ncat:
+    def __init__(self, port):
+        self.proc = subprocess.Popen(["ncat", "127.0.0.1", str(port)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.chunks = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.data = b""
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(4096)
+            self.chunks.put(chunk)
+            if not chunk:
+                self.eof = True
+                return
+
+    eof = False
+
+    def local_port(self):
+        """The port this ncat connected from, read from the kernel's socket table."""
+        out = subprocess.run(["ss", "-Htnp", "state", "established"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if f"pid={self.proc.pid}," in line:
+                return int(line.split()[2].rsplit(":", 1)[1])
+        return None
+
+    def read_until(self, wanted, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        while wanted not in self.data and time.monotonic() < deadline:
+            try:
+                chunk = self.chunks.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if not chunk:
+                break
+            self.data += chunk
+        return wanted in self.data
+
+    def send(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+
+env = dict(os.environ, GTK_A11Y="atspi", G_DEBUG="fatal-criticals")
+env.pop("NO_AT_BRIDGE", None)
+app_proc = subprocess.Popen([GUI], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+clients = []
+try:
+    app = wait_for("the app on the accessibility bus", find_app)
+    if not tap.ok(app is not None, "netpoke appears on the accessibility bus"):
+        raise SystemExit
+    window = wait_for("the window", lambda: find(app, "frame", "Netpoke"))
+    tap.ok(window is not None, "the Netpoke window is shown")
+
+    # Mode: open the selector and choose with the keyboard, as a user can: TCP Client, then
+    # back to TCP Server. The Start button's label follows the mode.
+    mode = find(window, "combo box", "Mode")
+    tap.ok(mode is not None, "the mode selector has an accessible label")
+    click(find(mode, "push button"))
+    time.sleep(0.5)
+    keys("Down", "Return")
+    tap.ok(wait_for("client mode", lambda: find(window, "push button", "Connect")) is not None,
+           "choosing TCP Client turns Start into Connect")
+    click(find(mode, "push button"))
+    time.sleep(0.5)
+    keys("Up", "Return")
+    tap.ok(wait_for("server mode", lambda: find(window, "push button", "Start")) is not None,
+           "choosing TCP Server turns it back into Start")
+
+    port = free_port()
+    port_entry = find(window, "text", "Port")
+    set_text(port_entry, "70000")
+    tap.ok(wait_for("validation", lambda: "Port must be 1–65535" in labels(window)) is not None,
+           "a bad port is explained inline: 'Port must be 1–65535'")
+    set_text(port_entry, str(port))
+    tap.ok(wait_for("validation gone", lambda: "Port must be 1–65535" not in labels(window)) is not None,
+           "the message goes when the port is fixed")
+
+    click(find(window, "push button", "Start"))
+    listening = wait_for("listening", lambda: f"Listening on [::]:{port}" in labels(window))
+    tap.ok(listening is not None, f"clicking Start listens on port {port}")
+    tap.ok(find(window, "push button", "Stop") is not None, "the Start button became Stop")
+
+    clients = [Ncat(port) for _ in range(3)]
+    peers_table = find(window, "tree table", "Connected clients")
+
+    def client_rows():
+        return [l for l in labels(peers_table) if l.startswith("127.0.0.1:")]
+
+    rows = wait_for("three clients", lambda: len(client_rows()) == 3 and client_rows())
+    tap.ok(rows is not None, "three ncat clients appear in the client list", client_rows())
+
+    clients[0].send(b"hello from ncat 1\n")
+    tap.ok(wait_for("the line in the log", lambda: "hello from ncat 1\\n" in labels(window)) is not None,
+           "the line one client sent is in the log")
+
+    set_text(find(window, "text", "Message to send"), "broadcast from netpoke")
+    click(find(window, "push button", "Send to All"))
+    got = [c.read_until(b"broadcast from netpoke") for c in clients]
+    tap.ok(all(got), "each ncat got the message sent to all", [c.data for c in clients])
+
+    shot = os.environ.get("NETPOKE_SCREENSHOT")
+    if shot:
+        clients[1].send(b"\x01\x02STATUS OK\r\n")
+        time.sleep(0.5)
+        _, _, width, height = window.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        made = subprocess.run(["import", "-window", "root", "-crop", f"{width}x{height}+0+0", "+repage", shot],
+                              capture_output=True, text=True)
+        tap.ok(made.returncode == 0 and os.path.exists(shot), f"screenshot saved to {shot}", made.stderr)
+
+    # Disconnect the first client in the list: select its row, click the button.
+    first_address = sorted(client_rows())[0]
+    row_label = find(peers_table, "label", first_address)
+    click_at(row_label)
+    disconnect = find(window, "push button", "Disconnect Selected")
+    tap.ok(wait_for("the button enabled", lambda: disconnect.getState().contains(pyatspi.STATE_SENSITIVE)) is not None,
+           "selecting a client enables Disconnect Selected")
+    port_of = int(first_address.rsplit(":", 1)[1])
+    victim = next((c for c in clients if c.local_port() == port_of), None)
+    tap.ok(victim is not None, f"the selected row {first_address} is one of the ncat clients")
+    click(disconnect)
+    closed = victim is not None and wait_for(
+        "its socket to close", lambda: victim.eof or victim.proc.poll() is not None) is not None
+    tap.ok(closed, "the disconnected client's socket was closed (ncat saw EOF)")
+    tap.ok(wait_for("two clients", lambda: len(client_rows()) == 2) is not None,
+           "the client list shows the two left", client_rows())
+    others = [c for c in clients if c is not victim]
+    tap.ok(all(c.proc.poll() is None for c in others), "the other clients stay connected")
+finally:
+    for c in clients:
+        if c.proc.poll() is None:
+            c.proc.kill()
+    app_proc.terminate()
+    try:
+        app_proc.wait(WAIT)
+    except subprocess.TimeoutExpired:
+        app_proc.kill()
+    err = app_proc.stderr.read().decode(errors="replace")
+    criticals = [l for l in err.splitlines() if "CRITICAL" in l or "WARNING" in l and "Gtk" in l]
+    tap.ok(not criticals, "no GTK criticals or warnings on stderr", "\n".join(criticals[:5]))
+
+tap.done()
