@@ -79,11 +79,16 @@ np_encoding_to_string (NpEncoding encoding)
 
 /* ---- decoding ---------------------------------------------------------------------------- */
 
+static const char hex_digits[] = "0123456789ABCDEF";
+
+/* No printf here: a flood of binary data is shown byte by byte. */
 static void
 append_byte_escape (GString *out,
                     guint8   byte)
 {
-  g_string_append_printf (out, "\\x%02X", byte);
+  char escape[4] = { '\\', 'x', hex_digits[byte >> 4], hex_digits[byte & 0xf] };
+
+  g_string_append_len (out, escape, 4);
 }
 
 /* Appends one decoded character; NUL is never put into a C string, and in the escapes
@@ -207,7 +212,7 @@ append_hex (GString      *out,
             const guint8 *data,
             gsize         length)
 {
-  static const char digits[] = "0123456789ABCDEF";
+  const char *digits = hex_digits;
 
   g_string_set_size (out, 0);
   if (length == 0)

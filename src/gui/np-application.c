@@ -3,12 +3,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "np-application.h"
-#include "np-log-model.h"
-#include "np-stall-probe.h"
 #include "np-window.h"
-#include "np-window-private.h"
 
 struct _NpApplication
 {
@@ -21,7 +20,8 @@ struct _NpApplication
   char           *destination;
   gboolean        start;
 
-  NpStallProbe   *probe;      /* NETPOKE_STATS=FILE */
+  guint           sigint_id;
+  guint           sigterm_id;
 };
 
 G_DEFINE_FINAL_TYPE (NpApplication, np_application, ADW_TYPE_APPLICATION)
@@ -86,11 +86,20 @@ np_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+static void quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+
+/* SIGINT/SIGTERM quit like Ctrl+Q: endpoints are stopped and clients closed cleanly. */
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  quit_action (NULL, NULL, user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 np_application_startup (GApplication *application)
 {
   NpApplication *self = NP_APPLICATION (application);
-  const char *stats = g_getenv ("NETPOKE_STATS");
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
   G_APPLICATION_CLASS (np_application_parent_class)->startup (application);
@@ -99,27 +108,17 @@ np_application_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
-  if (stats != NULL && stats[0] != '\0')
-    self->probe = np_stall_probe_new (stats);
+  self->sigint_id = g_unix_signal_add (SIGINT, on_quit_signal, self);
+  self->sigterm_id = g_unix_signal_add (SIGTERM, on_quit_signal, self);
 }
 
 static void
 np_application_shutdown (GApplication *application)
 {
   NpApplication *self = NP_APPLICATION (application);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
-  if (self->probe != NULL && window != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      NpLogModel *log = np_window_get_log_model (NP_WINDOW (window));
-
-      if (!np_stall_probe_write (self->probe, np_window_get_bytes_in (NP_WINDOW (window)),
-                                 g_list_model_get_n_items (G_LIST_MODEL (log)),
-                                 np_log_model_get_dropped (log), &error))
-        g_printerr ("netpoke: NETPOKE_STATS: %s\n", error->message);
-    }
-  g_clear_object (&self->probe);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
 
   G_APPLICATION_CLASS (np_application_parent_class)->shutdown (application);
 }

@@ -11,12 +11,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpStallProbe, np_stall_probe, NP, STALL_PROBE, GObject)
 
-NpStallProbe *np_stall_probe_new        (const char   *path);
-double        np_stall_probe_get_max_ms (NpStallProbe *self);
-gboolean      np_stall_probe_write      (NpStallProbe *self,
-                                         guint64       bytes_in,
-                                         guint         rows,
-                                         guint64       rows_dropped,
-                                         GError      **error);
+/* Fills in what the window has counted so far. */
+typedef void (*NpStallProbeSample) (gpointer  user_data,
+                                    guint64  *bytes_in,
+                                    guint    *rows,
+                                    guint64  *rows_dropped);
+
+NpStallProbe *np_stall_probe_new        (const char         *path,
+                                         NpStallProbeSample  sample,
+                                         gpointer            user_data);
+void          np_stall_probe_first_frame (NpStallProbe      *self);
+double        np_stall_probe_get_max_ms (NpStallProbe       *self);
+gboolean      np_stall_probe_write      (NpStallProbe       *self,
+                                         GError            **error);
 
 G_END_DECLS

@@ -10,12 +10,20 @@
 #include "np-engine.h"
 #include "np-log-model.h"
 #include "np-peer.h"
+#include "np-stall-probe.h"
 #include "np-window.h"
 #include "np-window-private.h"
 
-/* What a data cell shows at most; the row keeps more for copying and re-rendering. */
-#define MAX_CELL_CHARS 600
+/* What a data cell shows at most; the row keeps more for copying and re-rendering. A cell
+ * decodes only the bytes it can show: hex and \xNN take up to four characters a byte. */
+#define MAX_CELL_CHARS 240
+#define MAX_CELL_BYTES (MAX_CELL_CHARS / 2)
 #define HISTORY_SIZE   50
+
+/* While the view holds fewer rows than GtkListView keeps widgets for (about 200 in GTK 4.8),
+ * every new row makes new widgets: feed such a view this many rows per main-loop turn. */
+#define FILL_ROWS      256
+#define FILL_CHUNK     24
 
 struct _NpWindow
 {
@@ -62,6 +70,8 @@ struct _NpWindow
 
   /* Log */
   NpLogModel           *log;
+  GPtrArray            *pending_rows;    /* NpLogRow* waiting for the fill idle, in order */
+  guint                 fill_id;
   GtkCustomFilter      *filter;
   GtkFilterListModel   *filtered;
   GtkMultiSelection    *log_selection;
@@ -90,6 +100,7 @@ struct _NpWindow
   guint                 history_pos;     /* == len: the draft */
 
   AdwToast             *error_toast;     /* one toast, updated, not a pile */
+  NpStallProbe         *probe;           /* NETPOKE_STATS=FILE */
 };
 
 enum { PROP_0, PROP_REPEATING, N_PROPS };
@@ -154,33 +165,42 @@ show_error (NpWindow   *self,
 
 /* ---- rendering -------------------------------------------------------------------------- */
 
-/**
- * np_window_render_data:
- * Returns: (transfer full): the data cell text for @row in the current format and encoding
- */
-char *
-np_window_render_data (NpWindow *self,
-                       NpLogRow *row)
+static char *
+render (NpWindow *self,
+        NpLogRow *row,
+        gsize     max_bytes)
 {
   GBytes *preview = np_log_row_get_preview (row);
+  gsize size;
+  const guint8 *data;
   g_autofree char *text = NULL;
   GString *out;
 
   if (preview == NULL)
     return g_strdup (np_log_row_get_message (row) != NULL ? np_log_row_get_message (row) : "");
 
-  text = np_codec_decode_bytes (preview, display_format (self),
-                                encoding_from_dropdown (self->rx_encoding_dropdown));
+  data = g_bytes_get_data (preview, &size);
+  text = np_codec_decode (data, MIN (size, max_bytes), display_format (self),
+                          encoding_from_dropdown (self->rx_encoding_dropdown));
   out = g_string_new (text);
   if (g_utf8_strlen (out->str, -1) > MAX_CELL_CHARS)
-    {
-      g_string_truncate (out, g_utf8_offset_to_pointer (out->str, MAX_CELL_CHARS) - out->str);
-      g_string_append (out, "…");
-    }
-  if (np_log_row_is_truncated (row))
-    g_string_append_printf (out, _(" … (%" G_GSIZE_FORMAT " bytes in all)"), np_log_row_get_length (row));
+    g_string_truncate (out, g_utf8_offset_to_pointer (out->str, MAX_CELL_CHARS) - out->str);
+  if (out->len < strlen (text) || size > max_bytes || np_log_row_is_truncated (row))
+    g_string_append_printf (out, _(" … (%" G_GSIZE_FORMAT " bytes)"), np_log_row_get_length (row));
 
   return g_string_free (out, FALSE);
+}
+
+/**
+ * np_window_render_data:
+ * Returns: (transfer full): the data cell text for @row in the current format and encoding:
+ *   what fits a cell, with the full length when cut
+ */
+char *
+np_window_render_data (NpWindow *self,
+                       NpLogRow *row)
+{
+  return render (self, row, MAX_CELL_BYTES);
 }
 
 static const char *
@@ -197,6 +217,23 @@ direction_label (NpLogDirection direction)
 }
 
 typedef enum { LOG_TIME, LOG_DIRECTION, LOG_PEER, LOG_LENGTH, LOG_DATA } LogColumn;
+
+/* Log cells are GtkInscriptions: they ask for a fixed size instead of shaping their text to
+ * report a natural width, so filling a view with hundreds of rows at once stays cheap. */
+static void
+setup_log_cell (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  LogColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "np-column"));
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+
+  gtk_inscription_set_text_overflow (cell, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (cell, 0);
+  gtk_inscription_set_min_chars (cell, column == LOG_DATA ? 20 : 3);
+  gtk_inscription_set_nat_chars (cell, column == LOG_DATA ? 80 : 12);
+  gtk_list_item_set_child (item, GTK_WIDGET (cell));
+}
 
 static void
 setup_label (GtkSignalListItemFactory *factory,
@@ -217,7 +254,7 @@ bind_log_cell (GtkSignalListItemFactory *factory,
                NpWindow                 *self)
 {
   LogColumn column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "np-column"));
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
   NpLogRow *row = gtk_list_item_get_item (item);
   g_autofree char *text = NULL;
   static const char * const classes[] = { "np-dir-in", "np-dir-out", "np-dir-info", "np-dir-error" };
@@ -229,8 +266,8 @@ bind_log_cell (GtkSignalListItemFactory *factory,
       break;
     case LOG_DIRECTION:
       for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-        gtk_widget_remove_css_class (GTK_WIDGET (label), classes[i]);
-      gtk_widget_add_css_class (GTK_WIDGET (label), classes[np_log_row_get_direction (row)]);
+        gtk_widget_remove_css_class (GTK_WIDGET (cell), classes[i]);
+      gtk_widget_add_css_class (GTK_WIDGET (cell), classes[np_log_row_get_direction (row)]);
       text = g_strdup (direction_label (np_log_row_get_direction (row)));
       break;
     case LOG_PEER:
@@ -246,7 +283,9 @@ bind_log_cell (GtkSignalListItemFactory *factory,
       break;
     }
 
-  gtk_label_set_text (label, text);
+  gtk_inscription_set_text (cell, text);
+  /* An inscription does not tell assistive technology its text by itself in GTK 4.8. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
 static void
@@ -254,6 +293,7 @@ add_column (NpWindow      *self,
             GtkColumnView *view,
             const char    *title,
             int            column,
+            GCallback      setup,
             GCallback      bind,
             gboolean       expand,
             int            fixed_width)
@@ -262,7 +302,7 @@ add_column (NpWindow      *self,
   g_autoptr(GtkColumnViewColumn) view_column = NULL;
 
   g_object_set_data (G_OBJECT (factory), "np-column", GINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_label), NULL);
+  g_signal_connect (factory, "setup", setup, NULL);
   g_signal_connect (factory, "bind", bind, self);
 
   view_column = gtk_column_view_column_new (title, factory);
@@ -591,7 +631,7 @@ handle_event (NpWindow  *self,
           np_peer_add_traffic (peer, event->kind == NP_EVENT_RECEIVED ? event->length : 0,
                                event->kind == NP_EVENT_SENT ? event->length : 0);
           if (!g_ptr_array_find (dirty_peers, peer, NULL))
-            g_ptr_array_add (dirty_peers, peer);
+            g_ptr_array_add (dirty_peers, g_object_ref (peer));
         }
       break;
 
@@ -618,13 +658,56 @@ handle_event (NpWindow  *self,
     }
 }
 
+static gboolean
+on_fill (gpointer user_data)
+{
+  NpWindow *self = user_data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  guint take = n < FILL_ROWS ? MIN (FILL_CHUNK, self->pending_rows->len) : self->pending_rows->len;
+  g_autoptr(GPtrArray) chunk = g_ptr_array_new_full (take, g_object_unref);
+
+  for (guint i = 0; i < take; i++)
+    g_ptr_array_add (chunk, g_ptr_array_steal_index (self->pending_rows, 0));
+  np_log_model_append (self->log, chunk);
+
+  if (self->pending_rows->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->fill_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* One splice per batch once the view is full; a nearly empty view is filled a chunk per
+ * main-loop turn (lower priority than redraw), so frames keep coming while it fills. */
+static void
+append_rows (NpWindow  *self,
+             GPtrArray *rows)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+
+  /* Nothing waiting (order!), and either a full view or a small batch: splice now. */
+  if (self->fill_id == 0 && (n >= FILL_ROWS || rows->len <= FILL_CHUNK))
+    {
+      np_log_model_append (self->log, rows);
+      return;
+    }
+
+  for (guint i = 0; i < rows->len; i++)
+    g_ptr_array_add (self->pending_rows, g_object_ref (g_ptr_array_index (rows, i)));
+  if (self->fill_id == 0)
+    {
+      self->fill_id = g_idle_add (on_fill, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->fill_id), "[netpoke] fill log");
+    }
+}
+
 static void
 on_events (GPtrArray *batch,
            gpointer   user_data)
 {
   NpWindow *self = user_data;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_full (batch->len, g_object_unref);
-  g_autoptr(GPtrArray) dirty_peers = g_ptr_array_new ();
+  /* Holds references: a peer may disconnect later in the same batch. */
+  g_autoptr(GPtrArray) dirty_peers = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean state_changed = FALSE;
 
   for (guint i = 0; i < batch->len; i++)
@@ -636,8 +719,7 @@ on_events (GPtrArray *batch,
       state_changed |= event->kind != NP_EVENT_RECEIVED && event->kind != NP_EVENT_SENT;
     }
 
-  /* One splice for the whole batch. */
-  np_log_model_append (self->log, rows);
+  append_rows (self, rows);
 
   for (guint i = 0; i < dirty_peers->len; i++)
     np_peer_notify_traffic (g_ptr_array_index (dirty_peers, i));
@@ -1063,6 +1145,8 @@ clear_action (GtkWidget  *widget,
 {
   NpWindow *self = NP_WINDOW (widget);
 
+  g_clear_handle_id (&self->fill_id, g_source_remove);
+  g_ptr_array_set_size (self->pending_rows, 0);
   np_log_model_clear (self->log);
   self->follow = TRUE;
   update_status (self);
@@ -1095,7 +1179,7 @@ copy_rows_action (GtkWidget  *widget,
     {
       g_autoptr(NpLogRow) row = g_list_model_get_item (G_LIST_MODEL (self->log_selection), position);
       g_autofree char *time = format_clock (np_log_row_get_time (row), TRUE);
-      g_autofree char *data = np_window_render_data (self, row);
+      g_autofree char *data = render (self, row, G_MAXSIZE);
 
       g_string_append_printf (text, "%s\t%s\t%s\t%" G_GSIZE_FORMAT "\t%s\n", time,
                               direction_label (np_log_row_get_direction (row)),
@@ -1122,12 +1206,35 @@ history_action (GtkWidget  *widget,
 /* ---- object ----------------------------------------------------------------------------- */
 
 static void
+sample_counters (gpointer  user_data,
+                 guint64  *bytes_in,
+                 guint    *rows,
+                 guint64  *rows_dropped)
+{
+  NpWindow *self = user_data;
+
+  *bytes_in = self->bytes_in;
+  *rows = g_list_model_get_n_items (G_LIST_MODEL (self->log));
+  *rows_dropped = np_log_model_get_dropped (self->log);
+}
+
+static void
 np_window_dispose (GObject *object)
 {
   NpWindow *self = (NpWindow *)object;
 
+  if (self->probe != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!np_stall_probe_write (self->probe, &error))
+        g_printerr ("netpoke: NETPOKE_STATS: %s\n", error->message);
+      g_clear_object (&self->probe);
+    }
+
   g_clear_handle_id (&self->repeat_id, g_source_remove);
   g_clear_handle_id (&self->rate_id, g_source_remove);
+  g_clear_handle_id (&self->fill_id, g_source_remove);
   if (self->engine != NULL)
     {
       /* Stop every endpoint and join the engine thread before the window goes. */
@@ -1144,6 +1251,7 @@ np_window_dispose (GObject *object)
   g_clear_object (&self->peers);
   g_clear_pointer (&self->peers_by_id, g_hash_table_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (np_window_parent_class)->dispose (object);
 }
@@ -1279,11 +1387,11 @@ setup_log_view (NpWindow *self)
   self->log_selection = gtk_multi_selection_new (G_LIST_MODEL (self->filtered));
   gtk_column_view_set_model (self->log_view, GTK_SELECTION_MODEL (self->log_selection));
 
-  add_column (self, self->log_view, _("Time"), LOG_TIME, G_CALLBACK (bind_log_cell), FALSE, 110);
-  add_column (self, self->log_view, _("Dir"), LOG_DIRECTION, G_CALLBACK (bind_log_cell), FALSE, 56);
-  add_column (self, self->log_view, _("Peer"), LOG_PEER, G_CALLBACK (bind_log_cell), FALSE, 170);
-  add_column (self, self->log_view, _("Length"), LOG_LENGTH, G_CALLBACK (bind_log_cell), FALSE, 70);
-  add_column (self, self->log_view, _("Data"), LOG_DATA, G_CALLBACK (bind_log_cell), TRUE, -1);
+  add_column (self, self->log_view, _("Time"), LOG_TIME, G_CALLBACK (setup_log_cell), G_CALLBACK (bind_log_cell), FALSE, 110);
+  add_column (self, self->log_view, _("Dir"), LOG_DIRECTION, G_CALLBACK (setup_log_cell), G_CALLBACK (bind_log_cell), FALSE, 56);
+  add_column (self, self->log_view, _("Peer"), LOG_PEER, G_CALLBACK (setup_log_cell), G_CALLBACK (bind_log_cell), FALSE, 170);
+  add_column (self, self->log_view, _("Length"), LOG_LENGTH, G_CALLBACK (setup_log_cell), G_CALLBACK (bind_log_cell), FALSE, 70);
+  add_column (self, self->log_view, _("Data"), LOG_DATA, G_CALLBACK (setup_log_cell), G_CALLBACK (bind_log_cell), TRUE, -1);
 
   self->follow = TRUE;
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_log_adjustment_changed), self, 0);
@@ -1306,10 +1414,10 @@ setup_peer_view (NpWindow *self)
   self->peer_selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->peers)));
   gtk_column_view_set_model (self->peer_view, GTK_SELECTION_MODEL (self->peer_selection));
 
-  add_column (self, self->peer_view, _("Address"), PEER_ADDRESS, G_CALLBACK (bind_peer_cell), TRUE, -1);
-  add_column (self, self->peer_view, _("Since"), PEER_SINCE, G_CALLBACK (bind_peer_cell), FALSE, 76);
-  add_column (self, self->peer_view, _("In"), PEER_IN, G_CALLBACK (bind_peer_cell), FALSE, 64);
-  add_column (self, self->peer_view, _("Out"), PEER_OUT, G_CALLBACK (bind_peer_cell), FALSE, 64);
+  add_column (self, self->peer_view, _("Address"), PEER_ADDRESS, G_CALLBACK (setup_label), G_CALLBACK (bind_peer_cell), TRUE, -1);
+  add_column (self, self->peer_view, _("Since"), PEER_SINCE, G_CALLBACK (setup_label), G_CALLBACK (bind_peer_cell), FALSE, 76);
+  add_column (self, self->peer_view, _("In"), PEER_IN, G_CALLBACK (setup_label), G_CALLBACK (bind_peer_cell), FALSE, 64);
+  add_column (self, self->peer_view, _("Out"), PEER_OUT, G_CALLBACK (setup_label), G_CALLBACK (bind_peer_cell), FALSE, 64);
 
   /* Cells of in/out counters follow their peer while bound; unbinding drops the handler. */
   {
@@ -1330,15 +1438,38 @@ setup_peer_view (NpWindow *self)
 }
 
 static void
+on_after_paint (GdkFrameClock *clock,
+                NpWindow      *self)
+{
+  if (self->probe != NULL)
+    np_stall_probe_first_frame (self->probe);
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint, self);
+}
+
+static void
+on_realize (NpWindow *self)
+{
+  if (self->probe != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                             G_CALLBACK (on_after_paint), self, 0);
+}
+
+static void
 np_window_init (NpWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->history = g_ptr_array_new_with_free_func (g_free);
+  self->pending_rows = g_ptr_array_new_with_free_func (g_object_unref);
   setup_log_view (self);
   setup_peer_view (self);
 
   self->engine = np_engine_new (NULL, on_events, self, NULL);
+  if (g_getenv ("NETPOKE_STATS") != NULL && g_getenv ("NETPOKE_STATS")[0] != '\0')
+    {
+      self->probe = np_stall_probe_new (g_getenv ("NETPOKE_STATS"), sample_counters, self);
+      g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
+    }
 
   gtk_editable_set_text (GTK_EDITABLE (self->port_entry), "8080");
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (update_mode_fields), self, G_CONNECT_SWAPPED);

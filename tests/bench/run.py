@@ -4,7 +4,11 @@ same run, because these machines are noisy; nothing here is a pass/fail unit tes
 
   ingest      netpoke-cli tcp-server --stats vs socat TCP-LISTEN -> /dev/null, same sender
   broadcast   one 64-byte line to N connected clients: time until all have it, server RSS
+  gui-flood   1 GiB from socat into the window (TCP server) under Xvfb: longest main-loop stall
+              (NETPOKE_STATS probe), peak RSS, and the byte counter against the bytes sent
 """
+import json
+import signal
 import argparse
 import os
 import resource
@@ -121,12 +125,91 @@ def bench_broadcast(n_clients):
         s.close()
 
 
+def server_sockets(port):
+    """Established/closing sockets whose local port is port (the listener excluded)."""
+    count = 0
+    for name in ("tcp", "tcp6"):
+        with open(f"/proc/net/{name}") as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] != "0A":
+                    count += 1
+    return count
+
+
+def bench_gui_flood(build, size):
+    gui = os.path.join(build, "src", "gui", "netpoke")
+    headless = os.path.join(os.path.dirname(__file__), "..", "run-headless")
+    stats = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"netpoke-flood-{os.getpid()}.json")
+    port = free_port()
+    env = dict(os.environ, NETPOKE_STATS=stats, GTK_A11Y="none", NO_AT_BRIDGE="1")
+    app = subprocess.Popen([headless, gui, "--mode", "tcp-server", "--address", "127.0.0.1",
+                            "--port", str(port), "--start"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    launched = time.monotonic()
+    if not wait_listening_port(port, timeout=30):
+        print("gui-flood: the window did not start listening")
+        os.killpg(app.pid, signal.SIGKILL)
+        return
+    start = time.monotonic()
+    print(f"gui-flood: window listening {start - launched:.2f} s after launch; flooding")
+    sender = send_zeros(port, size)
+    sender.wait(600)
+    sent_time = time.monotonic() - start
+    # The window has read everything when it has closed its side of the connection.
+    deadline = time.monotonic() + 300
+    while server_sockets(port) > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # ...and has counted it all when its byte counter (rewritten every second by the probe)
+    # reaches the size, or stops moving.
+    last, still = None, 0
+    while time.monotonic() < deadline and still < 3:
+        try:
+            with open(stats) as f:
+                now = json.load(f)["bytes_in"]
+        except (OSError, ValueError):
+            now = None
+        if now == size:
+            break
+        still = still + 1 if now == last else 0
+        last = now
+        time.sleep(1)
+    gui_time = time.monotonic() - start
+    # Signal the app itself, not the xvfb-run/dbus-run-session wrappers around it.
+    pids = subprocess.run(["pgrep", "-f", f"^{gui} --mode tcp-server"], capture_output=True, text=True).stdout.split()
+    for pid in pids:
+        os.kill(int(pid), signal.SIGTERM)
+    try:
+        app.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(app.pid, signal.SIGKILL)
+    try:
+        with open(stats) as f:
+            result = json.load(f)
+        os.unlink(stats)
+    except (OSError, ValueError) as error:
+        print(f"gui-flood: no stats from the window ({error})")
+        return
+    t_socat = ingest_socat(size)
+    print(f"gui-flood: {size / 2**20:.0f} MiB into the window in {gui_time:.2f} s "
+          f"({size / gui_time / 2**20:.0f} MiB/s; socat -> /dev/null took {t_socat:.2f} s in the same run, "
+          f"ratio {t_socat / gui_time:.2f}); sender done after {sent_time:.2f} s")
+    print(f"  byte counter {result['bytes_in']} of {size} sent: {'exact' if result['bytes_in'] == size else 'WRONG'}")
+    print(f"  first frame {result['first_frame_ms']:.0f} ms after start; "
+          f"longest main-loop stall after it {result['max_stall_ms']:.1f} ms "
+          f"(ending {result['max_stall_at_ms']:.0f} ms after start; target < 50), "
+          f"{result['stalls_over_50ms']} stalls over 50 ms, {result['ticks']} probe ticks")
+    print(f"  peak RSS {result['peak_rss_kib'] / 1024:.1f} MiB, at exit {result['rss_kib'] / 1024:.1f} MiB; "
+          f"log rows {result['rows']} shown, {result['rows_dropped']} dropped from view")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build", help="the meson build directory")
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", choices=["ingest", "broadcast"])
+    parser.add_argument("--only", choices=["ingest", "broadcast", "gui-flood"])
     args = parser.parse_args()
     netpoke_test.CLI = os.path.join(args.build, "src", "cli", "netpoke-cli")
     os.environ["NETPOKE_CLI"] = netpoke_test.CLI
@@ -136,6 +219,8 @@ def main():
     if args.only in (None, "broadcast"):
         bench_broadcast(1000)
         bench_broadcast(10000)
+    if args.only in (None, "gui-flood"):
+        bench_gui_flood(args.build, args.size_mib * 2**20)
 
 
 if __name__ == "__main__":
