@@ -282,6 +282,192 @@ test_address_in_use (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+set_draft (NpWindow   *window,
+           const char *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (child (window, "send_view")), text, -1);
+}
+
+static char *
+get_draft (NpWindow *window)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (window, "send_view"));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+on_clipboard_text (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* Send to selected, repeat, history, copy rows and clear, on a server with two clients. */
+static void
+test_sending_tools (void)
+{
+  NpWindow *window = new_window ();
+  guint port = free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  GListModel *peers = np_window_get_peers (window);
+  NpLogModel *log = np_window_get_log_model (window);
+  g_autoptr(GSocket) first = NULL;
+  g_autoptr(GSocket) second = NULL;
+  Count count;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
+  np_window_start (window);
+  wait_until (is_listening, window, "listening");
+  first = connect_client (port);
+  second = connect_client (port);
+  count = (Count) { peers, 2 };
+  wait_until (has_n_items, &count, "two clients");
+
+  /* Send to the selected (second) client only. */
+  gtk_selection_model_select_item (gtk_column_view_get_model (child (window, "peer_view")), 1, TRUE);
+  set_draft (window, "only you");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-selected", NULL);
+  {
+    Reader b = { second, g_string_new (NULL), 8 };
+    char buffer[16];
+
+    wait_until (has_read, &b, "the selected client to get it");
+    g_assert_cmpstr (b.got->str, ==, "only you");
+    g_string_free (b.got, TRUE);
+    g_assert_cmpint (g_socket_receive (first, buffer, sizeof buffer, NULL, NULL), ==, -1);  /* nothing */
+  }
+
+  /* Repeat every 20 ms until turned off: at least three copies arrive. */
+  set_draft (window, "tick;");
+  gtk_spin_button_set_value (child (window, "repeat_spin"), 20);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.repeat", NULL);
+  {
+    Reader a = { first, g_string_new (NULL), 15 };
+
+    wait_until (has_read, &a, "three repeated messages");
+    g_assert_true (g_str_has_prefix (a.got->str, "tick;tick;tick;"));
+    g_string_free (a.got, TRUE);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.repeat", NULL);
+  {
+    gboolean repeating = TRUE;
+
+    g_object_get (window, "repeating", &repeating, NULL);
+    g_assert_false (repeating);
+  }
+
+  /* History: Ctrl+Up brings back earlier messages, Ctrl+Down returns to the draft. */
+  set_draft (window, "third");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.history-previous", NULL);
+  {
+    g_autofree char *recalled = get_draft (window);
+    g_assert_cmpstr (recalled, ==, "tick;");
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.history-previous", NULL);
+  {
+    g_autofree char *recalled = get_draft (window);
+    g_assert_cmpstr (recalled, ==, "only you");
+  }
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.history-next", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.history-next", NULL);
+  {
+    g_autofree char *draft = get_draft (window);
+    g_assert_cmpstr (draft, ==, "");
+  }
+
+  /* Copy selected rows: tab-separated lines on the clipboard. */
+  {
+    GtkSelectionModel *rows = gtk_column_view_get_model (child (window, "log_view"));
+    char *copied = NULL;
+
+    gtk_selection_model_select_item (rows, 0, TRUE);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-rows", NULL);
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (window)), NULL,
+                                   on_clipboard_text, &copied);
+    wait_until (is_set, &copied, "the clipboard text");
+    g_assert_nonnull (strstr (copied, "\tinfo\t"));
+    g_assert_nonnull (strstr (copied, "Listening on 127.0.0.1:"));
+    g_free (copied);
+  }
+
+  /* Clear empties the log but not the counters. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_stopped, window, "stopped");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* UDP: peers heard appear in the list; Reply to Selected and Send to All Heard reach them. */
+static void
+test_udp_peers (void)
+{
+  NpWindow *window = new_window ();
+  GListModel *peers = np_window_get_peers (window);
+  g_autoptr(GSocket) a = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GSocket) b = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) target = NULL;
+  Count count;
+
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "", NULL);
+  g_assert_cmpstr (gtk_button_get_label (child (window, "send_all_button")), ==, "Send to All Heard");
+  np_window_start (window);
+  wait_until (is_listening, window, "udp bound");
+  target = g_inet_socket_address_new (loopback, np_window_get_endpoint_port (window));
+
+  g_assert_true (g_socket_bind (a, any, FALSE, NULL));
+  g_assert_true (g_socket_bind (b, any, FALSE, NULL));
+  g_socket_set_blocking (a, FALSE);
+  g_socket_set_blocking (b, FALSE);
+  g_assert_cmpint (g_socket_send_to (a, target, "from a", 6, NULL, NULL), ==, 6);
+  g_assert_cmpint (g_socket_send_to (b, target, "from b", 6, NULL, NULL), ==, 6);
+  count = (Count) { peers, 2 };
+  wait_until (has_n_items, &count, "two peers heard");
+
+  set_draft (window, "to all heard");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
+  {
+    Reader ra = { a, g_string_new (NULL), 12 };
+    Reader rb = { b, g_string_new (NULL), 12 };
+
+    wait_until (has_read, &ra, "peer a to get the datagram");
+    wait_until (has_read, &rb, "peer b to get the datagram");
+    g_assert_cmpstr (ra.got->str, ==, "to all heard");
+    g_assert_cmpstr (rb.got->str, ==, "to all heard");
+    g_string_free (ra.got, TRUE);
+    g_string_free (rb.got, TRUE);
+  }
+
+  gtk_selection_model_select_item (gtk_column_view_get_model (child (window, "peer_view")), 0, TRUE);
+  set_draft (window, "reply");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-selected", NULL);
+  {
+    Reader ra = { a, g_string_new (NULL), 5 };
+
+    wait_until (has_read, &ra, "the selected peer to get the reply");
+    g_assert_cmpstr (ra.got->str, ==, "reply");
+    g_string_free (ra.got, TRUE);
+  }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_stopped, window, "stopped");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -292,6 +478,8 @@ main (int    argc,
   g_test_add_func ("/window/validation", test_validation);
   g_test_add_func ("/window/server-session", test_server_session);
   g_test_add_func ("/window/address-in-use", test_address_in_use);
+  g_test_add_func ("/window/sending-tools", test_sending_tools);
+  g_test_add_func ("/window/udp-peers", test_udp_peers);
 
   return g_test_run ();
 }
