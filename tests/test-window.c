@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "np-peer.h"
+#include "np-preferences-window.h"
 #include "np-window-private.h"
+
+#define APP_ID "io.github.netpoke.Netpoke"
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -468,18 +471,132 @@ test_udp_peers (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* Stopping a server with clients asks first (a setting); Cancel keeps it running. */
+static void
+test_confirm_stop (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NpWindow *window = new_window ();
+  guint port = free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GSocket) client = NULL;
+  Count count;
+  AdwMessageDialog *dialog;
+
+  g_settings_set_boolean (settings, "confirm-stop", TRUE);
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
+  np_window_start (window);
+  wait_until (is_listening, window, "listening");
+  client = connect_client (port);
+  count = (Count) { np_window_get_peers (window), 1 };
+  wait_until (has_n_items, &count, "a client");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (has_dialog, NULL, "the confirmation dialog");
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 client is connected"));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (np_window_is_running (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (has_dialog, NULL, "the confirmation dialog again");
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "stop");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_until (is_stopped, window, "stopped after confirming");
+
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* What was started last comes back in a new window; the row cap follows its setting; the
+ * Preferences window edits the same settings. */
+static void
+test_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NpWindow *window = new_window ();
+  NpWindow *again;
+  NpPreferencesWindow *preferences;
+
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", "127.0.0.1:9");
+  np_window_start (window);
+  wait_until (is_listening, window, "udp bound");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_stopped, window, "stopped");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  again = new_window ();
+  g_assert_cmpuint (gtk_drop_down_get_selected (child (again, "mode_dropdown")), ==, NP_MODE_UDP);
+  g_assert_cmpstr (gtk_editable_get_text (child (again, "address_entry")), ==, "127.0.0.1");
+  g_assert_cmpstr (gtk_editable_get_text (child (again, "destination_entry")), ==, "127.0.0.1:9");
+
+  g_settings_set_uint (settings, "log-row-cap", 5000);
+  g_assert_cmpuint (np_log_model_get_cap (np_window_get_log_model (again)), ==, 5000);
+  g_settings_set_enum (settings, "receive-encoding", 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (child (again, "rx_encoding_dropdown")), ==, 1);
+
+  preferences = np_preferences_window_new (GTK_WINDOW (again), settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                                            NP_TYPE_PREFERENCES_WINDOW,
+                                                                            "row_cap_spin")), 250000);
+  g_assert_cmpuint (g_settings_get_uint (settings, "log-row-cap"), ==, 250000);
+  g_assert_cmpuint (np_log_model_get_cap (np_window_get_log_model (again)), ==, 250000);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                                           NP_TYPE_PREFERENCES_WINDOW,
+                                                                           "timestamp_row")), 3);
+  g_assert_cmpint (g_settings_get_enum (settings, "timestamp-format"), ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  gtk_window_destroy (GTK_WINDOW (again));
+  g_settings_reset (settings, "log-row-cap");
+  g_settings_reset (settings, "receive-encoding");
+  g_settings_reset (settings, "timestamp-format");
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autoptr(GSettings) settings = NULL;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+
+  /* The other tests stop servers with clients directly; test_confirm_stop turns it on. */
+  settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
 
   g_test_add_func ("/window/validation", test_validation);
   g_test_add_func ("/window/server-session", test_server_session);
   g_test_add_func ("/window/address-in-use", test_address_in_use);
   g_test_add_func ("/window/sending-tools", test_sending_tools);
   g_test_add_func ("/window/udp-peers", test_udp_peers);
+  g_test_add_func ("/window/confirm-stop", test_confirm_stop);
+  g_test_add_func ("/window/settings", test_settings);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "np-application.h"
+#include "np-preferences-window.h"
 #include "np-window.h"
 
 struct _NpApplication
@@ -167,8 +168,48 @@ quit_action (GSimpleAction *action,
     }
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GSettings *settings = NP_IS_WINDOW (window) ? np_window_get_settings (NP_WINDOW (window)) : NULL;
+
+  if (settings == NULL)
+    {
+      g_message ("Preferences need the installed settings schema %s", APP_ID);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (np_preferences_window_new (window, settings)));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "The Netpoke developers", NULL };
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  adw_show_about_window (window,
+                         "application-name", _("Netpoke"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Poke network devices over TCP and UDP"),
+                         "website", "https://github.com/netpoke/netpoke",
+                         "issue-url", "https://github.com/netpoke/netpoke/issues",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2026 The Netpoke developers",
+                         "developers", developers,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_action },
+  { .name = "preferences", .activate = preferences_action },
+  { .name = "about", .activate = about_action },
 };
 
 static void
@@ -183,10 +224,12 @@ np_application_init (NpApplication *self)
     { NULL }
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
 NpApplication *

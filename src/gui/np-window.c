@@ -100,6 +100,8 @@ struct _NpWindow
   guint                 history_pos;     /* == len: the draft */
 
   AdwToast             *error_toast;     /* one toast, updated, not a pile */
+  GSettings            *settings;        /* NULL when the schema is not installed */
+  gint64                started_us;      /* when the endpoint was started: elapsed times */
   NpStallProbe         *probe;           /* NETPOKE_STATS=FILE */
 };
 
@@ -145,6 +147,31 @@ format_clock (gint64 time_us,
   if (!millis)
     return g_steal_pointer (&hms);
   return g_strdup_printf ("%s.%03d", hms, (int) (time_us % G_USEC_PER_SEC / 1000));
+}
+
+static char *
+format_row_time (NpWindow *self,
+                 gint64    time_us)
+{
+  int format = self->settings != NULL ? g_settings_get_enum (self->settings, "timestamp-format") : 0;
+
+  switch (format)
+    {
+    case 1:   /* time */
+      return format_clock (time_us, FALSE);
+    case 2:   /* date-time-ms */
+      {
+        g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (time_us / G_USEC_PER_SEC);
+        g_autofree char *date = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+
+        return g_strdup_printf ("%s.%03d", date, (int) (time_us % G_USEC_PER_SEC / 1000));
+      }
+    case 3:   /* elapsed since the endpoint started */
+      return g_strdup_printf ("%.3f", (time_us - self->started_us) / (double) G_USEC_PER_SEC);
+    case 0:   /* time-ms */
+    default:
+      return format_clock (time_us, TRUE);
+    }
 }
 
 static void
@@ -262,7 +289,7 @@ bind_log_cell (GtkSignalListItemFactory *factory,
   switch (column)
     {
     case LOG_TIME:
-      text = format_clock (np_log_row_get_time (row), TRUE);
+      text = format_row_time (self, np_log_row_get_time (row));
       break;
     case LOG_DIRECTION:
       for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
@@ -913,7 +940,20 @@ np_window_start (NpWindow *self)
       return;
     }
 
+  if (self->settings != NULL)
+    {
+      g_autofree char *address = entry_text (self->address_entry);
+      g_autofree char *port = entry_text (self->port_entry);
+      g_autofree char *destination = entry_text (self->destination_entry);
+
+      g_settings_set_enum (self->settings, "mode", config->mode);
+      g_settings_set_string (self->settings, "address", address);
+      g_settings_set_string (self->settings, "port", port);
+      g_settings_set_string (self->settings, "destination", destination);
+    }
+
   clear_peers (self);
+  self->started_us = g_get_real_time ();
   self->running_mode = config->mode;
   self->running = TRUE;
   self->endpoint_id = np_engine_start (self->engine, config);
@@ -1054,14 +1094,49 @@ start_action (GtkWidget  *widget,
 }
 
 static void
+on_stop_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  NpWindow         *self)
+{
+  if (g_str_equal (response, "stop") && self->running)
+    np_engine_stop (self->engine, self->endpoint_id);
+}
+
+static void
 stop_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   NpWindow *self = NP_WINDOW (widget);
+  guint n_clients = g_list_model_get_n_items (G_LIST_MODEL (self->peers));
+  GtkWidget *dialog;
 
-  if (self->running)
-    np_engine_stop (self->engine, self->endpoint_id);
+  if (!self->running)
+    return;
+
+  if (self->running_mode != NP_MODE_TCP_SERVER || n_clients == 0 || self->settings == NULL
+      || !g_settings_get_boolean (self->settings, "confirm-stop"))
+    {
+      np_engine_stop (self->engine, self->endpoint_id);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop the Server?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "%u client is connected and will be disconnected.",
+                                               "%u clients are connected and will be disconnected.",
+                                               n_clients),
+                                  n_clients);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "stop", _("_Stop"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_stop_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -1178,7 +1253,7 @@ copy_rows_action (GtkWidget  *widget,
        ok = gtk_bitset_iter_next (&iter, &position))
     {
       g_autoptr(NpLogRow) row = g_list_model_get_item (G_LIST_MODEL (self->log_selection), position);
-      g_autofree char *time = format_clock (np_log_row_get_time (row), TRUE);
+      g_autofree char *time = format_row_time (self, np_log_row_get_time (row));
       g_autofree char *data = render (self, row, G_MAXSIZE);
 
       g_string_append_printf (text, "%s\t%s\t%s\t%" G_GSIZE_FORMAT "\t%s\n", time,
@@ -1252,6 +1327,7 @@ np_window_dispose (GObject *object)
   g_clear_pointer (&self->peers_by_id, g_hash_table_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->pending_rows, g_ptr_array_unref);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (np_window_parent_class)->dispose (object);
 }
@@ -1454,6 +1530,79 @@ on_realize (NpWindow *self)
                              G_CALLBACK (on_after_paint), self, 0);
 }
 
+/* The schema is looked up, not assumed: an uninstalled or foreign build still runs. */
+static GSettings *
+open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source != NULL
+                                      ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  if (schema == NULL)
+    {
+      g_message ("Settings schema %s is not installed: settings will not be kept", APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static gboolean
+on_close_request (NpWindow *self)
+{
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+    }
+  return FALSE;
+}
+
+static void
+on_encoding_setting_changed (GSettings  *settings,
+                             const char *key,
+                             NpWindow   *self)
+{
+  gtk_drop_down_set_selected (g_str_equal (key, "receive-encoding") ? self->rx_encoding_dropdown
+                                                                     : self->tx_encoding_dropdown,
+                              (guint) g_settings_get_enum (settings, key));
+}
+
+static void
+apply_settings (NpWindow *self)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *destination = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  address = g_settings_get_string (self->settings, "address");
+  port = g_settings_get_string (self->settings, "port");
+  destination = g_settings_get_string (self->settings, "destination");
+  np_window_set_endpoint (self, (NpMode) g_settings_get_enum (self->settings, "mode"), address, port, destination);
+
+  g_settings_bind (self->settings, "log-row-cap", self->log, "cap", G_SETTINGS_BIND_GET);
+  on_encoding_setting_changed (self->settings, "receive-encoding", self);
+  on_encoding_setting_changed (self->settings, "send-encoding", self);
+  g_signal_connect_object (self->settings, "changed::receive-encoding",
+                           G_CALLBACK (on_encoding_setting_changed), self, 0);
+  g_signal_connect_object (self->settings, "changed::send-encoding",
+                           G_CALLBACK (on_encoding_setting_changed), self, 0);
+  g_signal_connect_object (self->settings, "changed::timestamp-format",
+                           G_CALLBACK (on_render_settings_changed), self, G_CONNECT_SWAPPED);
+}
+
 static void
 np_window_init (NpWindow *self)
 {
@@ -1480,7 +1629,21 @@ np_window_init (NpWindow *self)
   g_signal_connect_object (self->port_entry, "activate", G_CALLBACK (np_window_start), self, G_CONNECT_SWAPPED);
 
   update_mode_fields (self);
+  self->settings = open_settings ();
+  apply_settings (self);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   update_status (self);
+}
+
+/**
+ * np_window_get_settings:
+ * Returns: (transfer none) (nullable): the app's settings, if the schema is installed
+ */
+GSettings *
+np_window_get_settings (NpWindow *self)
+{
+  g_return_val_if_fail (NP_IS_WINDOW (self), NULL);
+  return self->settings;
 }
 
 NpWindow *

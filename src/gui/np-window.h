@@ -19,5 +19,6 @@ void      np_window_set_endpoint   (NpWindow       *self,
                                     const char     *destination);
 void      np_window_start          (NpWindow       *self);
 guint64   np_window_get_bytes_in   (NpWindow       *self);
+GSettings *np_window_get_settings  (NpWindow       *self);
 
 G_END_DECLS
