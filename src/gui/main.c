@@ -12,9 +12,10 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(NpApplication) application = NULL;
+  const char *localedir = g_getenv ("NETPOKE_LOCALEDIR");   /* uninstalled runs and tests */
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

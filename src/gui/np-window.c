@@ -213,7 +213,11 @@ render (NpWindow *self,
   if (g_utf8_strlen (out->str, -1) > MAX_CELL_CHARS)
     g_string_truncate (out, g_utf8_offset_to_pointer (out->str, MAX_CELL_CHARS) - out->str);
   if (out->len < strlen (text) || size > max_bytes || np_log_row_is_truncated (row))
-    g_string_append_printf (out, _(" … (%" G_GSIZE_FORMAT " bytes)"), np_log_row_get_length (row));
+    {
+      g_autofree char *length = g_strdup_printf ("%" G_GSIZE_FORMAT, np_log_row_get_length (row));
+
+      g_string_append_printf (out, _(" … (%s bytes)"), length);
+    }
 
   return g_string_free (out, FALSE);
 }
@@ -465,18 +469,22 @@ update_status (NpWindow *self)
   g_autofree char *rate = g_format_size ((guint64) self->send_rate);
   guint64 dropped = np_log_model_get_dropped (self->log);
 
-  status = g_strdup_printf (_("In %" G_GUINT64_FORMAT " B / %" G_GUINT64_FORMAT " msg   "
-                              "Out %" G_GUINT64_FORMAT " B / %" G_GUINT64_FORMAT " msg   "
-                              "Clients %u   Send rate %s/s"),
-                            self->bytes_in, self->messages_in, self->bytes_out, self->messages_out,
-                            self->running_mode == NP_MODE_UDP && self->running ? 0
-                            : g_list_model_get_n_items (G_LIST_MODEL (self->peers)),
-                            rate);
+  g_autofree char *in_bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->bytes_in);
+  g_autofree char *in_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_in);
+  g_autofree char *out_bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->bytes_out);
+  g_autofree char *out_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_out);
+  guint clients = self->running_mode == NP_MODE_UDP && self->running
+                  ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->peers));
+
+  /* Numbers are formatted first: gettext cannot see through G_GUINT64_FORMAT. */
+  status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Clients %u   Send rate %s/s"),
+                            in_bytes, in_messages, out_bytes, out_messages, clients, rate);
   gtk_label_set_text (self->status_label, status);
 
   if (dropped > 0)
     {
-      g_autofree char *text = g_strdup_printf (_("%" G_GUINT64_FORMAT " oldest rows dropped from view"), dropped);
+      g_autofree char *count = g_strdup_printf ("%" G_GUINT64_FORMAT, dropped);
+      g_autofree char *text = g_strdup_printf (_("%s oldest rows dropped from view"), count);
       gtk_label_set_text (self->dropped_label, text);
     }
   else

@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Launched with LANGUAGE=zh_CN the window is in Chinese (read through AT-SPI, as a screen
+reader would). Set NETPOKE_SCREENSHOT=FILE to also save a screenshot (needs a CJK font)."""
+import os
+import subprocess
+
+from netpoke_test import Tap, WAIT
+from atspi_helpers import require_atspi
+
+tap = Tap()
+require_atspi(tap, "the window in Chinese")
+from atspi_helpers import GUI, find, find_app, labels, pyatspi, wait_for  # noqa: E402
+
+env = dict(os.environ, GTK_A11Y="atspi", G_DEBUG="fatal-criticals", LANGUAGE="zh_CN", LANG="C.UTF-8",
+           LC_ALL="C.UTF-8")
+app_proc = subprocess.Popen([GUI], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+try:
+    app = wait_for("the app", find_app)
+    window = app and wait_for("the window", lambda: find(app, "frame", "Netpoke"))
+    tap.ok(window is not None, "the window opens")
+    if window is not None:
+        tap.ok(find(window, "push button", "启动") is not None, "the Start button reads 启动")
+        tap.ok(find(window, "combo box", "模式") is not None, "the mode selector is labelled 模式")
+        tap.ok(find(window, "text", "要发送的消息") is not None, "the send box is labelled 要发送的消息")
+        tap.ok(find(window, "push button", "发送给全部") is not None, "Send to All reads 发送给全部")
+        shown = labels(window)
+        tap.ok("TCP 服务器" in shown and "客户端" in shown, "mode and client list titles are Chinese",
+               [l for l in shown if l][:20])
+        tap.ok(any(l.startswith("接收 0 字节") for l in shown), "the footer counters are Chinese",
+               [l for l in shown if "0" in l][:5])
+        shot = os.environ.get("NETPOKE_SCREENSHOT")
+        if shot:
+            _, _, width, height = window.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            made = subprocess.run(["import", "-window", "root", "-crop", f"{width}x{height}+0+0", "+repage", shot],
+                                  capture_output=True, text=True)
+            tap.ok(made.returncode == 0, f"screenshot saved to {shot}", made.stderr)
+finally:
+    app_proc.terminate()
+    try:
+        app_proc.wait(WAIT)
+    except subprocess.TimeoutExpired:
+        app_proc.kill()
+    err = app_proc.stderr.read().decode(errors="replace")
+    tap.ok("CRITICAL" not in err, "no criticals", err[-1000:])
+
+tap.done()
