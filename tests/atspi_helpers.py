@@ -107,3 +107,22 @@ def find_app():
     return None
 
 
+
+
+def save_screenshot(tap, window, path):
+    """The window's area of the (window-manager-less) Xvfb screen, as a PNG."""
+    _, _, width, height = window.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    made = subprocess.run(["import", "-window", "root", "-crop", f"{width}x{height}+0+0", "+repage", path],
+                          capture_output=True, text=True)
+    tap.ok(made.returncode == 0 and os.path.exists(path), f"screenshot saved to {path}", made.stderr)
+
+
+def stop_app(proc):
+    """Terminates the app and returns what it wrote to stderr."""
+    proc.terminate()
+    try:
+        proc.wait(WAIT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return proc.stderr.read().decode(errors="replace")

@@ -18,7 +18,7 @@ from atspi_helpers import require_atspi
 
 tap = Tap()
 atspi = require_atspi(tap, "end-to-end through AT-SPI", ("ncat", "xdotool"))
-from atspi_helpers import GUI, click, click_at, find, find_app, keys, labels, pyatspi, set_text, wait_for, walk  # noqa: E402
+from atspi_helpers import GUI, click, click_at, find, find_app, keys, labels, pyatspi, save_screenshot, set_text, stop_app, wait_for, walk  # noqa: E402
 
 
 class Ncat:
@@ -126,10 +126,7 @@ try:
     if shot:
         clients[1].send(b"\x01\x02STATUS OK\r\n")
         time.sleep(0.5)
-        _, _, width, height = window.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-        made = subprocess.run(["import", "-window", "root", "-crop", f"{width}x{height}+0+0", "+repage", shot],
-                              capture_output=True, text=True)
-        tap.ok(made.returncode == 0 and os.path.exists(shot), f"screenshot saved to {shot}", made.stderr)
+        save_screenshot(tap, window, shot)
 
     # Disconnect the first client in the list: select its row, click the button.
     first_address = sorted(client_rows())[0]
@@ -153,12 +150,7 @@ finally:
     for c in clients:
         if c.proc.poll() is None:
             c.proc.kill()
-    app_proc.terminate()
-    try:
-        app_proc.wait(WAIT)
-    except subprocess.TimeoutExpired:
-        app_proc.kill()
-    err = app_proc.stderr.read().decode(errors="replace")
+    err = stop_app(app_proc)
     criticals = [l for l in err.splitlines() if "CRITICAL" in l or "WARNING" in l and "Gtk" in l]
     tap.ok(not criticals, "no GTK criticals or warnings on stderr", "\n".join(criticals[:5]))
 

@@ -9,7 +9,7 @@ from atspi_helpers import require_atspi
 
 tap = Tap()
 require_atspi(tap, "the window in Chinese")
-from atspi_helpers import GUI, find, find_app, labels, pyatspi, wait_for  # noqa: E402
+from atspi_helpers import GUI, find, find_app, labels, save_screenshot, stop_app, wait_for  # noqa: E402
 
 env = dict(os.environ, GTK_A11Y="atspi", G_DEBUG="fatal-criticals", LANGUAGE="zh_CN", LANG="C.UTF-8",
            LC_ALL="C.UTF-8")
@@ -30,17 +30,9 @@ try:
                [l for l in shown if "0" in l][:5])
         shot = os.environ.get("NETPOKE_SCREENSHOT")
         if shot:
-            _, _, width, height = window.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-            made = subprocess.run(["import", "-window", "root", "-crop", f"{width}x{height}+0+0", "+repage", shot],
-                                  capture_output=True, text=True)
-            tap.ok(made.returncode == 0, f"screenshot saved to {shot}", made.stderr)
+            save_screenshot(tap, window, shot)
 finally:
-    app_proc.terminate()
-    try:
-        app_proc.wait(WAIT)
-    except subprocess.TimeoutExpired:
-        app_proc.kill()
-    err = app_proc.stderr.read().decode(errors="replace")
+    err = stop_app(app_proc)
     tap.ok("CRITICAL" not in err, "no criticals", err[-1000:])
 
 tap.done()

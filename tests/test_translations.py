@@ -31,6 +31,8 @@ marked = set()
 for folder in ("src", "ui", "data"):
     for root, _, names in os.walk(os.path.join(source, folder)):
         for name in names:
+            if not name.endswith((".c", ".ui", ".in", ".xml")):
+                continue   # sources and data templates only, not images
             path = os.path.relpath(os.path.join(root, name), source)
             with open(os.path.join(source, path), errors="replace") as f:
                 text = f.read()
