@@ -1,0 +1,73 @@
+/* np-session.h: a workspace (endpoints, saved messages, window state) as versioned JSON
+ *
+ * {"format": "netpoke-workspace", "version": 1, "endpoints": [...], "messages": [...],
+ *  "window": {...}}. Members this version does not know are ignored, so later versions can
+ * add (auto-reply rules will); a file from a newer major version is refused with a clear error.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "np-codec.h"
+#include "np-endpoint-config.h"
+
+G_BEGIN_DECLS
+
+#define NP_SESSION_VERSION 1
+
+typedef struct
+{
+  NpMode      mode;
+  char       *address;
+  char       *port;
+  char       *destination;
+  NpEncoding  receive_encoding;
+  NpEncoding  send_encoding;
+  char       *framing;            /* as np_framer_new_from_string() takes it */
+} NpSessionEndpoint;
+
+typedef struct
+{
+  char       *name;
+  char       *payload;            /* as typed, in @format */
+  NpFormat    format;
+} NpSavedMessage;
+
+typedef struct
+{
+  int         width;
+  int         height;
+  gboolean    maximized;
+  NpFormat    display;            /* text (shown with escapes) or hex */
+} NpWindowState;
+
+#define NP_TYPE_SESSION (np_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (NpSession, np_session, NP, SESSION, GObject)
+
+NpSession         *np_session_new            (void);
+NpSession         *np_session_new_from_data  (const char         *data,
+                                              gssize              length,
+                                              const char         *name,
+                                              GError            **error);
+NpSession         *np_session_load           (GFile              *file,
+                                              GError            **error);
+char              *np_session_to_data        (NpSession          *self);
+gboolean           np_session_save           (NpSession          *self,
+                                              GFile              *file,
+                                              GError            **error);
+GPtrArray         *np_session_get_endpoints  (NpSession          *self);
+GPtrArray         *np_session_get_messages   (NpSession          *self);
+NpWindowState     *np_session_get_window     (NpSession          *self);
+NpSessionEndpoint *np_session_add_endpoint   (NpSession          *self);
+NpSavedMessage    *np_session_add_message    (NpSession          *self,
+                                              const char         *name,
+                                              const char         *payload,
+                                              NpFormat            format);
+gboolean           np_session_equal          (NpSession          *a,
+                                              NpSession          *b);
+const char        *np_mode_name              (NpMode              mode);
+gboolean           np_mode_from_name         (const char         *name,
+                                              NpMode             *mode);
+
+G_END_DECLS
