@@ -17,7 +17,10 @@ app_proc = subprocess.Popen([GUI], env=env, stdout=subprocess.DEVNULL, stderr=su
 try:
     app = wait_for("the app", find_app)
     window = app and wait_for("the window", lambda: find(app, "frame", "Netpoke"))
-    tap.ok(window is not None, "the window opens")
+    if not tap.ok(window is not None, "the window opens"):
+        tap.note(f"app on the bus: {app is not None}; exit status: {app_proc.poll()}")
+        if app_proc.poll() is not None:
+            tap.note(app_proc.stderr.read().decode(errors="replace")[-1500:])
     if window is not None:
         tap.ok(find(window, "push button", "启动") is not None, "the Start button reads 启动")
         tap.ok(find(window, "combo box", "模式") is not None, "the mode selector is labelled 模式")

@@ -184,6 +184,7 @@ def bench_gui_flood(build, size):
         app.wait(60)
     except subprocess.TimeoutExpired:
         os.killpg(app.pid, signal.SIGKILL)
+        app.wait()
     try:
         with open(stats) as f:
             result = json.load(f)
