@@ -2,6 +2,7 @@
  * client list, log batching into rows, text/hex re-render, filter, send to all, disconnect,
  * address in use. */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "np-peer.h"
@@ -577,6 +578,129 @@ test_settings (void)
   g_settings_reset (settings, "timestamp-format");
 }
 
+static gboolean
+equal_workspaces (NpSession *a,
+                  NpSession *b)
+{
+  g_autofree char *da = np_session_to_data (a);
+  g_autofree char *db = np_session_to_data (b);
+
+  if (!g_str_equal (da, db))
+    g_printerr ("# workspace differs:\n%s\n---\n%s\n", da, db);
+  return g_str_equal (da, db);
+}
+
+/* A workspace saved, the window closed, reopened: identical, also when restored on start.
+ * A malformed file is refused and leaves the current workspace as it was. */
+static void
+test_workspace (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("netpoke-window-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bench.netpoke", NULL);
+  g_autofree char *bad_path = g_build_filename (dir, "broken.netpoke", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+  g_autoptr(NpSession) before = NULL;
+  g_autoptr(NpSession) restored = NULL;
+  g_autoptr(NpSession) reopened = NULL;
+  g_autoptr(NpSession) unchanged = NULL;
+  NpWindow *window = new_window ();
+  NpWindow *again;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "192.0.2.7", "502", NULL);
+  gtk_drop_down_set_selected (child (window, "rx_encoding_dropdown"), 1);
+  gtk_drop_down_set_selected (child (window, "tx_encoding_dropdown"), 2);
+  gtk_drop_down_set_selected (child (window, "framing_dropdown"), 2);
+  gtk_drop_down_set_selected (child (window, "display_dropdown"), 1);
+  np_window_add_saved_message (window, "Read", "00 01 00 00 00 06 01 03 00 00 00 02", NP_FORMAT_HEX);
+  np_window_add_saved_message (window, "温度", "T?\\r\\n", NP_FORMAT_ESCAPES);
+  g_assert_true (np_window_save_workspace (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "bench.netpoke — Netpoke");
+  before = np_window_capture_workspace (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A new window restores it on its own. */
+  again = new_window ();
+  restored = np_window_capture_workspace (again);
+  g_assert_true (equal_workspaces (before, restored));
+  g_assert_nonnull (gtk_widget_get_first_child (child (again, "saved_box")));
+
+  /* Garbage in the file: refused with the file's name, nothing changes. */
+  g_assert_true (g_file_set_contents (bad_path, "{\"format\": \"netpoke-workspace\", \"vers", -1, NULL));
+  g_assert_false (np_window_open_workspace (again, bad, &error));
+  g_assert_nonnull (strstr (error->message, "broken.netpoke"));
+  g_assert_nonnull (strstr (error->message, "damaged or cut short"));
+  g_clear_error (&error);
+  unchanged = np_window_capture_workspace (again);
+  g_assert_true (equal_workspaces (before, unchanged));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (again)), ==, "bench.netpoke — Netpoke");
+  gtk_window_destroy (GTK_WINDOW (again));
+
+  /* Explicit open in a window that starts from other settings. */
+  g_settings_set_string (settings, "last-workspace", "");
+  again = new_window ();
+  np_window_set_endpoint (again, NP_MODE_UDP, NULL, "", NULL);
+  g_assert_true (np_window_open_workspace (again, file, &error));
+  reopened = np_window_capture_workspace (again);
+  g_assert_true (equal_workspaces (before, reopened));
+  gtk_window_destroy (GTK_WINDOW (again));
+
+  /* A last workspace that has gone missing: the window starts anyway. */
+  g_settings_set_string (settings, "last-workspace", "/nonexistent/gone.netpoke");
+  again = new_window ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (again)));
+  gtk_window_destroy (GTK_WINDOW (again));
+
+  g_settings_reset (settings, "last-workspace");
+  g_unlink (path);
+  g_unlink (bad_path);
+  g_rmdir (dir);
+}
+
+/* Clicking a saved message sends it, decoded from its format. */
+static void
+test_saved_message_sends (void)
+{
+  NpWindow *window = new_window ();
+  guint port = free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GSocket) client = NULL;
+  GtkWidget *box, *button;
+  Count count;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
+  np_window_add_saved_message (window, "Ping", "PING\\r\\n", NP_FORMAT_ESCAPES);
+  np_window_start (window);
+  wait_until (is_listening, window, "listening");
+  client = connect_client (port);
+  count = (Count) { np_window_get_peers (window), 1 };
+  wait_until (has_n_items, &count, "a client");
+
+  /* flow box child -> linked box -> [send button, remove button] */
+  box = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_first_child (child (window, "saved_box"))));
+  button = gtk_widget_get_first_child (box);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Ping");
+  g_signal_emit_by_name (button, "clicked");
+  {
+    Reader reader = { client, g_string_new (NULL), 6 };
+
+    wait_until (has_read, &reader, "the saved message");
+    g_assert_cmpstr (reader.got->str, ==, "PING\r\n");
+    g_string_free (reader.got, TRUE);
+  }
+
+  /* Its remove button takes it away. */
+  g_signal_emit_by_name (gtk_widget_get_last_child (box), "clicked");
+  g_assert_null (gtk_widget_get_first_child (child (window, "saved_box")));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_stopped, window, "stopped");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -597,6 +721,8 @@ main (int    argc,
   g_test_add_func ("/window/udp-peers", test_udp_peers);
   g_test_add_func ("/window/confirm-stop", test_confirm_stop);
   g_test_add_func ("/window/settings", test_settings);
+  g_test_add_func ("/window/workspace", test_workspace);
+  g_test_add_func ("/window/saved-message-sends", test_saved_message_sends);
 
   return g_test_run ();
 }

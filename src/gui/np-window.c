@@ -10,6 +10,7 @@
 #include "np-engine.h"
 #include "np-log-model.h"
 #include "np-peer.h"
+#include "np-session.h"
 #include "np-stall-probe.h"
 #include "np-window.h"
 #include "np-window-private.h"
@@ -40,6 +41,7 @@ struct _NpWindow
   GtkRevealer          *validation_revealer;
   GtkLabel             *validation_label;
   GtkDropDown          *display_dropdown;
+  GtkDropDown          *framing_dropdown;
   GtkDropDown          *rx_encoding_dropdown;
   GtkToggleButton      *filter_button;
   GtkLabel             *dropped_label;
@@ -52,6 +54,7 @@ struct _NpWindow
   GtkDropDown          *tx_encoding_dropdown;
   GtkCheckButton       *crlf_check;
   GtkSpinButton        *repeat_spin;
+  GtkFlowBox           *saved_box;
   GtkBox               *peer_pane;
   GtkLabel             *peer_title;
   GtkColumnView        *peer_view;
@@ -103,6 +106,10 @@ struct _NpWindow
   GSettings            *settings;        /* NULL when the schema is not installed */
   gint64                started_us;      /* when the endpoint was started: elapsed times */
   NpStallProbe         *probe;           /* NETPOKE_STATS=FILE */
+
+  /* Workspace */
+  GFile                *workspace_file;  /* where Save writes; NULL until opened or saved */
+  GPtrArray            *saved;           /* NpSavedMessage* (owned copies), in button order */
 };
 
 enum { PROP_0, PROP_REPEATING, N_PROPS };
@@ -782,6 +789,16 @@ entry_text (GtkEntry *entry)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
 }
 
+static const char * const framing_specs[] = { "raw", "line", "ascii16", "u16be", "u32be" };
+
+static const char *
+selected_framing (NpWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->framing_dropdown);
+
+  return framing_specs[MIN (selected, G_N_ELEMENTS (framing_specs) - 1)];
+}
+
 /* Builds the endpoint config from the fields, or says what is wrong and marks the field. */
 static NpEndpointConfig *
 build_config (NpWindow  *self,
@@ -854,6 +871,9 @@ build_config (NpWindow  *self,
       return NULL;
     }
 
+  if (mode != NP_MODE_UDP)
+    config->framer = np_framer_new_from_string (selected_framing (self), NULL);
+
   return g_steal_pointer (&config);
 }
 
@@ -924,6 +944,7 @@ update_state (NpWindow *self)
 
   /* The endpoint's settings are fixed while it runs. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->mode_dropdown), !self->running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->framing_dropdown), !self->running);
   gtk_editable_set_editable (GTK_EDITABLE (self->address_entry), !self->running);
   gtk_editable_set_editable (GTK_EDITABLE (self->port_entry), !self->running);
   gtk_editable_set_editable (GTK_EDITABLE (self->destination_entry), !self->running);
@@ -1089,6 +1110,403 @@ show_history (NpWindow *self,
   gtk_text_buffer_set_text (buffer,
                             position < (int) self->history->len ? g_ptr_array_index (self->history, position) : "",
                             -1);
+}
+
+/* ---- saved messages --------------------------------------------------------------------- */
+
+static void rebuild_saved_box (NpWindow *self);
+
+static void
+send_saved (GtkButton *button,
+            NpWindow  *self)
+{
+  NpSavedMessage *message = g_object_get_data (G_OBJECT (button), "np-message");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) payload = NULL;
+
+  if (!self->running)
+    {
+      show_error (self, _("Start or connect first, then click a saved message to send it"));
+      return;
+    }
+
+  payload = np_codec_encode (message->payload, -1, message->format,
+                             encoding_from_dropdown (self->tx_encoding_dropdown), &error);
+  if (payload == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” not sent: %s"), message->name, error->message);
+
+      show_error (self, text);
+      return;
+    }
+  np_engine_send (self->engine, self->endpoint_id, NULL, 0, payload);
+}
+
+static void
+remove_saved (GtkButton *button,
+              NpWindow  *self)
+{
+  g_ptr_array_remove (self->saved, g_object_get_data (G_OBJECT (button), "np-message"));
+  rebuild_saved_box (self);
+}
+
+static void
+rebuild_saved_box (NpWindow *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->saved_box))) != NULL)
+    gtk_flow_box_remove (self->saved_box, child);
+
+  for (guint i = 0; i < self->saved->len; i++)
+    {
+      NpSavedMessage *message = g_ptr_array_index (self->saved, i);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      GtkWidget *send = gtk_button_new_with_label (message->name);
+      GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+      g_autofree char *remove_label = g_strdup_printf (_("Remove saved message %s"), message->name);
+
+      gtk_widget_add_css_class (box, "linked");
+      gtk_widget_set_tooltip_text (send, message->payload);
+      g_object_set_data (G_OBJECT (send), "np-message", message);
+      g_object_set_data (G_OBJECT (remove), "np-message", message);
+      g_signal_connect_object (send, "clicked", G_CALLBACK (send_saved), self, 0);
+      g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_saved), self, 0);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+      gtk_widget_set_tooltip_text (remove, remove_label);
+      gtk_box_append (GTK_BOX (box), send);
+      gtk_box_append (GTK_BOX (box), remove);
+      gtk_flow_box_append (self->saved_box, box);
+    }
+}
+
+static void
+saved_message_free (NpSavedMessage *message)
+{
+  g_free (message->name);
+  g_free (message->payload);
+  g_free (message);
+}
+
+void
+np_window_add_saved_message (NpWindow   *self,
+                             const char *name,
+                             const char *payload,
+                             NpFormat    format)
+{
+  NpSavedMessage *message = g_new0 (NpSavedMessage, 1);
+
+  message->name = g_strdup (name);
+  message->payload = g_strdup (payload);
+  message->format = format;
+  g_ptr_array_add (self->saved, message);
+  rebuild_saved_box (self);
+}
+
+static void
+on_save_message_response (AdwMessageDialog *dialog,
+                          const char       *response,
+                          NpWindow         *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autofree char *text = draft_text (self);
+
+  if (!g_str_equal (response, "save"))
+    return;
+  if (name[0] == '\0')
+    {
+      show_error (self, _("A saved message needs a name"));
+      return;
+    }
+  np_window_add_saved_message (self, name, text,
+                               (NpFormat) gtk_drop_down_get_selected (self->send_format_dropdown));
+}
+
+static void
+save_message_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autofree char *text = draft_text (self);
+  g_auto(GStrv) lines = NULL;
+  GtkWidget *dialog, *entry;
+
+  if (text[0] == '\0')
+    {
+      show_error (self, _("Type the message to save first"));
+      return;
+    }
+
+  lines = g_strsplit (text, "\n", 2);
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), lines[0]);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name"), -1);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Message"),
+                                   _("It will appear under the send box: one click sends it."));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_save_message_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- workspace -------------------------------------------------------------------------- */
+
+/**
+ * np_window_capture_workspace:
+ * Returns: (transfer full): the window's endpoint, saved messages and window state
+ */
+NpSession *
+np_window_capture_workspace (NpWindow *self)
+{
+  NpSession *session = np_session_new ();
+  NpSessionEndpoint *endpoint = np_session_add_endpoint (session);
+  NpWindowState *window = np_session_get_window (session);
+
+  endpoint->mode = selected_mode (self);
+  g_free (endpoint->address);
+  endpoint->address = entry_text (self->address_entry);
+  g_free (endpoint->port);
+  endpoint->port = entry_text (self->port_entry);
+  g_free (endpoint->destination);
+  endpoint->destination = entry_text (self->destination_entry);
+  endpoint->receive_encoding = encoding_from_dropdown (self->rx_encoding_dropdown);
+  endpoint->send_encoding = encoding_from_dropdown (self->tx_encoding_dropdown);
+  g_free (endpoint->framing);
+  endpoint->framing = g_strdup (selected_framing (self));
+
+  for (guint i = 0; i < self->saved->len; i++)
+    {
+      NpSavedMessage *message = g_ptr_array_index (self->saved, i);
+
+      np_session_add_message (session, message->name, message->payload, message->format);
+    }
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &window->width, &window->height);
+  window->maximized = gtk_window_is_maximized (GTK_WINDOW (self));
+  window->display = display_format (self) == NP_FORMAT_HEX ? NP_FORMAT_HEX : NP_FORMAT_TEXT;
+
+  return session;
+}
+
+static void
+apply_workspace (NpWindow  *self,
+                 NpSession *session)
+{
+  GPtrArray *endpoints = np_session_get_endpoints (session);
+  GPtrArray *messages = np_session_get_messages (session);
+  NpWindowState *window = np_session_get_window (session);
+
+  if (endpoints->len > 0)
+    {
+      NpSessionEndpoint *endpoint = g_ptr_array_index (endpoints, 0);
+
+      np_window_set_endpoint (self, endpoint->mode, endpoint->address, endpoint->port, endpoint->destination);
+      gtk_drop_down_set_selected (self->rx_encoding_dropdown, endpoint->receive_encoding);
+      gtk_drop_down_set_selected (self->tx_encoding_dropdown, endpoint->send_encoding);
+      for (guint i = 0; i < G_N_ELEMENTS (framing_specs); i++)
+        if (g_str_equal (framing_specs[i], endpoint->framing))
+          gtk_drop_down_set_selected (self->framing_dropdown, i);
+    }
+
+  g_ptr_array_set_size (self->saved, 0);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      NpSavedMessage *message = g_ptr_array_index (messages, i);
+      NpSavedMessage *copy = g_new0 (NpSavedMessage, 1);
+
+      copy->name = g_strdup (message->name);
+      copy->payload = g_strdup (message->payload);
+      copy->format = message->format;
+      g_ptr_array_add (self->saved, copy);
+    }
+  rebuild_saved_box (self);
+
+  gtk_window_set_default_size (GTK_WINDOW (self), window->width, window->height);
+  if (window->maximized)
+    gtk_window_maximize (GTK_WINDOW (self));
+  else
+    gtk_window_unmaximize (GTK_WINDOW (self));
+  gtk_drop_down_set_selected (self->display_dropdown, window->display == NP_FORMAT_HEX ? 1 : 0);
+}
+
+static void
+set_workspace_file (NpWindow *self,
+                    GFile    *file)
+{
+  g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
+  g_autofree char *title = name != NULL ? g_strdup_printf ("%s — Netpoke", name) : NULL;
+
+  g_set_object (&self->workspace_file, file);
+  adw_window_title_set_title (self->window_title, title != NULL ? title : "Netpoke");
+  gtk_window_set_title (GTK_WINDOW (self), title != NULL ? title : "Netpoke");
+  if (self->settings != NULL && file != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      g_settings_set_string (self->settings, "last-workspace", path != NULL ? path : "");
+    }
+}
+
+/**
+ * np_window_open_workspace:
+ *
+ * Loads @file; only if it is a valid workspace does it replace the current one, so a bad file
+ * never costs the user what they have.
+ */
+gboolean
+np_window_open_workspace (NpWindow  *self,
+                          GFile     *file,
+                          GError   **error)
+{
+  g_autoptr(NpSession) session = np_session_load (file, error);
+
+  if (session == NULL)
+    return FALSE;
+  if (self->running)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("Stop the endpoint before opening a workspace"));
+      return FALSE;
+    }
+
+  apply_workspace (self, session);
+  set_workspace_file (self, file);
+  return TRUE;
+}
+
+gboolean
+np_window_save_workspace (NpWindow  *self,
+                          GFile     *file,
+                          GError   **error)
+{
+  g_autoptr(NpSession) session = np_window_capture_workspace (self);
+
+  if (!np_session_save (session, file, error))
+    return FALSE;
+  set_workspace_file (self, file);
+  return TRUE;
+}
+
+static GtkFileFilter *
+workspace_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Netpoke workspaces"));
+  gtk_file_filter_add_pattern (filter, "*.netpoke");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  return filter;
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog,
+                  int              response,
+                  NpWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!np_window_open_workspace (self, file, &error))
+        show_error (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_save_response (GtkNativeDialog *dialog,
+                  int              response,
+                  NpWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (!np_window_save_workspace (self, file, &error))
+        show_error (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+/* File choosers go through the portal inside Flatpak: the app needs no file-system access. */
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Open Workspace"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = workspace_filter ();
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_open_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Save Workspace"), GTK_WINDOW (self),
+                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = workspace_filter ();
+
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("workspace.netpoke"));
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_save_response), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (self->workspace_file == NULL)
+    {
+      save_as_action (widget, action_name, parameter);
+      return;
+    }
+  if (!np_window_save_workspace (self, self->workspace_file, &error))
+    show_error (self, error->message);
+}
+
+/* The workspace opened or saved last comes back on start; if it cannot, say why and go on. */
+static void
+restore_last_workspace (NpWindow *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->settings == NULL)
+    return;
+  path = g_settings_get_string (self->settings, "last-workspace");
+  if (path[0] == '\0')
+    return;
+
+  file = g_file_new_for_path (path);
+  if (!np_window_open_workspace (self, file, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Last workspace not restored: %s"), error->message);
+
+      show_error (self, message);
+    }
 }
 
 /* ---- actions ---------------------------------------------------------------------------- */
@@ -1335,6 +1753,8 @@ np_window_dispose (GObject *object)
   g_clear_pointer (&self->peers_by_id, g_hash_table_unref);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->pending_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->saved, g_ptr_array_unref);
+  g_clear_object (&self->workspace_file);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (np_window_parent_class)->dispose (object);
@@ -1415,6 +1835,7 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, validation_revealer);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, validation_label);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, display_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, framing_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, rx_encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, filter_button);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, dropped_label);
@@ -1427,6 +1848,7 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, tx_encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, crlf_check);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, repeat_spin);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, saved_box);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, peer_pane);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, peer_title);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, peer_view);
@@ -1447,6 +1869,10 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-rows", NULL, copy_rows_action);
   gtk_widget_class_install_action (widget_class, "win.history-previous", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.history-next", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.save-message", NULL, save_message_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_property_action (widget_class, "win.repeat", "repeating");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
@@ -1457,6 +1883,9 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.copy-rows", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK, "win.history-previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK, "win.history-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
 }
 
 static void
@@ -1618,6 +2047,7 @@ np_window_init (NpWindow *self)
 
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->pending_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_message_free);
   setup_log_view (self);
   setup_peer_view (self);
 
@@ -1639,6 +2069,7 @@ np_window_init (NpWindow *self)
   update_mode_fields (self);
   self->settings = open_settings ();
   apply_settings (self);
+  restore_last_workspace (self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   update_status (self);
 }
