@@ -701,6 +701,75 @@ test_saved_message_sends (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct { GtkAdjustment *adjustment; gboolean at_end; } Scroll;
+
+static gboolean
+scrolled_as_wanted (gpointer data)
+{
+  Scroll *scroll = data;
+  double bottom = gtk_adjustment_get_upper (scroll->adjustment) - gtk_adjustment_get_page_size (scroll->adjustment);
+  double value = gtk_adjustment_get_value (scroll->adjustment);
+
+  return bottom > 0 && (scroll->at_end ? value >= bottom - 2 : value < 1);
+}
+
+static void
+wait_frames (void)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (200, on_timeout, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The log follows new rows; scrolling up pauses that, scrolling back to the bottom resumes. */
+static void
+test_follow (void)
+{
+  NpWindow *window = new_window ();
+  guint port = free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (child (window, "log_scroller"));
+  g_autoptr(GSocket) client = NULL;
+  Scroll scroll = { adjustment, TRUE };
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
+  np_window_start (window);
+  wait_until (is_listening, window, "listening");
+  client = connect_client (port);
+
+  /* Enough rows to scroll, sent in bursts with frames drawn in between. */
+  g_socket_set_blocking (client, TRUE);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("line %u\n", i);
+
+      g_socket_send (client, line, strlen (line), NULL, NULL);
+      if (i % 50 == 49)
+        wait_frames ();
+    }
+  wait_until (scrolled_as_wanted, &scroll, "the view to follow to the end");
+
+  /* The user scrolls to the top: new rows no longer move the view. */
+  gtk_adjustment_set_value (adjustment, 0);
+  g_socket_send (client, "more\n", 5, NULL, NULL);
+  wait_frames ();
+  scroll.at_end = FALSE;
+  g_assert_true (scrolled_as_wanted (&scroll));
+
+  /* Back at the bottom: following resumes. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  g_socket_send (client, "again\n", 6, NULL, NULL);
+  wait_frames ();
+  scroll.at_end = TRUE;
+  wait_until (scrolled_as_wanted, &scroll, "following to resume");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_stopped, window, "stopped");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -723,6 +792,7 @@ main (int    argc,
   g_test_add_func ("/window/settings", test_settings);
   g_test_add_func ("/window/workspace", test_workspace);
   g_test_add_func ("/window/saved-message-sends", test_saved_message_sends);
+  g_test_add_func ("/window/follow", test_follow);
 
   return g_test_run ();
 }
