@@ -105,6 +105,19 @@ has_read (gpointer data)
   return reader->got->len >= reader->want || n == 0;
 }
 
+/* Waits for @socket to receive exactly @expected (fails the test after 10 s). */
+static void
+expect_received (GSocket    *socket,
+                 const char *expected,
+                 const char *what)
+{
+  Reader reader = { socket, g_string_new (NULL), strlen (expected) };
+
+  wait_until (has_read, &reader, what);
+  g_assert_cmpstr (reader.got->str, ==, expected);
+  g_string_free (reader.got, TRUE);
+}
+
 static NpWindow *
 new_window (void)
 {
@@ -217,17 +230,8 @@ test_server_session (void)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (child (window, "send_view")), "ping", -1);
   gtk_check_button_set_active (child (window, "crlf_check"), TRUE);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
-  {
-    Reader a = { first, g_string_new (NULL), 6 };
-    Reader b = { second, g_string_new (NULL), 6 };
-
-    wait_until (has_read, &a, "the first client to get the broadcast");
-    wait_until (has_read, &b, "the second client to get the broadcast");
-    g_assert_cmpstr (a.got->str, ==, "ping\r\n");
-    g_assert_cmpstr (b.got->str, ==, "ping\r\n");
-    g_string_free (a.got, TRUE);
-    g_string_free (b.got, TRUE);
-  }
+  expect_received (first, "ping\r\n", "the first client to get the broadcast");
+  expect_received (second, "ping\r\n", "the second client to get the broadcast");
 
   /* Disconnect the selected client: its socket sees EOF, the list shrinks. */
   {
@@ -342,13 +346,10 @@ test_sending_tools (void)
   gtk_selection_model_select_item (gtk_column_view_get_model (child (window, "peer_view")), 1, TRUE);
   set_draft (window, "only you");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.send-selected", NULL);
+  expect_received (second, "only you", "the selected client to get it");
   {
-    Reader b = { second, g_string_new (NULL), 8 };
     char buffer[16];
 
-    wait_until (has_read, &b, "the selected client to get it");
-    g_assert_cmpstr (b.got->str, ==, "only you");
-    g_string_free (b.got, TRUE);
     g_assert_cmpint (g_socket_receive (first, buffer, sizeof buffer, NULL, NULL), ==, -1);  /* nothing */
   }
 
@@ -444,28 +445,13 @@ test_udp_peers (void)
 
   set_draft (window, "to all heard");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
-  {
-    Reader ra = { a, g_string_new (NULL), 12 };
-    Reader rb = { b, g_string_new (NULL), 12 };
-
-    wait_until (has_read, &ra, "peer a to get the datagram");
-    wait_until (has_read, &rb, "peer b to get the datagram");
-    g_assert_cmpstr (ra.got->str, ==, "to all heard");
-    g_assert_cmpstr (rb.got->str, ==, "to all heard");
-    g_string_free (ra.got, TRUE);
-    g_string_free (rb.got, TRUE);
-  }
+  expect_received (a, "to all heard", "peer a to get the datagram");
+  expect_received (b, "to all heard", "peer b to get the datagram");
 
   gtk_selection_model_select_item (gtk_column_view_get_model (child (window, "peer_view")), 0, TRUE);
   set_draft (window, "reply");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.send-selected", NULL);
-  {
-    Reader ra = { a, g_string_new (NULL), 5 };
-
-    wait_until (has_read, &ra, "the selected peer to get the reply");
-    g_assert_cmpstr (ra.got->str, ==, "reply");
-    g_string_free (ra.got, TRUE);
-  }
+  expect_received (a, "reply", "the selected peer to get the reply");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_until (is_stopped, window, "stopped");
@@ -684,13 +670,7 @@ test_saved_message_sends (void)
   button = gtk_widget_get_first_child (box);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Ping");
   g_signal_emit_by_name (button, "clicked");
-  {
-    Reader reader = { client, g_string_new (NULL), 6 };
-
-    wait_until (has_read, &reader, "the saved message");
-    g_assert_cmpstr (reader.got->str, ==, "PING\r\n");
-    g_string_free (reader.got, TRUE);
-  }
+  expect_received (client, "PING\r\n", "the saved message");
 
   /* Its remove button takes it away. */
   g_signal_emit_by_name (gtk_widget_get_last_child (box), "clicked");
