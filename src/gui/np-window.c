@@ -26,91 +26,6 @@
 #define FILL_ROWS      256
 #define FILL_CHUNK     24
 
-struct _NpWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  GtkDropDown          *mode_dropdown;
-  GtkEntry             *address_entry;
-  GtkEntry             *port_entry;
-  GtkEntry             *destination_entry;
-  GtkButton            *start_button;
-  GtkRevealer          *validation_revealer;
-  GtkLabel             *validation_label;
-  GtkDropDown          *display_dropdown;
-  GtkDropDown          *framing_dropdown;
-  GtkDropDown          *rx_encoding_dropdown;
-  GtkToggleButton      *filter_button;
-  GtkLabel             *dropped_label;
-  GtkSearchBar         *search_bar;
-  GtkSearchEntry       *search_entry;
-  GtkScrolledWindow    *log_scroller;
-  GtkColumnView        *log_view;
-  GtkTextView          *send_view;
-  GtkDropDown          *send_format_dropdown;
-  GtkDropDown          *tx_encoding_dropdown;
-  GtkCheckButton       *crlf_check;
-  GtkSpinButton        *repeat_spin;
-  GtkFlowBox           *saved_box;
-  GtkBox               *peer_pane;
-  GtkLabel             *peer_title;
-  GtkColumnView        *peer_view;
-  GtkButton            *send_selected_button;
-  GtkButton            *send_all_button;
-  GtkButton            *disconnect_button;
-  GtkLabel             *status_label;
-
-  /* Engine and endpoint state */
-  NpEngine             *engine;
-  guint                 endpoint_id;     /* 0: none */
-  NpMode                running_mode;
-  gboolean              running;         /* started and not yet stopped */
-  char                 *local_address;   /* from LISTENING */
-  char                 *validation;      /* current validation message, or NULL */
-
-  /* Log */
-  NpLogModel           *log;
-  GPtrArray            *pending_rows;    /* NpLogRow* waiting for the fill idle, in order */
-  guint                 fill_id;
-  GtkCustomFilter      *filter;
-  GtkFilterListModel   *filtered;
-  GtkMultiSelection    *log_selection;
-  gboolean              follow;          /* keep the newest row in view */
-  gboolean              scrolling;       /* we are moving the adjustment ourselves */
-  char                 *filter_text;     /* casefolded, or NULL */
-
-  /* Peers */
-  GListStore           *peers;
-  GHashTable           *peers_by_id;     /* guint64* -> NpPeer* (borrowed from the store) */
-  GtkMultiSelection    *peer_selection;
-
-  /* Totals, exact: counted from every event, whatever the log shows */
-  guint64               bytes_in;
-  guint64               bytes_out;
-  guint64               messages_in;
-  guint64               messages_out;
-  guint64               rate_bytes;      /* bytes out since the last rate tick */
-  double                send_rate;       /* bytes per second */
-  guint                 rate_id;
-
-  /* Sending */
-  gboolean              repeating;
-  guint                 repeat_id;
-  GPtrArray            *history;         /* char*, newest last */
-  guint                 history_pos;     /* == len: the draft */
-
-  AdwToast             *error_toast;     /* one toast, updated, not a pile */
-  GSettings            *settings;        /* NULL when the schema is not installed */
-  gint64                started_us;      /* when the endpoint was started: elapsed times */
-  NpStallProbe         *probe;           /* NETPOKE_STATS=FILE */
-
-  /* Workspace */
-  GFile                *workspace_file;  /* where Save writes; NULL until opened or saved */
-  GPtrArray            *saved;           /* NpSavedMessage* (owned copies), in button order */
-};
 
 enum { PROP_0, PROP_REPEATING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -122,14 +37,14 @@ static void set_repeating (NpWindow *self, gboolean repeating);
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static NpMode
-selected_mode (NpWindow *self)
+NpMode
+np_window_selected_mode (NpWindow *self)
 {
   return (NpMode) gtk_drop_down_get_selected (self->mode_dropdown);
 }
 
-static NpEncoding
-encoding_from_dropdown (GtkDropDown *dropdown)
+NpEncoding
+np_window_encoding_from_dropdown (GtkDropDown *dropdown)
 {
   static const NpEncoding encodings[] = { NP_ENCODING_UTF8, NP_ENCODING_GB18030, NP_ENCODING_LATIN1 };
   guint selected = gtk_drop_down_get_selected (dropdown);
@@ -137,8 +52,8 @@ encoding_from_dropdown (GtkDropDown *dropdown)
   return encodings[MIN (selected, G_N_ELEMENTS (encodings) - 1)];
 }
 
-static NpFormat
-display_format (NpWindow *self)
+NpFormat
+np_window_display_format (NpWindow *self)
 {
   /* "Text" in the log means text with control characters made visible. */
   return gtk_drop_down_get_selected (self->display_dropdown) == 1 ? NP_FORMAT_HEX : NP_FORMAT_ESCAPES;
@@ -181,8 +96,8 @@ format_row_time (NpWindow *self,
     }
 }
 
-static void
-show_error (NpWindow   *self,
+void
+np_window_show_error (NpWindow   *self,
             const char *message)
 {
   if (self->error_toast != NULL)
@@ -214,8 +129,8 @@ render (NpWindow *self,
     return g_strdup (np_log_row_get_message (row) != NULL ? np_log_row_get_message (row) : "");
 
   data = g_bytes_get_data (preview, &size);
-  text = np_codec_decode (data, MIN (size, max_bytes), display_format (self),
-                          encoding_from_dropdown (self->rx_encoding_dropdown));
+  text = np_codec_decode (data, MIN (size, max_bytes), np_window_display_format (self),
+                          np_window_encoding_from_dropdown (self->rx_encoding_dropdown));
   out = g_string_new (text);
   if (g_utf8_strlen (out->str, -1) > MAX_CELL_CHARS)
     g_string_truncate (out, g_utf8_offset_to_pointer (out->str, MAX_CELL_CHARS) - out->str);
@@ -678,7 +593,7 @@ handle_event (NpWindow  *self,
       break;
 
     case NP_EVENT_ERROR:
-      show_error (self, event->message);
+      np_window_show_error (self, event->message);
       break;
 
     case NP_EVENT_STOPPED:
@@ -691,7 +606,7 @@ handle_event (NpWindow  *self,
       clear_peers (self);
       adw_window_title_set_subtitle (self->window_title, event->failed ? _("Failed") : _("Stopped"));
       if (event->failed)
-        show_error (self, event->message);
+        np_window_show_error (self, event->message);
       g_ptr_array_set_size (dirty_peers, 0);
       break;
 
@@ -783,20 +698,20 @@ mark_entry (GtkEntry *entry,
     gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 }
 
-static char *
-entry_text (GtkEntry *entry)
+char *
+np_window_entry_text (GtkEntry *entry)
 {
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
 }
 
-static const char * const framing_specs[] = { "raw", "line", "ascii16", "u16be", "u32be" };
+const char * const np_window_framing_specs[] = { "raw", "line", "ascii16", "u16be", "u32be", NULL };
 
-static const char *
-selected_framing (NpWindow *self)
+const char *
+np_window_selected_framing (NpWindow *self)
 {
   guint selected = gtk_drop_down_get_selected (self->framing_dropdown);
 
-  return framing_specs[MIN (selected, G_N_ELEMENTS (framing_specs) - 1)];
+  return np_window_framing_specs[MIN (selected, 4u)];
 }
 
 /* Builds the endpoint config from the fields, or says what is wrong and marks the field. */
@@ -804,11 +719,11 @@ static NpEndpointConfig *
 build_config (NpWindow  *self,
               char     **message)
 {
-  NpMode mode = selected_mode (self);
+  NpMode mode = np_window_selected_mode (self);
   g_autoptr(NpEndpointConfig) config = np_endpoint_config_new (mode);
-  g_autofree char *address = entry_text (self->address_entry);
-  g_autofree char *port = entry_text (self->port_entry);
-  g_autofree char *destination = entry_text (self->destination_entry);
+  g_autofree char *address = np_window_entry_text (self->address_entry);
+  g_autofree char *port = np_window_entry_text (self->port_entry);
+  g_autofree char *destination = np_window_entry_text (self->destination_entry);
   g_autoptr(GError) error = NULL;
   GtkEntry *bad = NULL;
 
@@ -872,7 +787,7 @@ build_config (NpWindow  *self,
     }
 
   if (mode != NP_MODE_UDP)
-    config->framer = np_framer_new_from_string (selected_framing (self), NULL);
+    config->framer = np_framer_new_from_string (np_window_selected_framing (self), NULL);
 
   return g_steal_pointer (&config);
 }
@@ -893,7 +808,7 @@ validate (NpWindow *self)
 static void
 update_mode_fields (NpWindow *self)
 {
-  NpMode mode = selected_mode (self);
+  NpMode mode = np_window_selected_mode (self);
 
   gtk_entry_set_placeholder_text (self->address_entry,
                                   mode == NP_MODE_TCP_CLIENT ? _("Host") : _("All addresses"));
@@ -916,7 +831,7 @@ update_state (NpWindow *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean has_selection = !gtk_bitset_is_empty (gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->peer_selection)));
   gboolean multi = self->running && self->running_mode != NP_MODE_TCP_CLIENT;
-  gboolean client = selected_mode (self) == NP_MODE_TCP_CLIENT;
+  gboolean client = np_window_selected_mode (self) == NP_MODE_TCP_CLIENT;
 
   gtk_widget_action_set_enabled (widget, "win.start", !self->running && self->validation == NULL);
   gtk_widget_action_set_enabled (widget, "win.stop", self->running);
@@ -965,15 +880,15 @@ np_window_start (NpWindow *self)
   if (config == NULL)
     {
       validate (self);
-      show_error (self, message);
+      np_window_show_error (self, message);
       return;
     }
 
   if (self->settings != NULL)
     {
-      g_autofree char *address = entry_text (self->address_entry);
-      g_autofree char *port = entry_text (self->port_entry);
-      g_autofree char *destination = entry_text (self->destination_entry);
+      g_autofree char *address = np_window_entry_text (self->address_entry);
+      g_autofree char *port = np_window_entry_text (self->port_entry);
+      g_autofree char *destination = np_window_entry_text (self->destination_entry);
 
       g_settings_set_enum (self->settings, "mode", config->mode);
       g_settings_set_string (self->settings, "address", address);
@@ -993,8 +908,8 @@ np_window_start (NpWindow *self)
 
 /* ---- sending ---------------------------------------------------------------------------- */
 
-static char *
-draft_text (NpWindow *self)
+char *
+np_window_draft_text (NpWindow *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->send_view);
   GtkTextIter start, end;
@@ -1007,7 +922,7 @@ static GBytes *
 encode_draft (NpWindow *self,
               gboolean  remember)
 {
-  g_autofree char *text = draft_text (self);
+  g_autofree char *text = np_window_draft_text (self);
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) full = g_string_new (text);
   NpFormat format = (NpFormat) gtk_drop_down_get_selected (self->send_format_dropdown);
@@ -1015,7 +930,7 @@ encode_draft (NpWindow *self,
 
   if (text[0] == '\0')
     {
-      show_error (self, _("Type a message to send first"));
+      np_window_show_error (self, _("Type a message to send first"));
       return NULL;
     }
 
@@ -1023,12 +938,12 @@ encode_draft (NpWindow *self,
     g_string_append (full, format == NP_FORMAT_HEX ? " 0D 0A" : format == NP_FORMAT_ESCAPES ? "\\r\\n" : "\r\n");
 
   payload = np_codec_encode (full->str, full->len, format,
-                             encoding_from_dropdown (self->tx_encoding_dropdown), &error);
+                             np_window_encoding_from_dropdown (self->tx_encoding_dropdown), &error);
   if (payload == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Not sent: %s"), error->message);
 
-      show_error (self, message);
+      np_window_show_error (self, message);
       return NULL;
     }
 
@@ -1110,408 +1025,6 @@ show_history (NpWindow *self,
   gtk_text_buffer_set_text (buffer,
                             position < (int) self->history->len ? g_ptr_array_index (self->history, position) : "",
                             -1);
-}
-
-/* ---- saved messages --------------------------------------------------------------------- */
-
-static void rebuild_saved_box (NpWindow *self);
-
-static void
-send_saved (GtkButton *button,
-            NpWindow  *self)
-{
-  NpSavedMessage *message = g_object_get_data (G_OBJECT (button), "np-message");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) payload = NULL;
-
-  if (!self->running)
-    {
-      show_error (self, _("Start or connect first, then click a saved message to send it"));
-      return;
-    }
-
-  payload = np_codec_encode (message->payload, -1, message->format,
-                             encoding_from_dropdown (self->tx_encoding_dropdown), &error);
-  if (payload == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("“%s” not sent: %s"), message->name, error->message);
-
-      show_error (self, text);
-      return;
-    }
-  np_engine_send (self->engine, self->endpoint_id, NULL, 0, payload);
-}
-
-static void
-remove_saved (GtkButton *button,
-              NpWindow  *self)
-{
-  g_ptr_array_remove (self->saved, g_object_get_data (G_OBJECT (button), "np-message"));
-  rebuild_saved_box (self);
-}
-
-static void
-rebuild_saved_box (NpWindow *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->saved_box))) != NULL)
-    gtk_flow_box_remove (self->saved_box, child);
-
-  for (guint i = 0; i < self->saved->len; i++)
-    {
-      NpSavedMessage *message = g_ptr_array_index (self->saved, i);
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      GtkWidget *send = gtk_button_new_with_label (message->name);
-      GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
-      g_autofree char *remove_label = g_strdup_printf (_("Remove saved message %s"), message->name);
-
-      gtk_widget_add_css_class (box, "linked");
-      gtk_widget_set_tooltip_text (send, message->payload);
-      g_object_set_data (G_OBJECT (send), "np-message", message);
-      g_object_set_data (G_OBJECT (remove), "np-message", message);
-      g_signal_connect_object (send, "clicked", G_CALLBACK (send_saved), self, 0);
-      g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_saved), self, 0);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-      gtk_widget_set_tooltip_text (remove, remove_label);
-      gtk_box_append (GTK_BOX (box), send);
-      gtk_box_append (GTK_BOX (box), remove);
-      gtk_flow_box_append (self->saved_box, box);
-    }
-}
-
-static void
-saved_message_free (NpSavedMessage *message)
-{
-  g_free (message->name);
-  g_free (message->payload);
-  g_free (message);
-}
-
-void
-np_window_add_saved_message (NpWindow   *self,
-                             const char *name,
-                             const char *payload,
-                             NpFormat    format)
-{
-  NpSavedMessage *message = g_new0 (NpSavedMessage, 1);
-
-  message->name = g_strdup (name);
-  message->payload = g_strdup (payload);
-  message->format = format;
-  g_ptr_array_add (self->saved, message);
-  rebuild_saved_box (self);
-}
-
-static void
-on_save_message_response (AdwMessageDialog *dialog,
-                          const char       *response,
-                          NpWindow         *self)
-{
-  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autofree char *text = draft_text (self);
-
-  if (!g_str_equal (response, "save"))
-    return;
-  if (name[0] == '\0')
-    {
-      show_error (self, _("A saved message needs a name"));
-      return;
-    }
-  np_window_add_saved_message (self, name, text,
-                               (NpFormat) gtk_drop_down_get_selected (self->send_format_dropdown));
-}
-
-static void
-save_message_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  NpWindow *self = NP_WINDOW (widget);
-  g_autofree char *text = draft_text (self);
-  g_auto(GStrv) lines = NULL;
-  GtkWidget *dialog, *entry;
-
-  if (text[0] == '\0')
-    {
-      show_error (self, _("Type the message to save first"));
-      return;
-    }
-
-  lines = g_strsplit (text, "\n", 2);
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), lines[0]);
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name"), -1);
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Message"),
-                                   _("It will appear under the send box: one click sends it."));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_save_message_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* ---- workspace -------------------------------------------------------------------------- */
-
-/**
- * np_window_capture_workspace:
- * Returns: (transfer full): the window's endpoint, saved messages and window state
- */
-NpSession *
-np_window_capture_workspace (NpWindow *self)
-{
-  NpSession *session = np_session_new ();
-  NpSessionEndpoint *endpoint = np_session_add_endpoint (session);
-  NpWindowState *window = np_session_get_window (session);
-
-  endpoint->mode = selected_mode (self);
-  g_free (endpoint->address);
-  endpoint->address = entry_text (self->address_entry);
-  g_free (endpoint->port);
-  endpoint->port = entry_text (self->port_entry);
-  g_free (endpoint->destination);
-  endpoint->destination = entry_text (self->destination_entry);
-  endpoint->receive_encoding = encoding_from_dropdown (self->rx_encoding_dropdown);
-  endpoint->send_encoding = encoding_from_dropdown (self->tx_encoding_dropdown);
-  g_free (endpoint->framing);
-  endpoint->framing = g_strdup (selected_framing (self));
-
-  for (guint i = 0; i < self->saved->len; i++)
-    {
-      NpSavedMessage *message = g_ptr_array_index (self->saved, i);
-
-      np_session_add_message (session, message->name, message->payload, message->format);
-    }
-
-  gtk_window_get_default_size (GTK_WINDOW (self), &window->width, &window->height);
-  window->maximized = gtk_window_is_maximized (GTK_WINDOW (self));
-  window->display = display_format (self) == NP_FORMAT_HEX ? NP_FORMAT_HEX : NP_FORMAT_TEXT;
-
-  return session;
-}
-
-static void
-apply_workspace (NpWindow  *self,
-                 NpSession *session)
-{
-  GPtrArray *endpoints = np_session_get_endpoints (session);
-  GPtrArray *messages = np_session_get_messages (session);
-  NpWindowState *window = np_session_get_window (session);
-
-  if (endpoints->len > 0)
-    {
-      NpSessionEndpoint *endpoint = g_ptr_array_index (endpoints, 0);
-
-      np_window_set_endpoint (self, endpoint->mode, endpoint->address, endpoint->port, endpoint->destination);
-      gtk_drop_down_set_selected (self->rx_encoding_dropdown, endpoint->receive_encoding);
-      gtk_drop_down_set_selected (self->tx_encoding_dropdown, endpoint->send_encoding);
-      for (guint i = 0; i < G_N_ELEMENTS (framing_specs); i++)
-        if (g_str_equal (framing_specs[i], endpoint->framing))
-          gtk_drop_down_set_selected (self->framing_dropdown, i);
-    }
-
-  g_ptr_array_set_size (self->saved, 0);
-  for (guint i = 0; i < messages->len; i++)
-    {
-      NpSavedMessage *message = g_ptr_array_index (messages, i);
-      NpSavedMessage *copy = g_new0 (NpSavedMessage, 1);
-
-      copy->name = g_strdup (message->name);
-      copy->payload = g_strdup (message->payload);
-      copy->format = message->format;
-      g_ptr_array_add (self->saved, copy);
-    }
-  rebuild_saved_box (self);
-
-  gtk_window_set_default_size (GTK_WINDOW (self), window->width, window->height);
-  if (window->maximized)
-    gtk_window_maximize (GTK_WINDOW (self));
-  else
-    gtk_window_unmaximize (GTK_WINDOW (self));
-  gtk_drop_down_set_selected (self->display_dropdown, window->display == NP_FORMAT_HEX ? 1 : 0);
-}
-
-static void
-set_workspace_file (NpWindow *self,
-                    GFile    *file)
-{
-  g_autofree char *name = file != NULL ? g_file_get_basename (file) : NULL;
-  g_autofree char *title = name != NULL ? g_strdup_printf ("%s — Netpoke", name) : NULL;
-
-  g_set_object (&self->workspace_file, file);
-  adw_window_title_set_title (self->window_title, title != NULL ? title : "Netpoke");
-  gtk_window_set_title (GTK_WINDOW (self), title != NULL ? title : "Netpoke");
-  if (self->settings != NULL && file != NULL)
-    {
-      g_autofree char *path = g_file_get_path (file);
-
-      g_settings_set_string (self->settings, "last-workspace", path != NULL ? path : "");
-    }
-}
-
-/**
- * np_window_open_workspace:
- *
- * Loads @file; only if it is a valid workspace does it replace the current one, so a bad file
- * never costs the user what they have.
- */
-gboolean
-np_window_open_workspace (NpWindow  *self,
-                          GFile     *file,
-                          GError   **error)
-{
-  g_autoptr(NpSession) session = np_session_load (file, error);
-
-  if (session == NULL)
-    return FALSE;
-  if (self->running)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           _("Stop the endpoint before opening a workspace"));
-      return FALSE;
-    }
-
-  apply_workspace (self, session);
-  set_workspace_file (self, file);
-  return TRUE;
-}
-
-gboolean
-np_window_save_workspace (NpWindow  *self,
-                          GFile     *file,
-                          GError   **error)
-{
-  g_autoptr(NpSession) session = np_window_capture_workspace (self);
-
-  if (!np_session_save (session, file, error))
-    return FALSE;
-  set_workspace_file (self, file);
-  return TRUE;
-}
-
-static GtkFileFilter *
-workspace_filter (void)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, _("Netpoke workspaces"));
-  gtk_file_filter_add_pattern (filter, "*.netpoke");
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  return filter;
-}
-
-static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  NpWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-
-      if (!np_window_open_workspace (self, file, &error))
-        show_error (self, error->message);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-on_save_response (GtkNativeDialog *dialog,
-                  int              response,
-                  NpWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-
-      if (!np_window_save_workspace (self, file, &error))
-        show_error (self, error->message);
-    }
-  g_object_unref (dialog);
-}
-
-/* File choosers go through the portal inside Flatpak: the app needs no file-system access. */
-static void
-choose_file (NpWindow             *self,
-             const char           *title,
-             GtkFileChooserAction  action,
-             const char           *accept,
-             GCallback             on_response)
-{
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
-                                                               accept, _("_Cancel"));
-  g_autoptr(GtkFileFilter) filter = workspace_filter ();
-
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("workspace.netpoke"));
-  g_signal_connect_object (chooser, "response", on_response, self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  choose_file (NP_WINDOW (widget), _("Open Workspace"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
-               G_CALLBACK (on_open_response));
-}
-
-static void
-save_as_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  choose_file (NP_WINDOW (widget), _("Save Workspace"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
-               G_CALLBACK (on_save_response));
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  NpWindow *self = NP_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (self->workspace_file == NULL)
-    {
-      save_as_action (widget, action_name, parameter);
-      return;
-    }
-  if (!np_window_save_workspace (self, self->workspace_file, &error))
-    show_error (self, error->message);
-}
-
-/* The workspace opened or saved last comes back on start; if it cannot, say why and go on. */
-static void
-restore_last_workspace (NpWindow *self)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->settings == NULL)
-    return;
-  path = g_settings_get_string (self->settings, "last-workspace");
-  if (path[0] == '\0')
-    return;
-
-  file = g_file_new_for_path (path);
-  if (!np_window_open_workspace (self, file, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Last workspace not restored: %s"), error->message);
-
-      show_error (self, message);
-    }
 }
 
 /* ---- actions ---------------------------------------------------------------------------- */
@@ -1608,7 +1121,7 @@ send_all_action (GtkWidget  *widget,
         }
       if (ids->len == 0)
         {
-          show_error (self, _("No peer has been heard from yet"));
+          np_window_show_error (self, _("No peer has been heard from yet"));
           return;
         }
     }
@@ -1626,7 +1139,7 @@ send_selected_action (GtkWidget  *widget,
 
   if (ids->len == 0)
     {
-      show_error (self, _("Select one or more clients first"));
+      np_window_show_error (self, _("Select one or more clients first"));
       return;
     }
   send_to (self, ids, TRUE);
@@ -1695,7 +1208,7 @@ copy_rows_action (GtkWidget  *widget,
 
   if (text->len == 0)
     {
-      show_error (self, _("Select rows in the log to copy them"));
+      np_window_show_error (self, _("Select rows in the log to copy them"));
       return;
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text->str);
@@ -1874,10 +1387,10 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-rows", NULL, copy_rows_action);
   gtk_widget_class_install_action (widget_class, "win.history-previous", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.history-next", NULL, history_action);
-  gtk_widget_class_install_action (widget_class, "win.save-message", NULL, save_message_action);
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.save-message", NULL, np_window_save_message_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, np_window_open_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, np_window_save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, np_window_save_as_action);
   gtk_widget_class_install_property_action (widget_class, "win.repeat", "repeating");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
@@ -2052,7 +1565,7 @@ np_window_init (NpWindow *self)
 
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->pending_rows = g_ptr_array_new_with_free_func (g_object_unref);
-  self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) saved_message_free);
+  self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) np_window_saved_message_free);
   setup_log_view (self);
   setup_peer_view (self);
 
@@ -2074,7 +1587,7 @@ np_window_init (NpWindow *self)
   update_mode_fields (self);
   self->settings = open_settings ();
   apply_settings (self);
-  restore_last_workspace (self);
+  np_window_restore_last_workspace (self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   update_status (self);
 }
