@@ -304,33 +304,21 @@ workspace_filter (void)
   return filter;
 }
 
+/* Either chooser: open or save the chosen file, and say so when that fails. */
 static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  NpWindow        *self)
+on_file_chosen (GtkNativeDialog *dialog,
+                int              response,
+                NpWindow        *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
+      gboolean ok = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE
+                    ? np_window_save_workspace (self, file, &error)
+                    : np_window_open_workspace (self, file, &error);
 
-      if (!np_window_open_workspace (self, file, &error))
-        np_window_show_error (self, error->message);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-on_save_response (GtkNativeDialog *dialog,
-                  int              response,
-                  NpWindow        *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-
-      if (!np_window_save_workspace (self, file, &error))
+      if (!ok)
         np_window_show_error (self, error->message);
     }
   g_object_unref (dialog);
@@ -341,8 +329,7 @@ static void
 choose_file (NpWindow             *self,
              const char           *title,
              GtkFileChooserAction  action,
-             const char           *accept,
-             GCallback             on_response)
+             const char           *accept)
 {
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
                                                                accept, _("_Cancel"));
@@ -351,7 +338,7 @@ choose_file (NpWindow             *self,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("workspace.netpoke"));
-  g_signal_connect_object (chooser, "response", on_response, self, 0);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (on_file_chosen), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -360,8 +347,7 @@ np_window_open_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  choose_file (NP_WINDOW (widget), _("Open Workspace"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
-               G_CALLBACK (on_open_response));
+  choose_file (NP_WINDOW (widget), _("Open Workspace"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"));
 }
 
 void
@@ -369,8 +355,7 @@ np_window_save_as_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  choose_file (NP_WINDOW (widget), _("Save Workspace"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
-               G_CALLBACK (on_save_response));
+  choose_file (NP_WINDOW (widget), _("Save Workspace"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
 }
 
 void
