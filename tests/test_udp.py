@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """UDP both ways with socat and Python: receive from anyone, peers heard, reply to all heard,
 send to --to, IPv6, echo."""
+import os
+import signal
 import socket
 import subprocess
+import time
 
 from netpoke_test import Cli, Tap, WAIT, free_port, have, wait_listening_port
 
@@ -78,6 +81,34 @@ got = cli.wait_event(lambda e: e["event"] == "received")
 tap.ok(got is not None and got["peer"].startswith("[::1]:") and got["hex"] == "000162696e617279ff",
        "IPv6 peer and exact bytes in the event", got)
 cli.stop()
+
+# ---- datagrams the kernel drops are counted, not hidden -----------------------------------
+# Freeze netpoke-cli (SIGSTOP), send far more than its receive buffer holds, let it go on:
+# every datagram must be either received or reported dropped.
+cli = Cli("udp", "--bind", "127.0.0.1", "--port", "0", "--stats")
+_, port = cli.wait_listening()
+os.kill(cli.proc.pid, signal.SIGSTOP)
+burst = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sent = 20000
+for i in range(sent):
+    burst.sendto(i.to_bytes(4, "big") * 250, ("127.0.0.1", port))
+os.kill(cli.proc.pid, signal.SIGCONT)
+# The kernel stamps its drop count on datagrams as they are queued, so the count arrives with the
+# first datagram after the overflow, as it would with any continuing traffic.
+time.sleep(0.5)
+burst.sendto(b"after", ("127.0.0.1", port))
+sent += 1
+report = cli.wait_event(lambda e: e["event"] == "error" and "dropped" in e.get("message", ""))
+tap.ok(report is not None, "the drops are reported as they are noticed", report)
+time.sleep(0.5)
+cli.stop()
+stats = [e for e in cli.all_events if e.get("event") == "stats"]
+got = stats[0]["messages_in"] if stats else None
+dropped = stats[0]["dropped"] if stats else None
+tap.note(f"{sent} sent while frozen: {got} received, {dropped} dropped by the system")
+tap.ok(stats and got > 0 and dropped > 0 and got + dropped == sent,
+       "every datagram is either received or counted as dropped", stats)
+burst.close()
 
 # ---- a send with nowhere to go is an error line, not a crash ------------------------------
 cli = Cli("udp", "--bind", "127.0.0.1", "--port", "0")

@@ -514,12 +514,14 @@ print_stats (NpCli *cli)
   if (cli->printer.json)
     g_print ("{\"event\":\"stats\",\"bytes_in\":%" G_GUINT64_FORMAT ",\"messages_in\":%" G_GUINT64_FORMAT
              ",\"bytes_out\":%" G_GUINT64_FORMAT ",\"messages_out\":%" G_GUINT64_FORMAT
-             ",\"seconds\":%.3f}\n",
-             totals->bytes_in, totals->messages_in, totals->bytes_out, totals->messages_out, seconds);
+             ",\"dropped\":%" G_GUINT64_FORMAT ",\"seconds\":%.3f}\n",
+             totals->bytes_in, totals->messages_in, totals->bytes_out, totals->messages_out,
+             totals->dropped, seconds);
   else
     g_print ("stats: in %" G_GUINT64_FORMAT " B / %" G_GUINT64_FORMAT " msg, out %" G_GUINT64_FORMAT
-             " B / %" G_GUINT64_FORMAT " msg, %.3f s\n",
-             totals->bytes_in, totals->messages_in, totals->bytes_out, totals->messages_out, seconds);
+             " B / %" G_GUINT64_FORMAT " msg, %" G_GUINT64_FORMAT " dropped by the system, %.3f s\n",
+             totals->bytes_in, totals->messages_in, totals->bytes_out, totals->messages_out,
+             totals->dropped, seconds);
 }
 
 int

@@ -24,6 +24,7 @@ typedef struct
   guint64                 bytes_out;
   guint64                 messages_in;
   guint64                 messages_out;
+  guint64                 dropped;
 
   NpEndpointFinishedFunc  finished_func;
   gpointer                finished_data;
@@ -260,6 +261,7 @@ np_endpoint_finish (NpEndpoint *self,
   event->bytes_out = priv->bytes_out;
   event->messages_in = priv->messages_in;
   event->messages_out = priv->messages_out;
+  event->dropped = priv->dropped;
   np_endpoint_emit (self, event);
 
   if (priv->finished_func != NULL)
@@ -315,6 +317,16 @@ np_endpoint_count_out (NpEndpoint *self,
 
   priv->bytes_out += bytes;
   priv->messages_out += messages;
+}
+
+/* UDP cannot push back on a sender: what the kernel had to drop is counted, not hidden. */
+void
+np_endpoint_count_dropped (NpEndpoint *self,
+                           guint64     datagrams)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  priv->dropped += datagrams;
 }
 
 /* @message may be NULL in count-only mode, where only @length is reported. */

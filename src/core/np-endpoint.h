@@ -82,6 +82,8 @@ void                    np_endpoint_count_in         (NpEndpoint              *s
 void                    np_endpoint_count_out        (NpEndpoint              *self,
                                                       gsize                    bytes,
                                                       guint                    messages);
+void                    np_endpoint_count_dropped    (NpEndpoint              *self,
+                                                      guint64                  datagrams);
 void                    np_endpoint_emit_received    (NpEndpoint              *self,
                                                       guint64                  peer_id,
                                                       const char              *peer,

@@ -43,6 +43,11 @@ add_counters (JsonBuilder   *builder,
   json_builder_add_int_value (builder, event->messages_in);
   json_builder_set_member_name (builder, "messages_out");
   json_builder_add_int_value (builder, event->messages_out);
+  if (event->kind == NP_EVENT_STOPPED)
+    {
+      json_builder_set_member_name (builder, "dropped");
+      json_builder_add_int_value (builder, event->dropped);
+    }
 }
 
 /**

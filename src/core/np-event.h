@@ -35,6 +35,7 @@ typedef struct
   guint64      bytes_out;
   guint64      messages_in;
   guint64      messages_out;
+  guint64      dropped;     /* STOPPED (UDP): datagrams the kernel dropped, receive buffer full */
 } NpEvent;
 
 GType        np_event_get_type      (void) G_GNUC_CONST;

@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "np-udp-endpoint"
 
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,6 +44,7 @@ struct _NpUdpEndpoint
   GHashTable              *peers_by_id;   /* guint64* -> UdpPeer* */
   GQueue                   out_queue;     /* PendingDatagram* */
   gsize                    out_queued;
+  guint32                  kernel_drops;  /* the socket's SO_RXQ_OVFL counter, last seen */
 };
 
 G_DEFINE_FINAL_TYPE (NpUdpEndpoint, np_udp_endpoint, NP_TYPE_ENDPOINT)
@@ -201,6 +203,73 @@ send_to_peer (NpUdpEndpoint *self,
 
 static void watch_input (NpUdpEndpoint *self);
 
+/* recvmsg on the descriptor, not g_socket_receive_from: GSocket drops the control message that
+ * carries the kernel's count of datagrams it had to drop (SO_RXQ_OVFL). Adds new drops to
+ * *@dropped. The kernel stamps the count on each datagram as it is queued, so drops show up with
+ * the first datagram that arrives after them. */
+static gssize
+receive_datagram (NpUdpEndpoint   *self,
+                  guint8          *buffer,
+                  gsize            size,
+                  GSocketAddress **from,
+                  guint64         *dropped,
+                  GError         **error)
+{
+  struct sockaddr_storage storage;
+  struct iovec iov = { buffer, size };
+  union { char buffer[CMSG_SPACE (sizeof (guint32))]; struct cmsghdr align; } control;
+  struct msghdr message = { 0 };
+  gssize n;
+
+  message.msg_name = &storage;
+  message.msg_namelen = sizeof storage;
+  message.msg_iov = &iov;
+  message.msg_iovlen = 1;
+  message.msg_control = control.buffer;
+  message.msg_controllen = sizeof control.buffer;
+
+  do
+    n = recvmsg (g_socket_get_fd (self->socket), &message, MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+
+  if (n < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), g_strerror (saved_errno));
+      return -1;
+    }
+
+  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (&message); cmsg != NULL; cmsg = CMSG_NXTHDR (&message, cmsg))
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SO_RXQ_OVFL)
+      {
+        guint32 total;
+
+        memcpy (&total, CMSG_DATA (cmsg), sizeof total);
+        *dropped += (guint32) (total - self->kernel_drops);   /* wraps like the kernel's counter */
+        self->kernel_drops = total;
+      }
+
+  *from = g_socket_address_new_from_native (&storage, message.msg_namelen);
+  return n;
+}
+
+static void
+report_drops (NpUdpEndpoint *self,
+              guint64        dropped)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  g_autofree char *message = NULL;
+
+  if (dropped == 0)
+    return;
+
+  np_endpoint_count_dropped (endpoint, dropped);
+  message = g_strdup_printf ("The system dropped %" G_GUINT64_FORMAT " datagrams: they came faster than "
+                             "they could be read (receive buffer full)", dropped);
+  np_endpoint_emit_error (endpoint, 0, NULL, message);
+}
+
 static gboolean
 on_readable (GSocket      *socket,
              GIOCondition  condition,
@@ -209,6 +278,8 @@ on_readable (GSocket      *socket,
   NpUdpEndpoint *self = user_data;
   NpEndpoint *endpoint = NP_ENDPOINT (self);
   const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
+  guint64 dropped = 0;
+  gboolean keep = TRUE;
 
   for (guint i = 0; i < DATAGRAMS_PER_DISPATCH; i++)
     {
@@ -217,13 +288,13 @@ on_readable (GSocket      *socket,
       g_autoptr(GBytes) message = NULL;
       gsize size;
       guint8 *buffer = np_endpoint_get_read_buffer (endpoint, &size);
-      gssize n = g_socket_receive_from (self->socket, &from, (char *) buffer, size, NULL, &error);
+      gssize n = receive_datagram (self, buffer, size, &from, &dropped, &error);
       UdpPeer *peer;
 
       if (n < 0)
         {
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            return G_SOURCE_CONTINUE;
+            break;
           /* E.g. an ICMP "port unreachable" for an earlier send: report it, keep going. */
           np_endpoint_emit_error (endpoint, 0, NULL, error->message);
           continue;
@@ -241,14 +312,17 @@ on_readable (GSocket      *socket,
 
       if (np_endpoint_is_congested (endpoint))
         {
-          /* The kernel buffer takes the next burst; what overflows it the kernel drops. */
+          /* The kernel buffer takes the next burst; what overflows it the kernel drops, and
+           * counts: the next read reports it. */
           self->paused = TRUE;
           g_clear_pointer (&self->in_source, g_source_unref);
-          return G_SOURCE_REMOVE;
+          keep = FALSE;
+          break;
         }
     }
 
-  return G_SOURCE_CONTINUE;
+  report_drops (self, dropped);
+  return keep ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
@@ -309,6 +383,7 @@ bind_socket (NpUdpEndpoint  *self,
   g_socket_set_blocking (self->socket, FALSE);
   g_socket_set_broadcast (self->socket, TRUE);
   g_socket_set_option (self->socket, SOL_SOCKET, SO_RCVBUF, RECEIVE_BUFFER_SIZE, NULL);
+  g_socket_set_option (self->socket, SOL_SOCKET, SO_RXQ_OVFL, 1, NULL);
 
   if (destination != NULL)
     {
