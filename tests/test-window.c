@@ -442,6 +442,7 @@ test_udp_peers (void)
   g_assert_cmpint (g_socket_send_to (b, target, "from b", 6, NULL, NULL), ==, 6);
   count = (Count) { peers, 2 };
   wait_until (has_n_items, &count, "two peers heard");
+  g_assert_nonnull (strstr (gtk_label_get_text (child (window, "status_label")), "Peers heard 2"));
 
   set_draft (window, "to all heard");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);

@@ -395,12 +395,15 @@ update_status (NpWindow *self)
   g_autofree char *in_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_in);
   g_autofree char *out_bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->bytes_out);
   g_autofree char *out_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_out);
-  guint clients = self->running_mode == NP_MODE_UDP && self->running
-                  ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->peers));
+  guint peers = g_list_model_get_n_items (G_LIST_MODEL (self->peers));
 
   /* Numbers are formatted first: gettext cannot see through G_GUINT64_FORMAT. */
-  status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Clients %u   Send rate %s/s"),
-                            in_bytes, in_messages, out_bytes, out_messages, clients, rate);
+  if (self->running_mode == NP_MODE_UDP)
+    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Peers heard %u   Send rate %s/s"),
+                              in_bytes, in_messages, out_bytes, out_messages, peers, rate);
+  else
+    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Clients %u   Send rate %s/s"),
+                              in_bytes, in_messages, out_bytes, out_messages, peers, rate);
   gtk_label_set_text (self->status_label, status);
 
   if (dropped > 0)
