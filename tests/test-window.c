@@ -127,6 +127,19 @@ new_window (void)
   return window;
 }
 
+/* A TCP server on a free loopback port, started and listening; returns the port. */
+static guint
+start_server (NpWindow *window)
+{
+  guint port = free_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
+  np_window_start (window);
+  wait_until (is_listening, window, "listening");
+  return port;
+}
+
 static void
 test_validation (void)
 {
@@ -326,17 +339,14 @@ static void
 test_sending_tools (void)
 {
   NpWindow *window = new_window ();
-  guint port = free_port ();
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  guint port;
   GListModel *peers = np_window_get_peers (window);
   NpLogModel *log = np_window_get_log_model (window);
   g_autoptr(GSocket) first = NULL;
   g_autoptr(GSocket) second = NULL;
   Count count;
 
-  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
-  np_window_start (window);
-  wait_until (is_listening, window, "listening");
+  port = start_server (window);
   first = connect_client (port);
   second = connect_client (port);
   count = (Count) { peers, 2 };
@@ -486,16 +496,13 @@ test_confirm_stop (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   NpWindow *window = new_window ();
-  guint port = free_port ();
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  guint port;
   g_autoptr(GSocket) client = NULL;
   Count count;
   AdwMessageDialog *dialog;
 
   g_settings_set_boolean (settings, "confirm-stop", TRUE);
-  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
-  np_window_start (window);
-  wait_until (is_listening, window, "listening");
+  port = start_server (window);
   client = connect_client (port);
   count = (Count) { np_window_get_peers (window), 1 };
   wait_until (has_n_items, &count, "a client");
@@ -652,16 +659,13 @@ static void
 test_saved_message_sends (void)
 {
   NpWindow *window = new_window ();
-  guint port = free_port ();
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  guint port;
   g_autoptr(GSocket) client = NULL;
   GtkWidget *box, *button;
   Count count;
 
-  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
   np_window_add_saved_message (window, "Ping", "PING\\r\\n", NP_FORMAT_ESCAPES);
-  np_window_start (window);
-  wait_until (is_listening, window, "listening");
+  port = start_server (window);
   client = connect_client (port);
   count = (Count) { np_window_get_peers (window), 1 };
   wait_until (has_n_items, &count, "a client");
@@ -709,15 +713,12 @@ static void
 test_follow (void)
 {
   NpWindow *window = new_window ();
-  guint port = free_port ();
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  guint port;
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (child (window, "log_scroller"));
   g_autoptr(GSocket) client = NULL;
   Scroll scroll = { adjustment, TRUE };
 
-  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", port_text, NULL);
-  np_window_start (window);
-  wait_until (is_listening, window, "listening");
+  port = start_server (window);
   client = connect_client (port);
 
   /* Enough rows to scroll, sent in bursts with frames drawn in between. */
