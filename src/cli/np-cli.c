@@ -123,13 +123,7 @@ parse_options (NpCli   *cli,
       return FALSE;
     }
 
-  if (g_str_equal (mode, "tcp-server"))
-    cli->mode = NP_MODE_TCP_SERVER;
-  else if (g_str_equal (mode, "tcp-client"))
-    cli->mode = NP_MODE_TCP_CLIENT;
-  else if (g_str_equal (mode, "udp"))
-    cli->mode = NP_MODE_UDP;
-  else
+  if (!np_mode_from_string (mode, &cli->mode))
     {
       g_autofree char *message = g_strdup_printf ("Unknown mode “%s” (use tcp-server, tcp-client or udp)", mode);
       return usage_error (cli, message);

@@ -42,14 +42,27 @@ np_endpoint_config_free (NpEndpointConfig *config)
   g_free (config);
 }
 
+static const char * const mode_names[] = { "tcp-server", "tcp-client", "udp" };
+
 const char *
 np_mode_to_string (NpMode mode)
 {
-  switch (mode)
-    {
-    case NP_MODE_TCP_SERVER: return "tcp-server";
-    case NP_MODE_TCP_CLIENT: return "tcp-client";
-    case NP_MODE_UDP:        return "udp";
-    default:                 g_return_val_if_reached (NULL);
-    }
+  g_return_val_if_fail (mode <= NP_MODE_UDP, NULL);
+
+  return mode_names[mode];
+}
+
+/* "tcp-server", "tcp-client" or "udp": the names the CLI, the window's command line and
+ * workspace files share. */
+gboolean
+np_mode_from_string (const char *name,
+                     NpMode     *mode)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
+    if (g_strcmp0 (name, mode_names[i]) == 0)
+      {
+        *mode = (NpMode) i;
+        return TRUE;
+      }
+  return FALSE;
 }

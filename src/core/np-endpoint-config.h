@@ -38,6 +38,8 @@ NpEndpointConfig *np_endpoint_config_new      (NpMode                  mode);
 NpEndpointConfig *np_endpoint_config_copy     (const NpEndpointConfig *config);
 void              np_endpoint_config_free     (NpEndpointConfig       *config);
 const char       *np_mode_to_string           (NpMode                  mode);
+gboolean          np_mode_from_string         (const char             *name,
+                                               NpMode                 *mode);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpEndpointConfig, np_endpoint_config_free)
 

@@ -75,28 +75,6 @@ np_session_new (void)
   return g_object_new (NP_TYPE_SESSION, NULL);
 }
 
-static const char * const mode_names[] = { "tcp-server", "tcp-client", "udp" };
-
-const char *
-np_mode_name (NpMode mode)
-{
-  g_return_val_if_fail (mode <= NP_MODE_UDP, NULL);
-  return mode_names[mode];
-}
-
-gboolean
-np_mode_from_name (const char *name,
-                   NpMode     *mode)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
-    if (g_strcmp0 (name, mode_names[i]) == 0)
-      {
-        *mode = (NpMode) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 /**
  * np_session_add_endpoint:
  * Returns: (transfer none): a new endpoint with defaults (TCP server on 8080), owned by @self
@@ -202,7 +180,7 @@ np_session_to_data (NpSession *self)
       NpSessionEndpoint *endpoint = g_ptr_array_index (self->endpoints, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "mode", np_mode_name (endpoint->mode));
+      add_string (builder, "mode", np_mode_to_string (endpoint->mode));
       add_string (builder, "address", endpoint->address);
       add_string (builder, "port", endpoint->port);
       add_string (builder, "destination", endpoint->destination);
@@ -417,7 +395,7 @@ read_endpoint (NpSession   *self,
   endpoint = np_session_add_endpoint (self);
   if (!read_string (object, "mode", "tcp-server", &mode, where, name, error))
     return FALSE;
-  if (!np_mode_from_name (mode, &endpoint->mode))
+  if (!np_mode_from_string (mode, &endpoint->mode))
     return fail (error, name, "%s: unknown mode “%s” (tcp-server, tcp-client or udp)", where, mode);
 
   g_clear_pointer (&endpoint->address, g_free);

@@ -66,8 +66,5 @@ NpSavedMessage    *np_session_add_message    (NpSession          *self,
                                               NpFormat            format);
 gboolean           np_session_equal          (NpSession          *a,
                                               NpSession          *b);
-const char        *np_mode_name              (NpMode              mode);
-gboolean           np_mode_from_name         (const char         *name,
-                                              NpMode             *mode);
 
 G_END_DECLS

@@ -29,21 +29,6 @@ struct _NpApplication
 
 G_DEFINE_FINAL_TYPE (NpApplication, np_application, ADW_TYPE_APPLICATION)
 
-static gboolean
-parse_mode (const char *text,
-            NpMode     *mode)
-{
-  static const char * const names[] = { "tcp-server", "tcp-client", "udp" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_strcmp0 (text, names[i]) == 0)
-      {
-        *mode = (NpMode) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 static int
 np_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
@@ -57,7 +42,7 @@ np_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "to", "s", &self->destination);
   self->start = g_variant_dict_contains (options, "start");
 
-  if (self->mode != NULL && !parse_mode (self->mode, &mode))
+  if (self->mode != NULL && !np_mode_from_string (self->mode, &mode))
     {
       g_printerr (_("netpoke: unknown mode “%s” (use tcp-server, tcp-client or udp)\n"), self->mode);
       return 2;
@@ -79,7 +64,7 @@ np_application_activate (GApplication *application)
       window = GTK_WINDOW (np_window_new (GTK_APPLICATION (application)));
       if (self->mode != NULL || self->address != NULL || self->port != NULL || self->destination != NULL)
         {
-          parse_mode (self->mode, &mode);
+          np_mode_from_string (self->mode, &mode);
           np_window_set_endpoint (NP_WINDOW (window), mode, self->address, self->port, self->destination);
         }
       if (self->start)
