@@ -24,7 +24,6 @@ struct _NpConnection
   GSocket            *socket;
   guint64             id;
   char               *peer;
-  gint64              since;
   NpFramer           *framer;        /* NULL: raw */
 
   GSource            *in_source;
@@ -122,7 +121,6 @@ np_connection_new (NpEndpoint        *owner,
   self->stream = g_object_ref (stream);
   self->socket = g_socket_connection_get_socket (stream);
   self->id = np_endpoint_next_peer_id (owner);
-  self->since = g_get_real_time ();
   self->last_progress = g_get_monotonic_time ();
   remote = g_socket_connection_get_remote_address (stream, NULL);
   self->peer = remote != NULL ? np_address_to_string (remote) : g_strdup ("?");
@@ -149,22 +147,6 @@ np_connection_get_peer (NpConnection *self)
   g_return_val_if_fail (NP_IS_CONNECTION (self), NULL);
 
   return self->peer;
-}
-
-gint64
-np_connection_get_since (NpConnection *self)
-{
-  g_return_val_if_fail (NP_IS_CONNECTION (self), 0);
-
-  return self->since;
-}
-
-gboolean
-np_connection_is_closed (NpConnection *self)
-{
-  g_return_val_if_fail (NP_IS_CONNECTION (self), TRUE);
-
-  return self->closed;
 }
 
 gboolean

@@ -20,7 +20,6 @@ NpConnection *np_connection_new              (NpEndpoint        *owner,
                                               GSocketConnection *stream);
 guint64       np_connection_get_id           (NpConnection      *self);
 const char   *np_connection_get_peer         (NpConnection      *self);
-gint64        np_connection_get_since        (NpConnection      *self);
 void          np_connection_start            (NpConnection      *self);
 void          np_connection_send             (NpConnection      *self,
                                               GBytes            *payload);
@@ -28,7 +27,6 @@ void          np_connection_close            (NpConnection      *self,
                                               const char        *reason,
                                               gboolean           failed);
 void          np_connection_resume           (NpConnection      *self);
-gboolean      np_connection_is_closed        (NpConnection      *self);
 gboolean      np_connection_get_failed       (NpConnection      *self);
 const char   *np_connection_get_close_reason (NpConnection      *self);
 

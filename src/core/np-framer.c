@@ -167,14 +167,6 @@ np_framer_set_max_message (NpFramer *self,
 }
 
 gsize
-np_framer_get_max_message (NpFramer *self)
-{
-  g_return_val_if_fail (NP_IS_FRAMER (self), 0);
-
-  return self->max_message;
-}
-
-gsize
 np_framer_get_buffered (NpFramer *self)
 {
   g_return_val_if_fail (NP_IS_FRAMER (self), 0);

@@ -45,7 +45,6 @@ void           np_framer_set_delimiter    (NpFramer       *self,
                                            gsize           length);
 void           np_framer_set_max_message  (NpFramer       *self,
                                            gsize           max_message);
-gsize          np_framer_get_max_message  (NpFramer       *self);
 gboolean       np_framer_push             (NpFramer       *self,
                                            const guint8   *data,
                                            gsize           length,

@@ -267,11 +267,3 @@ np_tcp_server_init (NpTcpServer *self)
 {
   self->clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
 }
-
-guint
-np_tcp_server_get_n_clients (NpTcpServer *self)
-{
-  g_return_val_if_fail (NP_IS_TCP_SERVER (self), 0);
-
-  return g_hash_table_size (self->clients);
-}

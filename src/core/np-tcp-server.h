@@ -9,6 +9,4 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpTcpServer, np_tcp_server, NP, TCP_SERVER, NpEndpoint)
 
-guint np_tcp_server_get_n_clients (NpTcpServer *self);
-
 G_END_DECLS

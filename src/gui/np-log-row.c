@@ -185,16 +185,3 @@ np_log_row_get_message (NpLogRow *self)
   g_return_val_if_fail (NP_IS_LOG_ROW (self), NULL);
   return self->message;
 }
-
-const char *
-np_log_direction_to_string (NpLogDirection direction)
-{
-  switch (direction)
-    {
-    case NP_LOG_DIRECTION_IN:    return "in";
-    case NP_LOG_DIRECTION_OUT:   return "out";
-    case NP_LOG_DIRECTION_INFO:  return "info";
-    case NP_LOG_DIRECTION_ERROR: return "error";
-    default:                     g_return_val_if_reached ("?");
-    }
-}

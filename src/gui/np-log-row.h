@@ -35,6 +35,5 @@ gsize           np_log_row_get_length     (NpLogRow      *self);
 GBytes         *np_log_row_get_preview    (NpLogRow      *self);
 gboolean        np_log_row_is_truncated   (NpLogRow      *self);
 const char     *np_log_row_get_message    (NpLogRow      *self);
-const char     *np_log_direction_to_string (NpLogDirection direction);
 
 G_END_DECLS

@@ -118,13 +118,6 @@ np_stall_probe_first_frame (NpStallProbe *self)
     }
 }
 
-double
-np_stall_probe_get_max_ms (NpStallProbe *self)
-{
-  g_return_val_if_fail (NP_IS_STALL_PROBE (self), 0);
-  return self->max_gap_us / 1000.0;
-}
-
 /* A /proc/self/status field in KiB: VmRSS now, VmHWM the peak. */
 static glong
 status_kib (const char *field)

@@ -21,7 +21,6 @@ NpStallProbe *np_stall_probe_new        (const char         *path,
                                          NpStallProbeSample  sample,
                                          gpointer            user_data);
 void          np_stall_probe_first_frame (NpStallProbe      *self);
-double        np_stall_probe_get_max_ms (NpStallProbe       *self);
 gboolean      np_stall_probe_write      (NpStallProbe       *self,
                                          GError            **error);
 
