@@ -172,7 +172,9 @@ bind_one (GInetAddress  *inet,
       /* GLib says "Error binding to address [::]:80: Permission denied"; keep the reason. */
       if (colon != NULL && colon[1] == ' ')
         reason = colon + 2;
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Cannot bind %s: %s", where, reason);
+      /* Keep GIO's domain and code: np_address_bind decides on them, not on the (translated)
+       * message. */
+      g_set_error (error, local_error->domain, local_error->code, "Cannot bind %s: %s", where, reason);
       return NULL;
     }
 
@@ -208,10 +210,11 @@ np_address_bind (const char   *address,
     if (socket != NULL)
       return socket;
 
-    /* Only fall back when IPv6 itself is missing, not when the port is taken. */
-    if (!g_error_matches (v6_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
-        && strstr (v6_error->message, "not supported") == NULL
-        && strstr (v6_error->message, "Cannot assign") == NULL)
+    /* What IPv4 would hit just the same (port taken, privileged port) is the answer. Anything
+     * else means IPv6 is missing or disabled (EAFNOSUPPORT, or EADDRNOTAVAIL, which GIO only
+     * calls FAILED): try IPv4, and if that fails too, report its error. */
+    if (g_error_matches (v6_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE)
+        || g_error_matches (v6_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
       {
         g_propagate_error (error, g_steal_pointer (&v6_error));
         return NULL;
