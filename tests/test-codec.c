@@ -129,7 +129,7 @@ test_escapes (void)
 static void
 test_escape_errors (void)
 {
-  const char *cases[] = { "abc\\", "\\q", "\\x4", "\\xZZ" };
+  const char *cases[] = { "abc\\", "\\q", "\\x4", "\\xZZ", "\\u12", "\\uD800", "\\u0000" };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -184,6 +184,56 @@ test_round_trips (void)
   }
 }
 
+/* What a terminal or a text view would act on (C1 controls such as CSI U+009B, bidi overrides,
+ * line separators) is shown as \uNNNN in the escapes format, in every encoding, and the escape
+ * sends the same bytes back. */
+static void
+test_invisible_controls (void)
+{
+  const char *utf8 = "a\xC2\x9B" "31m b\xE2\x80\xAE" "cba\xE2\x81\xA6" "d\xE2\x80\xA8" "e";
+  const guint8 latin1[] = { 'x', 0x9B, 0x85, 'y' };
+  g_autofree char *shown = np_codec_decode ((const guint8 *) utf8, strlen (utf8), NP_FORMAT_ESCAPES,
+                                            NP_ENCODING_UTF8);
+  g_autofree char *shown_latin1 = np_codec_decode (latin1, sizeof latin1, NP_FORMAT_ESCAPES,
+                                                   NP_ENCODING_LATIN1);
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GBytes) back_latin1 = NULL;
+  g_autoptr(GBytes) gb18030 = NULL;
+  g_autofree char *shown_gb18030 = NULL;
+
+  g_assert_cmpstr (shown, ==, "a\\u009B31m b\\u202Ecba\\u2066d\\u2028e");
+  g_assert_cmpstr (shown_latin1, ==, "x\\u009B\\u0085y");
+
+  back = encode_ok (shown, NP_FORMAT_ESCAPES, NP_ENCODING_UTF8);
+  back_latin1 = encode_ok (shown_latin1, NP_FORMAT_ESCAPES, NP_ENCODING_LATIN1);
+  gb18030 = encode_ok ("\\u202E", NP_FORMAT_ESCAPES, NP_ENCODING_GB18030);
+  shown_gb18030 = np_codec_decode_bytes (gb18030, NP_FORMAT_ESCAPES, NP_ENCODING_GB18030);
+  assert_bytes (back, utf8, strlen (utf8));
+  assert_bytes (back_latin1, (const char *) latin1, sizeof latin1);
+  g_assert_cmpstr (shown_gb18030, ==, "\\u202E");
+  g_assert_cmpuint (g_bytes_get_size (gb18030), >, 0);
+
+  /* Ordinary non-ASCII text is not escaped. */
+  {
+    g_autofree char *plain = np_codec_decode ((const guint8 *) "é中😀", strlen ("é中😀"),
+                                              NP_FORMAT_ESCAPES, NP_ENCODING_UTF8);
+    g_assert_cmpstr (plain, ==, "é中😀");
+  }
+}
+
+/* A NUL byte in a text line is named as such, not called invalid UTF-8. */
+static void
+test_nul_in_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = np_codec_encode ("ab\0cd", 5, NP_FORMAT_TEXT, NP_ENCODING_UTF8, &error);
+
+  g_assert_null (bytes);
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "NUL byte at byte 2"));
+  g_assert_null (strstr (error->message, "UTF-8"));
+}
+
 static void
 test_names (void)
 {
@@ -219,6 +269,8 @@ main (int    argc,
   g_test_add_func ("/codec/escape-errors", test_escape_errors);
   g_test_add_func ("/codec/round-trips", test_round_trips);
   g_test_add_func ("/codec/names", test_names);
+  g_test_add_func ("/codec/invisible-controls", test_invisible_controls);
+  g_test_add_func ("/codec/nul-in-text", test_nul_in_text);
 
   return g_test_run ();
 }

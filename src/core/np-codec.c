@@ -91,6 +91,30 @@ append_byte_escape (GString *out,
   g_string_append_len (out, escape, 4);
 }
 
+/* Characters a terminal or a text view acts on instead of showing: C1 controls (U+009B is
+ * CSI, as ESC [ is), and the bidirectional formatting characters and line separators that can
+ * reorder or split what a row seems to say. */
+static gboolean
+is_invisible_control (gunichar c)
+{
+  return (c >= 0x80 && c <= 0x9f)
+         || c == 0x061c || c == 0x200e || c == 0x200f
+         || (c >= 0x2028 && c <= 0x202e)
+         || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* \uXXXX: the character itself, whatever bytes the encoding gives it, so the escapes format
+ * stays exact in every encoding. */
+static void
+append_unichar_escape (GString  *out,
+                       gunichar  c)
+{
+  char escape[6] = { '\\', 'u', hex_digits[c >> 12 & 0xf], hex_digits[c >> 8 & 0xf],
+                     hex_digits[c >> 4 & 0xf], hex_digits[c & 0xf] };
+
+  g_string_append_len (out, escape, 6);
+}
+
 /* Appends one decoded character; NUL is never put into a C string, and in the escapes
  * format every control character and the backslash become escapes. */
 static void
@@ -101,6 +125,12 @@ append_char (GString  *out,
   if (c == 0)
     {
       append_byte_escape (out, 0);
+      return;
+    }
+
+  if (escape && is_invisible_control (c))
+    {
+      append_unichar_escape (out, c);
       return;
     }
 
@@ -283,8 +313,13 @@ encode_text (GByteArray  *out,
 
   if (!g_utf8_validate_len (text, length, &end))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                   "The text is not valid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize) (end - text));
+      if (*end == '\0')
+        g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                     "The text contains a NUL byte at byte %" G_GSIZE_FORMAT
+                     " (send one with the escapes format, \\0, or hex 00)", (gsize) (end - text));
+      else
+        g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                     "The text is not valid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize) (end - text));
       return FALSE;
     }
 
@@ -394,6 +429,42 @@ encode_hex (GByteArray  *out,
   return TRUE;
 }
 
+/* \uXXXX at @i: the character in @encoding (what the escapes display shows for invisible
+ * controls). */
+static gboolean
+encode_unichar_escape (GByteArray  *out,
+                       const char  *text,
+                       gsize        length,
+                       gsize        i,
+                       NpEncoding   encoding,
+                       GError     **error)
+{
+  gunichar c = 0;
+  char utf8[8] = { 0 };
+
+  for (gsize k = i + 2; k < i + 6; k++)
+    {
+      if (k >= length || !g_ascii_isxdigit (text[k]))
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                       "“\\u” at position %" G_GSIZE_FORMAT " needs four hex digits, as in \\u202E",
+                       i + 1);
+          return FALSE;
+        }
+      c = c << 4 | g_ascii_xdigit_value (text[k]);
+    }
+
+  if (c == 0 || (c >= 0xd800 && c <= 0xdfff))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                   "“\\u%04X” at position %" G_GSIZE_FORMAT " is not a character (use \\0 for NUL)",
+                   c, i + 1);
+      return FALSE;
+    }
+
+  return encode_text (out, utf8, g_unichar_to_utf8 (c, utf8), encoding, error);
+}
+
 static gboolean
 encode_escapes (GByteArray  *out,
                 const char  *text,
@@ -431,6 +502,12 @@ encode_escapes (GByteArray  *out,
         case 't': byte = '\t'; i += 2; break;
         case '0': byte = '\0'; i += 2; break;
         case '\\': byte = '\\'; i += 2; break;
+        case 'u':
+          if (!encode_unichar_escape (out, text, length, i, encoding, error))
+            return FALSE;
+          i += 6;
+          start = i;
+          continue;
         case 'x':
         case 'X':
           if (i + 3 < length
@@ -448,7 +525,7 @@ encode_escapes (GByteArray  *out,
         default:
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
                        "Unknown escape “\\%c” at position %" G_GSIZE_FORMAT
-                       " (use \\r \\n \\t \\0 \\\\ or \\xNN)",
+                       " (use \\r \\n \\t \\0 \\\\, \\xNN or \\uNNNN)",
                        g_ascii_isprint (text[i + 1]) ? text[i + 1] : '?', i + 1);
           return FALSE;
         }

@@ -1,7 +1,9 @@
 /* np-codec.h: payload bytes <-> text, in a chosen format and character encoding
  *
  * Display never loses a byte: bytes that are invalid in the chosen encoding are shown as \xNN.
- * In the escapes format the display is exact: np_codec_encode (np_codec_decode (b)) == b.
+ * In the escapes format the display is exact: np_codec_encode (np_codec_decode (b)) == b; it
+ * shows C0 controls as \r \n \t \xNN, and C1 controls, bidirectional overrides and line
+ * separators (which a terminal or text view would act on) as \uNNNN.
  */
 #pragma once
 
@@ -13,7 +15,7 @@ typedef enum
 {
   NP_FORMAT_TEXT,     /* characters as they are */
   NP_FORMAT_HEX,      /* "48 65 6C": spaces optional, case-insensitive on input */
-  NP_FORMAT_ESCAPES,  /* text with \r \n \t \\ \xNN */
+  NP_FORMAT_ESCAPES,  /* text with \r \n \t \\ \0 \xNN \uNNNN */
 } NpFormat;
 
 typedef enum
