@@ -832,7 +832,8 @@ static void
 update_state (NpWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean has_selection = !gtk_bitset_is_empty (gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->peer_selection)));
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->peer_selection));
+  gboolean has_selection = !gtk_bitset_is_empty (selected);
   gboolean multi = self->running && self->running_mode != NP_MODE_TCP_CLIENT;
   gboolean client = np_window_selected_mode (self) == NP_MODE_TCP_CLIENT;
 
