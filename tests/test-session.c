@@ -150,6 +150,136 @@ test_malformed (void)
     }
 }
 
+#define HEAD "{\"format\":\"netpoke-workspace\",\"version\":1,"
+
+/* Hostile workspaces (issue 8): each is refused with a message that names the problem, with no
+ * crash and no json-glib CRITICAL (the tests run with G_DEBUG=fatal-warnings). */
+typedef struct { const char *name; const char *data; const char *needle; } Hostile;
+
+static char *
+deeply_nested (guint levels)
+{
+  GString *out = g_string_new ("{\"format\":\"netpoke-workspace\",\"version\":1,\"x\":");
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append_c (out, '[');
+  for (guint i = 0; i < levels; i++)
+    g_string_append_c (out, ']');
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static char *
+many_messages (guint count)
+{
+  GString *out = g_string_new (HEAD "\"messages\":[");
+
+  for (guint i = 0; i < count; i++)
+    g_string_append_printf (out, "%s{\"name\":\"m%u\",\"payload\":\"x\"}", i > 0 ? "," : "", i);
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
+}
+
+static char *
+long_payload (gsize length)
+{
+  g_autofree char *payload = g_strnfill (length, 'x');
+
+  return g_strdup_printf (HEAD "\"messages\":[{\"name\":\"big\",\"payload\":\"%s\"}]}", payload);
+}
+
+static void
+test_hostile (gconstpointer data)
+{
+  const Hostile *hostile = data;
+  g_autofree char *built = NULL;
+  const char *text = hostile->data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpSession) session = NULL;
+
+  if (g_str_equal (hostile->name, "nested-100000"))
+    text = built = deeply_nested (100000);
+  else if (g_str_equal (hostile->name, "1001-messages"))
+    text = built = many_messages (1001);
+  else if (g_str_equal (hostile->name, "payload-over-1-MiB"))
+    text = built = long_payload (NP_SESSION_MAX_PAYLOAD + 1);
+  else if (g_str_equal (hostile->name, "file-over-8-MiB"))
+    text = built = long_payload (NP_SESSION_MAX_FILE_SIZE);
+
+  session = np_session_new_from_data (text, -1, "/tmp/hostile.netpoke", &error);
+  g_assert_null (session);
+  g_assert_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT);
+  if (strstr (error->message, hostile->needle) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, hostile->needle);
+  g_assert_true (g_str_has_prefix (error->message, "/tmp/hostile.netpoke: "));
+}
+
+static const Hostile hostile_cases[] = {
+  { "nested-100000", NULL, "nested more than 16 levels deep" },
+  { "nested-17", HEAD "\"x\":[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]}", "nested more than 16 levels deep" },
+  { "lone-surrogate", HEAD "\"messages\":[{\"name\":\"\\ud800e\"}]}", "saved message 1: “name” is not valid text" },
+  { "escaped-nul", HEAD "\"endpoints\":[{\"address\":\"10.0.0.1\\u0000evil\"}]}", "NUL character (\\u0000) (line 1)" },
+  { "width-array", HEAD "\"window\":{\"width\":[1]}}", "window: “width” must be a whole number" },
+  { "width-double", HEAD "\"window\":{\"width\":1e400}}", "window: “width” must be a whole number" },
+  { "maximized-string", HEAD "\"window\":{\"maximized\":\"yes\"}}", "window: “maximized” must be true or false" },
+  { "format-array", "{\"format\":[1],\"version\":1}", "no \"format\"" },
+  { "version-huge-negative", "{\"format\":\"netpoke-workspace\",\"version\":-99999999999999999999}", "the number -99999999999999999999 is too large" },
+  { "version-huge", "{\"format\":\"netpoke-workspace\",\"version\":99999999999999999999}", "is too large" },
+  { "1001-messages", NULL, "more than 1000 messages" },
+  { "payload-over-1-MiB", NULL, "saved message 1: “payload” is too long (1048577 bytes, at most 1048576)" },
+  { "file-over-8-MiB", NULL, "too large for a Netpoke workspace" },
+  { "address-over-1-KiB", HEAD "\"endpoints\":[{\"address\":\""
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    "\"}]}", "endpoint 1: “address” is too long" },
+};
+
+/* What Netpoke saves it can load, and loading it again gives the same workspace: also text
+ * json-glib would write raw (U+001F), every control character, and non-BMP characters. */
+static void
+test_save_load_stable (void)
+{
+  g_autoptr(NpSession) session = sample ();
+  g_autoptr(NpSession) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *again = NULL;
+  GString *controls = g_string_new (NULL);
+
+  for (gunichar c = 1; c < 0x20; c++)
+    g_string_append_unichar (controls, c);
+  g_string_append (controls, "\x7f\xc2\x9b\xe2\x80\xae😀\"\\");
+  np_session_add_message (session, controls->str, controls->str, NP_FORMAT_TEXT);
+  g_string_free (controls, TRUE);
+
+  data = np_session_to_data (session);
+  loaded = np_session_new_from_data (data, -1, "stable", &error);
+  g_assert_no_error (error);
+  again = np_session_to_data (loaded);
+  g_assert_cmpstr (again, ==, data);
+}
+
+/* The limits the loader holds a file to are the ones the window is held to when it adds. */
+static void
+test_message_limits (void)
+{
+  g_autofree char *big = g_strnfill (NP_SESSION_MAX_PAYLOAD + 1, 'x');
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (np_session_check_message ("Ping", "PING", 0, NULL));
+  g_assert_false (np_session_check_message ("Ping", "PING", NP_SESSION_MAX_MESSAGES, &error));
+  g_assert_nonnull (strstr (error->message, "at most 1000 saved messages"));
+  g_clear_error (&error);
+  g_assert_false (np_session_check_message ("Big", big, 0, &error));
+  g_assert_nonnull (strstr (error->message, "at most 1024 KiB"));
+}
+
 static void
 test_missing_file (void)
 {
@@ -226,6 +356,14 @@ main (int    argc,
   g_test_add_func ("/session/malformed", test_malformed);
   g_test_add_func ("/session/missing-file", test_missing_file);
   g_test_add_func ("/session/save-failure-keeps-old-file", test_save_failure_keeps_old_file);
+  g_test_add_func ("/session/save-load-stable", test_save_load_stable);
+  g_test_add_func ("/session/message-limits", test_message_limits);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/session/hostile/%s", hostile_cases[i].name);
+
+      g_test_add_data_func (path, &hostile_cases[i], test_hostile);
+    }
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "np-event-json.h"
+#include "np-json.h"
 
 /* "2026-11-25T12:00:01.123456Z": UTC with microseconds, sortable as text. */
 char *
@@ -127,23 +128,6 @@ np_event_to_json (const NpEvent *event,
                   NpEncoding     encoding)
 {
   g_autoptr(JsonNode) node = np_event_to_json_node (event, encoding);
-  g_autofree char *json = json_to_string (node, FALSE);
-  GString *fixed;
 
-  /* json-glib 1.6 (Debian 12) escapes control characters below 0x1F but writes 0x1F itself
-   * raw, which strict parsers reject. That byte can only stand inside a string and never
-   * inside a multi-byte UTF-8 sequence, so escaping it here is safe with any version. */
-  if (strchr (json, 0x1f) == NULL)
-    return g_steal_pointer (&json);
-
-  fixed = g_string_sized_new (strlen (json) + 16);
-  for (const char *p = json; *p != '\0'; p++)
-    {
-      if (*p == 0x1f)
-        g_string_append (fixed, "\\u001f");
-      else
-        g_string_append_c (fixed, *p);
-    }
-
-  return g_string_free (fixed, FALSE);
+  return np_json_escape_output (json_to_string (node, FALSE));
 }

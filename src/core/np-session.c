@@ -8,10 +8,8 @@
 #include <unistd.h>
 
 #include "np-error.h"
-#include "np-framer.h"
+#include "np-json.h"
 #include "np-session.h"
-
-#define FORMAT_NAME "netpoke-workspace"
 
 struct _NpSession
 {
@@ -169,7 +167,7 @@ np_session_to_data (NpSession *self)
   g_return_val_if_fail (NP_IS_SESSION (self), NULL);
 
   json_builder_begin_object (builder);
-  add_string (builder, "format", FORMAT_NAME);
+  add_string (builder, "format", NP_SESSION_FORMAT);
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, NP_SESSION_VERSION);
 
@@ -222,7 +220,7 @@ np_session_to_data (NpSession *self)
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
-  return json_generator_to_data (generator, NULL);
+  return np_json_escape_output (json_generator_to_data (generator, NULL));
 }
 
 /* Writes @data to a new file beside @path, flushes it to disk and renames it over @path: the
@@ -298,7 +296,15 @@ np_session_save (NpSession  *self,
 
   data = np_session_to_data (self);
   path = g_file_get_path (file);
-  if (path != NULL)
+  if (strlen (data) > NP_SESSION_MAX_FILE_SIZE)
+    {
+      ok = FALSE;
+      local_error = g_error_new (NP_ERROR, NP_ERROR_FAILED,
+                                 "the workspace would be %" G_GSIZE_FORMAT " bytes, more than "
+                                 "Netpoke opens (%d MiB); remove some saved messages",
+                                 strlen (data), NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
+    }
+  else if (path != NULL)
     ok = write_atomically (path, data, strlen (data), &local_error);
   else
     ok = g_file_replace_contents (file, data, strlen (data), NULL, FALSE, G_FILE_CREATE_NONE,
@@ -313,299 +319,6 @@ np_session_save (NpSession  *self,
     }
 
   return TRUE;
-}
-
-/* ---- reading ---------------------------------------------------------------------------- */
-
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError     **error,
-      const char  *name,
-      const char  *format,
-      ...)
-{
-  va_list args;
-  g_autofree char *problem = NULL;
-
-  va_start (args, format);
-  problem = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, "%s: %s", name, problem);
-  return FALSE;
-}
-
-/* Reads an optional string member; present but not a string is an error. */
-static gboolean
-read_string (JsonObject  *object,
-             const char  *member,
-             const char  *fallback,
-             char       **out,
-             const char  *where,
-             const char  *name,
-             GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    {
-      *out = g_strdup (fallback);
-      return TRUE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return fail (error, name, "%s: “%s” must be text", where, member);
-
-  *out = g_strdup (json_node_get_string (node));
-  return TRUE;
-}
-
-static gboolean
-read_encoding (JsonObject  *object,
-               const char  *member,
-               NpEncoding  *out,
-               const char  *where,
-               const char  *name,
-               GError     **error)
-{
-  g_autofree char *text = NULL;
-
-  if (!read_string (object, member, "utf-8", &text, where, name, error))
-    return FALSE;
-  if (!np_encoding_from_string (text, out, NULL))
-    return fail (error, name, "%s: unknown encoding “%s”", where, text);
-  return TRUE;
-}
-
-static gboolean
-read_endpoint (NpSession   *self,
-               JsonNode    *node,
-               guint        index,
-               const char  *name,
-               GError     **error)
-{
-  g_autofree char *where = g_strdup_printf ("endpoint %u", index + 1);
-  g_autofree char *mode = NULL;
-  g_autofree char *framing = NULL;
-  NpSessionEndpoint *endpoint;
-  JsonObject *object;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, name, "%s is not an object", where);
-  object = json_node_get_object (node);
-
-  endpoint = np_session_add_endpoint (self);
-  if (!read_string (object, "mode", "tcp-server", &mode, where, name, error))
-    return FALSE;
-  if (!np_mode_from_string (mode, &endpoint->mode))
-    return fail (error, name, "%s: unknown mode “%s” (tcp-server, tcp-client or udp)", where, mode);
-
-  g_clear_pointer (&endpoint->address, g_free);
-  g_clear_pointer (&endpoint->port, g_free);
-  g_clear_pointer (&endpoint->destination, g_free);
-  g_clear_pointer (&endpoint->framing, g_free);
-  if (!read_string (object, "address", "", &endpoint->address, where, name, error)
-      || !read_string (object, "port", "", &endpoint->port, where, name, error)
-      || !read_string (object, "destination", "", &endpoint->destination, where, name, error)
-      || !read_encoding (object, "receive_encoding", &endpoint->receive_encoding, where, name, error)
-      || !read_encoding (object, "send_encoding", &endpoint->send_encoding, where, name, error)
-      || !read_string (object, "framing", "raw", &framing, where, name, error))
-    return FALSE;
-
-  {
-    g_autoptr(NpFramer) framer = np_framer_new_from_string (framing, NULL);
-
-    if (framer == NULL)
-      return fail (error, name, "%s: unknown framing “%s”", where, framing);
-  }
-  endpoint->framing = g_steal_pointer (&framing);
-  return TRUE;
-}
-
-static gboolean
-read_message (NpSession   *self,
-              JsonNode    *node,
-              guint        index,
-              const char  *name,
-              GError     **error)
-{
-  g_autofree char *where = g_strdup_printf ("saved message %u", index + 1);
-  g_autofree char *title = NULL;
-  g_autofree char *payload = NULL;
-  g_autofree char *format = NULL;
-  NpFormat parsed;
-  JsonObject *object;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, name, "%s is not an object", where);
-  object = json_node_get_object (node);
-
-  if (!read_string (object, "name", "", &title, where, name, error)
-      || !read_string (object, "payload", "", &payload, where, name, error)
-      || !read_string (object, "format", "text", &format, where, name, error))
-    return FALSE;
-  if (!np_format_from_string (format, &parsed, NULL))
-    return fail (error, name, "%s: unknown format “%s” (text, hex or escapes)", where, format);
-
-  np_session_add_message (self, title, payload, parsed);
-  return TRUE;
-}
-
-static gboolean
-read_array (NpSession   *self,
-            JsonObject  *root,
-            const char  *member,
-            gboolean   (*read_item) (NpSession *, JsonNode *, guint, const char *, GError **),
-            const char  *name,
-            GError     **error)
-{
-  JsonNode *node = json_object_get_member (root, member);
-  JsonArray *array;
-
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (error, name, "“%s” must be a list", member);
-
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    if (!read_item (self, json_array_get_element (array, i), i, name, error))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-read_window (NpSession   *self,
-             JsonObject  *root,
-             const char  *name,
-             GError     **error)
-{
-  JsonNode *node = json_object_get_member (root, "window");
-  JsonObject *object;
-  g_autofree char *display = NULL;
-
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, name, "“window” must be an object");
-  object = json_node_get_object (node);
-
-  self->window.width = (int) CLAMP (json_object_get_int_member_with_default (object, "width", 1180), 320, 16384);
-  self->window.height = (int) CLAMP (json_object_get_int_member_with_default (object, "height", 720), 240, 16384);
-  self->window.maximized = json_object_get_boolean_member_with_default (object, "maximized", FALSE);
-  if (!read_string (object, "display", "text", &display, "window", name, error))
-    return FALSE;
-  if (!np_format_from_string (display, &self->window.display, NULL) || self->window.display == NP_FORMAT_ESCAPES)
-    return fail (error, name, "window: unknown display “%s” (text or hex)", display);
-  return TRUE;
-}
-
-/**
- * np_session_new_from_data:
- * @name: how to call the source in error messages (the file name)
- *
- * Returns: (transfer full) (nullable): the workspace, or %NULL with @error naming @name and
- *   what is wrong with it
- */
-NpSession *
-np_session_new_from_data (const char  *data,
-                          gssize       length,
-                          const char  *name,
-                          GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) parse_error = NULL;
-  g_autoptr(NpSession) self = NULL;
-  JsonObject *root;
-  JsonNode *node;
-  gint64 version;
-
-  g_return_val_if_fail (data != NULL, NULL);
-
-  if (length < 0)
-    length = strlen (data);
-  {
-    gssize i = 0;
-
-    while (i < length && g_ascii_isspace (data[i]))
-      i++;
-    if (i == length)
-      {
-        fail (error, name, "the file is empty, not a Netpoke workspace");
-        return NULL;
-      }
-  }
-
-  if (!json_parser_load_from_data (parser, data, length, &parse_error))
-    {
-      fail (error, name, "not a Netpoke workspace (damaged or cut short: %s)", parse_error->message);
-      return NULL;
-    }
-
-  node = json_parser_get_root (parser);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      fail (error, name, "not a Netpoke workspace (expected a JSON object)");
-      return NULL;
-    }
-  root = json_node_get_object (node);
-
-  if (g_strcmp0 (json_object_get_string_member_with_default (root, "format", NULL), FORMAT_NAME) != 0)
-    {
-      fail (error, name, "not a Netpoke workspace (no \"format\": \"%s\")", FORMAT_NAME);
-      return NULL;
-    }
-
-  node = json_object_get_member (root, "version");
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      fail (error, name, "the workspace has no version number");
-      return NULL;
-    }
-  version = json_node_get_int (node);
-  if (version > NP_SESSION_VERSION)
-    {
-      fail (error, name, "saved by a newer Netpoke (workspace version %" G_GINT64_FORMAT
-            "; this Netpoke reads version %d and older)", version, NP_SESSION_VERSION);
-      return NULL;
-    }
-  if (version < 1)
-    {
-      fail (error, name, "workspace version %" G_GINT64_FORMAT " is not valid", version);
-      return NULL;
-    }
-
-  self = np_session_new ();
-  if (!read_array (self, root, "endpoints", read_endpoint, name, error)
-      || !read_array (self, root, "messages", read_message, name, error)
-      || !read_window (self, root, name, error))
-    return NULL;
-
-  return g_steal_pointer (&self);
-}
-
-/**
- * np_session_load:
- * Returns: (transfer full) (nullable): the workspace in @file, or %NULL with @error naming the
- *   file and the problem
- */
-NpSession *
-np_session_load (GFile   *file,
-                 GError **error)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *data = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length;
-
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  name = g_file_get_parse_name (file);
-  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &local_error))
-    {
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Could not open %s: %s", name, local_error->message);
-      return NULL;
-    }
-
-  return np_session_new_from_data (data, length, name, error);
 }
 
 gboolean

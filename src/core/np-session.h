@@ -14,6 +14,17 @@
 G_BEGIN_DECLS
 
 #define NP_SESSION_VERSION 1
+#define NP_SESSION_FORMAT  "netpoke-workspace"
+
+/* Limits a workspace is held to, loading and saving alike, so that what Netpoke saves it can
+ * load and a hostile file costs bounded memory: the file's size, how deeply its JSON nests,
+ * and the number and size of the things in it. */
+#define NP_SESSION_MAX_FILE_SIZE  (8 * 1024 * 1024)
+#define NP_SESSION_MAX_DEPTH      16
+#define NP_SESSION_MAX_ENDPOINTS  64
+#define NP_SESSION_MAX_MESSAGES   1000
+#define NP_SESSION_MAX_PAYLOAD    (1024 * 1024)   /* bytes of one saved message, as typed */
+#define NP_SESSION_MAX_TEXT       1024            /* bytes of a name, address, port, … */
 
 typedef struct
 {
@@ -66,5 +77,9 @@ NpSavedMessage    *np_session_add_message    (NpSession          *self,
                                               NpFormat            format);
 gboolean           np_session_equal          (NpSession          *a,
                                               NpSession          *b);
+gboolean           np_session_check_message  (const char         *name,
+                                              const char         *payload,
+                                              guint               n_messages,
+                                              GError            **error);
 
 G_END_DECLS

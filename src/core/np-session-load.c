@@ -1,0 +1,402 @@
+#define G_LOG_DOMAIN "np-session"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "np-error.h"
+#include "np-framer.h"
+#include "np-json.h"
+#include "np-session.h"
+
+/* Reading a workspace: NpSession's loader, apart from the type so that each stays small. Every
+ * value is type-checked before it is used and every string checked for UTF-8 and length; the
+ * JSON text itself is checked (np_json_check) before json-glib parses it. */
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+static gboolean G_GNUC_PRINTF (3, 4)
+fail (GError     **error,
+      const char  *name,
+      const char  *format,
+      ...)
+{
+  va_list args;
+  g_autofree char *problem = NULL;
+
+  va_start (args, format);
+  problem = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, "%s: %s", name, problem);
+  return FALSE;
+}
+
+/* Reads an optional string member; present but not a string, not UTF-8 or longer than
+ * @max_length bytes is an error. */
+static gboolean
+read_string (JsonObject  *object,
+             const char  *member,
+             const char  *fallback,
+             char       **out,
+             const char  *where,
+             const char  *name,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  const char *text;
+  gsize max_length = g_str_equal (member, "payload") ? NP_SESSION_MAX_PAYLOAD : NP_SESSION_MAX_TEXT;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = g_strdup (fallback);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail (error, name, "%s: “%s” must be text", where, member);
+
+  /* json-glib turns a lone surrogate ("\ud800") into bytes that are not UTF-8. */
+  text = json_node_get_string (node);
+  if (!g_utf8_validate (text, -1, NULL))
+    return fail (error, name, "%s: “%s” is not valid text (broken UTF-8 or a lone \\u surrogate)",
+                 where, member);
+  if (strlen (text) > max_length)
+    return fail (error, name, "%s: “%s” is too long (%" G_GSIZE_FORMAT " bytes, at most %" G_GSIZE_FORMAT ")",
+                 where, member, strlen (text), max_length);
+
+  *out = g_strdup (text);
+  return TRUE;
+}
+
+/* Reads an optional member of @type (G_TYPE_INT64 or G_TYPE_BOOLEAN, as 0/1) into @out; a
+ * missing member leaves @out as it is. */
+static gboolean
+read_value (JsonObject  *object,
+            const char  *member,
+            GType        type,
+            gint64      *out,
+            const char  *where,
+            const char  *name,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
+    return fail (error, name, "%s: “%s” must be %s", where, member,
+                 type == G_TYPE_BOOLEAN ? "true or false" : "a whole number");
+
+  *out = type == G_TYPE_BOOLEAN ? json_node_get_boolean (node) : json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+read_encoding (JsonObject  *object,
+               const char  *member,
+               NpEncoding  *out,
+               const char  *where,
+               const char  *name,
+               GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!read_string (object, member, "utf-8", &text, where, name, error))
+    return FALSE;
+  if (!np_encoding_from_string (text, out, NULL))
+    return fail (error, name, "%s: unknown encoding “%s”", where, text);
+  return TRUE;
+}
+
+static gboolean
+read_endpoint (NpSession   *self,
+               JsonNode    *node,
+               guint        index,
+               const char  *name,
+               GError     **error)
+{
+  g_autofree char *where = g_strdup_printf ("endpoint %u", index + 1);
+  g_autofree char *mode = NULL;
+  g_autofree char *framing = NULL;
+  NpSessionEndpoint *endpoint;
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, name, "%s is not an object", where);
+  object = json_node_get_object (node);
+
+  endpoint = np_session_add_endpoint (self);
+  if (!read_string (object, "mode", "tcp-server", &mode, where, name, error))
+    return FALSE;
+  if (!np_mode_from_string (mode, &endpoint->mode))
+    return fail (error, name, "%s: unknown mode “%s” (tcp-server, tcp-client or udp)", where, mode);
+
+  g_clear_pointer (&endpoint->address, g_free);
+  g_clear_pointer (&endpoint->port, g_free);
+  g_clear_pointer (&endpoint->destination, g_free);
+  g_clear_pointer (&endpoint->framing, g_free);
+  if (!read_string (object, "address", "", &endpoint->address, where, name, error)
+      || !read_string (object, "port", "", &endpoint->port, where, name, error)
+      || !read_string (object, "destination", "", &endpoint->destination, where, name, error)
+      || !read_encoding (object, "receive_encoding", &endpoint->receive_encoding, where, name, error)
+      || !read_encoding (object, "send_encoding", &endpoint->send_encoding, where, name, error)
+      || !read_string (object, "framing", "raw", &framing, where, name, error))
+    return FALSE;
+
+  {
+    g_autoptr(NpFramer) framer = np_framer_new_from_string (framing, NULL);
+
+    if (framer == NULL)
+      return fail (error, name, "%s: unknown framing “%s”", where, framing);
+  }
+  endpoint->framing = g_steal_pointer (&framing);
+  return TRUE;
+}
+
+static gboolean
+read_message (NpSession   *self,
+              JsonNode    *node,
+              guint        index,
+              const char  *name,
+              GError     **error)
+{
+  g_autofree char *where = g_strdup_printf ("saved message %u", index + 1);
+  g_autofree char *title = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *format = NULL;
+  NpFormat parsed;
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, name, "%s is not an object", where);
+  object = json_node_get_object (node);
+
+  if (!read_string (object, "name", "", &title, where, name, error)
+      || !read_string (object, "payload", "", &payload, where, name, error)
+      || !read_string (object, "format", "text", &format, where, name, error))
+    return FALSE;
+  if (!np_format_from_string (format, &parsed, NULL))
+    return fail (error, name, "%s: unknown format “%s” (text, hex or escapes)", where, format);
+
+  np_session_add_message (self, title, payload, parsed);
+  return TRUE;
+}
+
+/**
+ * np_session_check_message:
+ * @n_messages: how many saved messages there are already
+ *
+ * Whether one more saved message fits a workspace: used by the loader and by the window before
+ * it adds one, so that every workspace Netpoke saves it can open again.
+ */
+gboolean
+np_session_check_message (const char  *name,
+                          const char  *payload,
+                          guint        n_messages,
+                          GError     **error)
+{
+  if (n_messages >= NP_SESSION_MAX_MESSAGES)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 "A workspace holds at most %d saved messages", NP_SESSION_MAX_MESSAGES);
+  else if (strlen (name) > NP_SESSION_MAX_TEXT)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 "The name of a saved message is at most %d bytes", NP_SESSION_MAX_TEXT);
+  else if (strlen (payload) > NP_SESSION_MAX_PAYLOAD)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 "A saved message is at most %d KiB", NP_SESSION_MAX_PAYLOAD / 1024);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+static gboolean
+read_array (NpSession   *self,
+            JsonObject  *root,
+            const char  *member,
+            gboolean   (*read_item) (NpSession *, JsonNode *, guint, const char *, GError **),
+            guint        max_items,
+            const char  *name,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (root, member);
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (error, name, "“%s” must be a list", member);
+
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > max_items)
+    return fail (error, name, "more than %u %s", max_items, member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (!read_item (self, json_array_get_element (array, i), i, name, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+read_window (NpSession   *self,
+             JsonObject  *root,
+             const char  *name,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (root, "window");
+  NpWindowState *window = np_session_get_window (self);
+  JsonObject *object;
+  g_autofree char *display = NULL;
+  gint64 width = window->width;
+  gint64 height = window->height;
+  gint64 maximized = FALSE;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, name, "“window” must be an object");
+  object = json_node_get_object (node);
+
+  if (!read_value (object, "width", G_TYPE_INT64, &width, "window", name, error)
+      || !read_value (object, "height", G_TYPE_INT64, &height, "window", name, error)
+      || !read_value (object, "maximized", G_TYPE_BOOLEAN, &maximized, "window", name, error)
+      || !read_string (object, "display", "text", &display, "window", name, error))
+    return FALSE;
+  window->width = (int) CLAMP (width, 320, 16384);
+  window->height = (int) CLAMP (height, 240, 16384);
+  window->maximized = maximized != 0;
+  if (!np_format_from_string (display, &window->display, NULL) || window->display == NP_FORMAT_ESCAPES)
+    return fail (error, name, "window: unknown display “%s” (text or hex)", display);
+  return TRUE;
+}
+
+/**
+ * np_session_new_from_data:
+ * @name: how to call the source in error messages (the file name)
+ *
+ * Returns: (transfer full) (nullable): the workspace, or %NULL with @error naming @name and
+ *   what is wrong with it
+ */
+NpSession *
+np_session_new_from_data (const char  *data,
+                          gssize       length,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(NpSession) self = NULL;
+  JsonObject *root;
+  JsonNode *node;
+  gint64 version;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  if (length < 0)
+    length = strlen (data);
+  {
+    gssize i = 0;
+
+    while (i < length && g_ascii_isspace (data[i]))
+      i++;
+    if (i == length)
+      {
+        fail (error, name, "the file is empty, not a Netpoke workspace");
+        return NULL;
+      }
+  }
+
+  if ((gsize) length > NP_SESSION_MAX_FILE_SIZE)
+    {
+      fail (error, name, "too large for a Netpoke workspace (%" G_GSSIZE_FORMAT " bytes, at most %d MiB)",
+            length, NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
+  if (!np_json_check (data, length, NP_SESSION_MAX_DEPTH, &parse_error))
+    {
+      fail (error, name, "not a Netpoke workspace: %s", parse_error->message);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, length, &parse_error))
+    {
+      fail (error, name, "not a Netpoke workspace (damaged or cut short: %s)", parse_error->message);
+      return NULL;
+    }
+
+  node = json_parser_get_root (parser);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      fail (error, name, "not a Netpoke workspace (expected a JSON object)");
+      return NULL;
+    }
+  root = json_node_get_object (node);
+
+  node = json_object_get_member (root, "format");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
+      || g_strcmp0 (json_node_get_string (node), NP_SESSION_FORMAT) != 0)
+    {
+      fail (error, name, "not a Netpoke workspace (no \"format\": \"%s\")", NP_SESSION_FORMAT);
+      return NULL;
+    }
+
+  node = json_object_get_member (root, "version");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      fail (error, name, "the workspace has no version number");
+      return NULL;
+    }
+  version = json_node_get_int (node);
+  if (version > NP_SESSION_VERSION)
+    {
+      fail (error, name, "saved by a newer Netpoke (workspace version %" G_GINT64_FORMAT
+            "; this Netpoke reads version %d and older)", version, NP_SESSION_VERSION);
+      return NULL;
+    }
+  if (version < 1)
+    {
+      fail (error, name, "workspace version %" G_GINT64_FORMAT " is not valid", version);
+      return NULL;
+    }
+
+  self = np_session_new ();
+  if (!read_array (self, root, "endpoints", read_endpoint, NP_SESSION_MAX_ENDPOINTS, name, error)
+      || !read_array (self, root, "messages", read_message, NP_SESSION_MAX_MESSAGES, name, error)
+      || !read_window (self, root, name, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * np_session_load:
+ * Returns: (transfer full) (nullable): the workspace in @file, or %NULL with @error naming the
+ *   file and the problem
+ */
+NpSession *
+np_session_load (GFile   *file,
+                 GError **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  gsize length;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  name = g_file_get_parse_name (file);
+  /* A hostile file is refused before it is read into memory. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info != NULL && g_file_info_get_size (info) > NP_SESSION_MAX_FILE_SIZE)
+    {
+      fail (error, name, "too large for a Netpoke workspace (%" G_GOFFSET_FORMAT " bytes, at most %d MiB)",
+            g_file_info_get_size (info), NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
+  if (!g_file_load_contents (file, NULL, &data, &length, NULL, &local_error))
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Could not open %s: %s", name, local_error->message);
+      return NULL;
+    }
+
+  return np_session_new_from_data (data, length, name, error);
+}
+
