@@ -69,6 +69,7 @@ with tempfile.TemporaryDirectory() as tmp:
     tap.ok(has(f"share/icons/hicolor/symbolic/apps/{app_id}-symbolic.svg"), "symbolic app icon")
     tap.ok(has(f"share/glib-2.0/schemas/{app_id}.gschema.xml"), "settings schema")
     tap.ok(has("share/locale/zh_CN/LC_MESSAGES/netpoke.mo"), "Chinese translation")
+    tap.ok(has(f"share/mime/packages/{app_id}.xml"), "the workspace MIME type")
     tap.ok(not any(name.endswith(".a") for _, _, files in os.walk(app) for name in files)
            or "*.a" in manifest.get("cleanup", []), "static libraries are not shipped (or cleaned up)")
 
@@ -78,6 +79,9 @@ with tempfile.TemporaryDirectory() as tmp:
         section = entry["Desktop Entry"]
         tap.eq(section.get("Exec", "").split()[0], command, "the desktop entry runs the manifest's command")
         tap.eq(section.get("Icon"), app_id, "the desktop entry's icon is the installed icon")
+        tap.ok("application/x-netpoke-workspace" in section.get("MimeType", "").split(";")
+               and "%F" in section.get("Exec", ""),
+               "the desktop entry opens workspace files", section.get("MimeType"))
     if has(metainfo):
         root = ET.parse(os.path.join(app, metainfo)).getroot()
         tap.eq(root.findtext("id"), app_id, "metainfo id matches")

@@ -51,6 +51,34 @@ np_application_handle_local_options (GApplication *application,
   return -1;
 }
 
+/* A window with the endpoint the command line asked for, started if --start was given; with
+ * @file, that workspace first (the command line's fields then override its endpoint). */
+static void
+present_new_window (NpApplication *self,
+                    GFile         *file)
+{
+  NpWindow *window = np_window_new (GTK_APPLICATION (self));
+
+  if (file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!np_window_open_file (window, file, &error))
+        g_printerr ("netpoke: %s\n", error->message);
+    }
+  if (self->mode != NULL || self->address != NULL || self->port != NULL || self->destination != NULL)
+    {
+      NpMode mode = NP_MODE_TCP_SERVER;
+
+      np_mode_from_string (self->mode, &mode);
+      np_window_set_endpoint (window, mode, self->address, self->port, self->destination);
+    }
+  if (self->start)
+    np_window_start (window);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 np_application_activate (GApplication *application)
 {
@@ -58,20 +86,22 @@ np_application_activate (GApplication *application)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
 
   if (window == NULL)
-    {
-      NpMode mode = NP_MODE_TCP_SERVER;
+    present_new_window (self, NULL);
+  else
+    gtk_window_present (window);
+}
 
-      window = GTK_WINDOW (np_window_new (GTK_APPLICATION (application)));
-      if (self->mode != NULL || self->address != NULL || self->port != NULL || self->destination != NULL)
-        {
-          np_mode_from_string (self->mode, &mode);
-          np_window_set_endpoint (NP_WINDOW (window), mode, self->address, self->port, self->destination);
-        }
-      if (self->start)
-        np_window_start (NP_WINDOW (window));
-    }
+/* `netpoke FILE.netpoke` (and the file manager, through the desktop file): a window per file. */
+static void
+np_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  NpApplication *self = NP_APPLICATION (application);
 
-  gtk_window_present (window);
+  for (int i = 0; i < n_files; i++)
+    present_new_window (self, files[i]);
 }
 
 static void quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
@@ -165,6 +195,7 @@ np_application_class_init (NpApplicationClass *klass)
 
   object_class->finalize = np_application_finalize;
   app_class->activate = np_application_activate;
+  app_class->open = np_application_open;
   app_class->startup = np_application_startup;
   app_class->shutdown = np_application_shutdown;
   app_class->handle_local_options = np_application_handle_local_options;
@@ -247,6 +278,7 @@ np_application_init (NpApplication *self)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[WORKSPACE.netpoke…]"));
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
@@ -257,7 +289,7 @@ np_application_new (void)
 {
   return g_object_new (NP_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/netpoke/Netpoke",
                        NULL);
 }

@@ -110,12 +110,18 @@ on_save_message_response (AdwMessageDialog *dialog,
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   g_autofree char *text = np_window_draft_text (self);
+  g_autoptr(GError) error = NULL;
 
   if (!g_str_equal (response, "save"))
     return;
   if (name[0] == '\0')
     {
       np_window_show_error (self, _("A saved message needs a name"));
+      return;
+    }
+  if (!np_session_check_message (name, text, self->saved->len, &error))
+    {
+      np_window_show_error (self, error->message);
       return;
     }
   np_window_add_saved_message (self, name, text,
@@ -280,6 +286,29 @@ np_window_open_workspace (NpWindow  *self,
   return TRUE;
 }
 
+/**
+ * np_window_open_file:
+ *
+ * Opens @file as the workspace, for the command line (`netpoke FILE.netpoke`): when it cannot,
+ * the window says why (and so does @error) and keeps what it has.
+ */
+gboolean
+np_window_open_file (NpWindow  *self,
+                     GFile     *file,
+                     GError   **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (NP_IS_WINDOW (self), FALSE);
+
+  if (np_window_open_workspace (self, file, &local_error))
+    return TRUE;
+
+  np_window_show_error (self, local_error->message);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 gboolean
 np_window_save_workspace (NpWindow  *self,
                           GFile     *file,
@@ -300,6 +329,7 @@ workspace_filter (void)
 
   gtk_file_filter_set_name (filter, _("Netpoke workspaces"));
   gtk_file_filter_add_pattern (filter, "*.netpoke");
+  gtk_file_filter_add_mime_type (filter, "application/x-netpoke-workspace");
   gtk_file_filter_add_mime_type (filter, "application/json");
   return filter;
 }
@@ -375,20 +405,39 @@ np_window_save_action (GtkWidget  *widget,
     np_window_show_error (self, error->message);
 }
 
-/* The workspace opened or saved last comes back on start; if it cannot, say why and go on. */
+/* The workspace opened or saved last comes back on start; if it cannot, say why and start
+ * empty. "restoring-workspace" is set while it is read: if Netpoke dies reading it (a loader
+ * bug), the next start finds it still set and does not try that file again. */
 void
 np_window_restore_last_workspace (NpWindow *self)
 {
   g_autofree char *path = NULL;
+  g_autofree char *interrupted = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
   if (self->settings == NULL)
     return;
+
+  interrupted = g_settings_get_string (self->settings, "restoring-workspace");
+  if (interrupted[0] != '\0')
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Last workspace not restored: Netpoke stopped while opening %s last time"),
+                         interrupted);
+
+      g_settings_set_string (self->settings, "restoring-workspace", "");
+      g_settings_set_string (self->settings, "last-workspace", "");
+      np_window_show_error (self, message);
+      return;
+    }
+
   path = g_settings_get_string (self->settings, "last-workspace");
   if (path[0] == '\0')
     return;
 
+  g_settings_set_string (self->settings, "restoring-workspace", path);
+  g_settings_sync ();
   file = g_file_new_for_path (path);
   if (!np_window_open_workspace (self, file, &error))
     {
@@ -396,4 +445,5 @@ np_window_restore_last_workspace (NpWindow *self)
 
       np_window_show_error (self, message);
     }
+  g_settings_set_string (self->settings, "restoring-workspace", "");
 }

@@ -20,5 +20,8 @@ void      np_window_set_endpoint   (NpWindow       *self,
 void      np_window_start          (NpWindow       *self);
 guint64   np_window_get_bytes_in   (NpWindow       *self);
 GSettings *np_window_get_settings  (NpWindow       *self);
+gboolean  np_window_open_file      (NpWindow       *self,
+                                    GFile          *file,
+                                    GError        **error);
 
 G_END_DECLS
