@@ -1,184 +1,592 @@
-/* NpEngine driven directly, as the GUI will: send to a selection of clients, disconnect one,
- * errors for unknown peers and endpoints, stop. Real sockets on loopback. */
+/* NpEngine driven as the window and the CLI drive it, one behaviour per test, each run for
+ * TCP and UDP over IPv4 and IPv6 where it applies (data-driven, as GLib's gio/tests do).
+ * Real sockets on the loopback.
+ *
+ * The whole program runs with LANGUAGE=zh_TW (a language GLib is translated into and Netpoke
+ * is not): every message checked here must come out in Netpoke's own words, whole, never as
+ * pieces cut out of GLib's translated text. */
+#include <locale.h>
 #include <string.h>
 
 #include "np-engine.h"
+#include "np-endpoint.h"
+#include "np-test-utils.h"
+
+#define N_PEERS 3
 
 typedef struct
 {
-  GPtrArray *events;   /* NpEvent*, everything seen so far */
-  guint      next;     /* first event not yet looked at by wait_for() */
-} Recorder;
+  const char    *name;
+  NpMode         mode;
+  GSocketFamily  family;
+} Variant;
 
-static void
-on_events (GPtrArray *batch,
-           gpointer   user_data)
+static const Variant variants[] = {
+  { "tcp/ipv4", NP_MODE_TCP_SERVER, G_SOCKET_FAMILY_IPV4 },
+  { "tcp/ipv6", NP_MODE_TCP_SERVER, G_SOCKET_FAMILY_IPV6 },
+  { "udp/ipv4", NP_MODE_UDP,        G_SOCKET_FAMILY_IPV4 },
+  { "udp/ipv6", NP_MODE_UDP,        G_SOCKET_FAMILY_IPV6 },
+};
+
+typedef struct
 {
-  Recorder *recorder = user_data;
-
-  for (guint i = 0; i < batch->len; i++)
-    g_ptr_array_add (recorder->events, np_event_ref (g_ptr_array_index (batch, i)));
-}
+  const Variant  *variant;
+  NpTestRecorder  recorder;
+  NpEngine       *engine;
+  guint           endpoint;
+  guint16         port;
+  GSocketAddress *address;          /* the endpoint's, for datagrams */
+  GSocket        *peers[N_PEERS];
+  guint64         ids[N_PEERS];
+} Fixture;
 
 static gboolean
-on_timeout (gpointer user_data)
+skip_without_ipv6 (const Variant *variant)
 {
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the default context until an event of @kind arrives (10 s at most). */
-static NpEvent *
-wait_for (Recorder    *recorder,
-          NpEventKind  kind)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (10, on_timeout, &timed_out);
-
-  for (;;)
+  if (variant->family == G_SOCKET_FAMILY_IPV6 && !np_test_have_ipv6 ())
     {
-      for (; recorder->next < recorder->events->len; recorder->next++)
-        {
-          NpEvent *event = g_ptr_array_index (recorder->events, recorder->next);
-
-          if (event->kind == kind)
-            {
-              recorder->next++;
-              g_source_remove (timeout_id);
-              return event;
-            }
-        }
-      if (timed_out)
-        g_error ("no %s event within 10 s", np_event_kind_to_string (kind));
-      g_main_context_iteration (NULL, TRUE);
+      g_test_skip ("no IPv6 loopback");
+      return TRUE;
     }
-}
-
-static GSocket *
-connect_to (guint16 port)
-{
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  g_autoptr(GError) error = NULL;
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (g_socket_connect (socket, address, NULL, &error));
-  g_assert_no_error (error);
-  g_socket_set_timeout (socket, 10);
-  return socket;
-}
-
-static char *
-receive_some (GSocket *socket)
-{
-  char buffer[256];
-  g_autoptr(GError) error = NULL;
-  gssize n = g_socket_receive (socket, buffer, sizeof buffer - 1, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (n, >=, 0);
-  return g_strndup (buffer, n);
+  return FALSE;
 }
 
 static void
-test_selection_and_disconnect (void)
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
 {
-  Recorder recorder = { g_ptr_array_new_with_free_func ((GDestroyNotify) np_event_unref), 0 };
-  g_autoptr(NpEngine) engine = np_engine_new (NULL, on_events, &recorder, NULL);
-  g_autoptr(NpEndpointConfig) config = np_endpoint_config_new (NP_MODE_TCP_SERVER);
-  g_autoptr(GBytes) to_some = g_bytes_new_static ("to 1 and 3\n", 11);
-  g_autoptr(GBytes) to_all = g_bytes_new_static ("to all\n", 7);
-  GSocket *clients[3];
-  guint64 ids[3];
+  f->variant = data;
+  np_test_recorder_init (&f->recorder);
+  f->engine = np_engine_new (NULL, np_test_recorder_on_events, &f->recorder, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  for (guint i = 0; i < N_PEERS; i++)
+    g_clear_object (&f->peers[i]);
+  g_clear_object (&f->address);
+  np_engine_shutdown (f->engine);
+  g_assert_finalize_object (f->engine);
+  /* Events still on their way are delivered to the recorder before it goes. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  np_test_recorder_clear (&f->recorder);
+}
+
+/* Starts the variant's endpoint on the loopback, on a port the kernel picks. */
+static void
+start (Fixture    *f,
+       const char *framing,
+       gboolean    echo)
+{
+  g_autoptr(NpEndpointConfig) config = np_endpoint_config_new (f->variant->mode);
+  g_autoptr(GError) error = NULL;
   NpEvent *event;
-  guint endpoint;
-  guint16 port;
 
-  config->bind_address = g_strdup ("127.0.0.1");
-  endpoint = np_engine_start (engine, config);
-  event = wait_for (&recorder, NP_EVENT_LISTENING);
-  g_assert_cmpuint (event->endpoint_id, ==, endpoint);
-  port = (guint16) atoi (strrchr (event->peer, ':') + 1);
-  g_assert_cmpuint (port, >, 0);
-
-  for (guint i = 0; i < 3; i++)
+  config->bind_address = g_strdup (np_test_loopback (f->variant->family));
+  config->echo = echo;
+  if (framing != NULL)
     {
-      clients[i] = connect_to (port);
-      event = wait_for (&recorder, NP_EVENT_CONNECTED);
-      ids[i] = event->peer_id;
+      config->framer = np_framer_new_from_string (framing, &error);
+      g_assert_no_error (error);
     }
 
-  /* Send to a selection: clients 1 and 3 only. */
-  {
-    guint64 some[] = { ids[0], ids[2] };
-    g_autofree char *first = NULL;
-    g_autofree char *third = NULL;
+  f->endpoint = np_engine_start (f->engine, config);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_LISTENING);
+  g_assert_cmpuint (event->endpoint_id, ==, f->endpoint);
+  f->port = np_test_port_of (event->peer);
+  f->address = np_test_loopback_address (f->variant->family, f->port);
+}
 
-    np_engine_send (engine, endpoint, some, 2, to_some);
-    g_assert_cmpuint (wait_for (&recorder, NP_EVENT_SENT)->peer_id, !=, ids[1]);
-    g_assert_cmpuint (wait_for (&recorder, NP_EVENT_SENT)->peer_id, !=, ids[1]);
-    first = receive_some (clients[0]);
-    third = receive_some (clients[2]);
-    g_assert_cmpstr (first, ==, "to 1 and 3\n");
-    g_assert_cmpstr (third, ==, "to 1 and 3\n");
-  }
+/* N_PEERS peers: TCP clients that connected, or UDP sockets the endpoint has heard from. */
+static void
+add_peers (Fixture *f)
+{
+  for (guint i = 0; i < N_PEERS; i++)
+    {
+      NpEvent *event;
 
-  /* Disconnect client 2: it sees EOF, the others stay. */
-  np_engine_disconnect_peer (engine, endpoint, ids[1]);
-  event = wait_for (&recorder, NP_EVENT_DISCONNECTED);
-  g_assert_cmpuint (event->peer_id, ==, ids[1]);
+      if (f->variant->mode == NP_MODE_TCP_SERVER)
+        {
+          f->peers[i] = np_test_tcp_connect (f->variant->family, f->port);
+          event = np_test_recorder_wait (&f->recorder, NP_EVENT_CONNECTED);
+        }
+      else
+        {
+          f->peers[i] = np_test_udp_socket (f->variant->family);
+          np_test_send (f->peers[i], f->address, "hello", 5);
+          event = np_test_recorder_wait (&f->recorder, NP_EVENT_RECEIVED);
+        }
+      f->ids[i] = event->peer_id;
+    }
+}
+
+static void
+test_listening (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *expected = NULL;
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  event = g_ptr_array_index (f->recorder.events, 0);
+  expected = f->variant->family == G_SOCKET_FAMILY_IPV6 ? g_strdup_printf ("[::1]:%u", f->port)
+                                                         : g_strdup_printf ("127.0.0.1:%u", f->port);
+  g_assert_cmpstr (event->peer, ==, expected);
+  g_assert_cmpuint (f->port, >, 0);
+}
+
+/* Peers 1 and 3 get the message; peer 2 gets only what is sent to all afterwards, so anything
+ * it had wrongly received first would show up in front of it. */
+static void
+test_send_to_selection (Fixture       *f,
+                        gconstpointer  data)
+{
+  guint64 some[] = { 0, 0 };
+  g_autoptr(GBytes) to_some = g_bytes_new_static ("to 1 and 3\n", 11);
+  g_autoptr(GBytes) to_all = g_bytes_new_static ("to all\n", 7);
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  add_peers (f);
+  some[0] = f->ids[0];
+  some[1] = f->ids[2];
+
+  np_engine_send (f->engine, f->endpoint, some, G_N_ELEMENTS (some), to_some);
+  np_test_expect_text (f->peers[0], "to 1 and 3\n", "peer 1 to get the selected send");
+  np_test_expect_text (f->peers[2], "to 1 and 3\n", "peer 3 to get the selected send");
+
+  np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
+  np_test_expect_text (f->peers[1], "to all\n", "peer 2 to get only the send to all");
+}
+
+static void
+test_send_to_all (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) to_all = g_bytes_new_static ("to all\n", 7);
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  add_peers (f);
+
+  np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
+  for (guint i = 0; i < N_PEERS; i++)
+    np_test_expect_text (f->peers[i], "to all\n", "every peer to get the send to all");
+}
+
+static void
+test_unknown_peer (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) payload = g_bytes_new_static ("x", 1);
+  guint64 unknown = 999;
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  np_engine_send (f->engine, f->endpoint, &unknown, 1, payload);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_ERROR);
+  g_assert_cmpstr (event->message, ==,
+                   f->variant->mode == NP_MODE_UDP ? "Not sent to peer #999: never heard from"
+                                                   : "Not sent to client #999: it is not connected");
+
+  np_engine_disconnect_peer (f->engine, f->endpoint, unknown);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_ERROR);
+  g_assert_cmpstr (event->message, ==, "No connected peer #999");
+}
+
+static void
+test_unknown_endpoint (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) payload = g_bytes_new_static ("x", 1);
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  np_engine_send (f->engine, f->endpoint + 41, NULL, 0, payload);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_ERROR);
+  g_assert_cmpuint (event->endpoint_id, ==, f->endpoint + 41);
+  g_assert_cmpstr (event->message, ==, "The endpoint is not running");
+}
+
+/* Stopping closes every client (TCP) and reports the endpoint's exact totals. */
+static void
+test_stop_reports_totals (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) to_all = g_bytes_new_static ("to all\n", 7);
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  add_peers (f);
+  np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
+  for (guint i = 0; i < N_PEERS; i++)
+    np_test_expect_text (f->peers[i], "to all\n", "every peer to get the message");
+
+  np_engine_stop (f->engine, f->endpoint);
+  if (f->variant->mode == NP_MODE_TCP_SERVER)
+    for (guint i = 0; i < N_PEERS; i++)
+      {
+        event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
+        g_assert_cmpstr (event->message, ==, "Stopped by user");
+        np_test_expect_eof (f->peers[i], "each client to see the end of the stream");
+      }
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  g_assert_false (event->failed);
+  g_assert_cmpstr (event->message, ==, "Stopped by user");
+  g_assert_cmpuint (event->bytes_out, ==, N_PEERS * 7);
+  g_assert_cmpuint (event->messages_out, ==, N_PEERS);
+  g_assert_cmpuint (event->bytes_in, ==, f->variant->mode == NP_MODE_UDP ? N_PEERS * 5 : 0);
+}
+
+/* TCP: the chosen client is closed, the others keep going. */
+static void
+test_disconnect_peer (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) to_all = g_bytes_new_static ("still here\n", 11);
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  add_peers (f);
+
+  np_engine_disconnect_peer (f->engine, f->endpoint, f->ids[1]);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
+  g_assert_cmpuint (event->peer_id, ==, f->ids[1]);
   g_assert_cmpstr (event->message, ==, "Disconnected by user");
   g_assert_false (event->failed);
-  {
-    g_autofree char *eof = receive_some (clients[1]);
-    g_assert_cmpstr (eof, ==, "");
-  }
+  np_test_expect_eof (f->peers[1], "the disconnected client to see the end of the stream");
 
-  /* Broadcast now reaches the two left, and client 2 got nothing ever. */
-  np_engine_send (engine, endpoint, NULL, 0, to_all);
-  wait_for (&recorder, NP_EVENT_SENT);
-  wait_for (&recorder, NP_EVENT_SENT);
-  {
-    g_autofree char *first = receive_some (clients[0]);
-    g_assert_cmpstr (first, ==, "to all\n");
-  }
+  np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
+  np_test_expect_text (f->peers[0], "still here\n", "client 1 to stay connected");
+  np_test_expect_text (f->peers[2], "still here\n", "client 3 to stay connected");
+}
 
-  /* Unknown peer and unknown endpoint: errors that say so, nothing crashes. */
-  np_engine_send (engine, endpoint, &ids[1], 1, to_all);
-  event = wait_for (&recorder, NP_EVENT_ERROR);
-  g_assert_nonnull (strstr (event->message, "not connected"));
-  np_engine_disconnect_peer (engine, endpoint, 999);
-  event = wait_for (&recorder, NP_EVENT_ERROR);
-  g_assert_nonnull (strstr (event->message, "#999"));
-  np_engine_send (engine, endpoint + 41, NULL, 0, to_all);
-  event = wait_for (&recorder, NP_EVENT_ERROR);
-  g_assert_cmpstr (event->message, ==, "The endpoint is not running");
+/* Echo sends every message back to its sender, once. */
+static void
+test_echo (Fixture       *f,
+           gconstpointer  data)
+{
+  if (skip_without_ipv6 (f->variant))
+    return;
 
-  /* Stop: both remaining clients are closed, then the endpoint reports its totals. */
-  np_engine_stop (engine, endpoint);
-  wait_for (&recorder, NP_EVENT_DISCONNECTED);
-  wait_for (&recorder, NP_EVENT_DISCONNECTED);
-  event = wait_for (&recorder, NP_EVENT_STOPPED);
-  g_assert_false (event->failed);
-  g_assert_cmpuint (event->bytes_out, ==, 2 * 11 + 2 * 7);
-  g_assert_cmpuint (event->messages_out, ==, 4);
+  start (f, NULL, TRUE);
+  add_peers (f);
+  if (f->variant->mode == NP_MODE_UDP)
+    np_test_expect_text (f->peers[0], "hello", "the first datagram back");
+  else
+    {
+      np_test_send (f->peers[0], NULL, "ping\n", 5);
+      np_test_expect_text (f->peers[0], "ping\n", "the line back");
+    }
+}
 
-  for (guint i = 0; i < 3; i++)
-    g_object_unref (clients[i]);
-  np_engine_shutdown (engine);
-  g_ptr_array_unref (recorder.events);
+/* ---- framing: the engine adds the header, once, for every way of sending --------------- */
+
+typedef struct
+{
+  const char    *path;
+  const Variant *variant;
+  const char    *spec;
+  const char    *header;        /* what goes in front of the 4-byte "ping" */
+  gsize          header_length;
+} FramingCase;
+
+static const FramingCase framing_cases[] = {
+  { "/engine/tcp/ipv4/framing/ascii16", &variants[0], "ascii16", "4               ", 16 },
+  { "/engine/tcp/ipv6/framing/ascii16", &variants[1], "ascii16", "4               ", 16 },
+  { "/engine/tcp/ipv4/framing/u16be", &variants[0], "u16be", "\x00\x04", 2 },
+  { "/engine/tcp/ipv4/framing/u32le", &variants[0], "u32le", "\x04\x00\x00\x00", 4 },
+};
+
+static void
+framing_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const FramingCase *framing = data;
+
+  fixture_set_up (f, framing->variant);
+}
+
+static GBytes *
+framed (const FramingCase *framing,
+        const char        *payload)
+{
+  GByteArray *bytes = g_byte_array_new ();
+
+  g_byte_array_append (bytes, (const guint8 *) framing->header, framing->header_length);
+  g_byte_array_append (bytes, (const guint8 *) payload, strlen (payload));
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+/* A send names the payload only: the engine frames it (the window used to send it bare). */
+static void
+test_framing_send (Fixture       *f,
+                   gconstpointer  data)
+{
+  const FramingCase *framing = data;
+  g_autoptr(GBytes) payload = g_bytes_new_static ("ping", 4);
+  g_autoptr(GBytes) expected = framed (framing, "ping");
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, framing->spec, FALSE);
+  add_peers (f);
+  np_engine_send (f->engine, f->endpoint, &f->ids[1], 1, payload);
+  np_test_expect_received (f->peers[1], g_bytes_get_data (expected, NULL), g_bytes_get_size (expected),
+                           "the framed message");
+}
+
+/* Echo frames through the same path: one header, not two. */
+static void
+test_framing_echo (Fixture       *f,
+                   gconstpointer  data)
+{
+  const FramingCase *framing = data;
+  g_autoptr(GBytes) message = framed (framing, "ping");
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, framing->spec, TRUE);
+  add_peers (f);
+  np_test_send (f->peers[0], NULL, g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  np_test_expect_received (f->peers[0], g_bytes_get_data (message, NULL), g_bytes_get_size (message),
+                           "the echo, framed once");
+}
+
+/* A payload the header cannot express is refused with the reason, and nothing is sent. */
+static void
+test_framing_too_long (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *long_text = g_strnfill (300, 'x');
+  g_autoptr(GBytes) too_long = g_bytes_new (long_text, 300);
+  g_autoptr(GBytes) fits = g_bytes_new_static ("ok", 2);
+  NpEvent *event;
+
+  start (f, "u8", FALSE);
+  add_peers (f);
+  np_engine_send (f->engine, f->endpoint, NULL, 0, too_long);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_ERROR);
+  g_assert_cmpstr (event->message, ==, "Not sent: A 300-byte message does not fit framing u8 (at most 255 bytes)");
+  np_engine_send (f->engine, f->endpoint, &f->ids[0], 1, fits);
+  np_test_expect_received (f->peers[0], "\x02ok", 3, "only the message that fits");
+}
+
+/* ---- failures, in the engine's own words -------------------------------------------------- */
+
+/* The port is taken: the reason comes from the error code, whatever language GLib speaks. */
+static void
+test_bind_in_use (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(NpEndpointConfig) config = np_endpoint_config_new (f->variant->mode);
+  g_autoptr(GSocket) busy = NULL;
+  g_autofree char *expected = NULL;
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  busy = f->variant->mode == NP_MODE_UDP ? np_test_udp_socket (f->variant->family)
+                                          : np_test_tcp_listen (f->variant->family);
+  config->bind_address = g_strdup (np_test_loopback (f->variant->family));
+  config->port = np_test_local_port (busy);
+  f->endpoint = np_engine_start (f->engine, config);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  g_assert_true (event->failed);
+  expected = f->variant->family == G_SOCKET_FAMILY_IPV6
+             ? g_strdup_printf ("Cannot bind [::1]:%u: the address is already in use", config->port)
+             : g_strdup_printf ("Cannot bind 127.0.0.1:%u: the address is already in use", config->port);
+  g_assert_cmpstr (event->message, ==, expected);
+}
+
+/* A client: what it sends is framed, and a refused connection is said in Netpoke's words. */
+static void
+test_client (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(NpEndpointConfig) config = np_endpoint_config_new (NP_MODE_TCP_CLIENT);
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) accepted = NULL;
+  g_autoptr(GBytes) payload = g_bytes_new_static ("ping", 4);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  NpEvent *event;
+  guint16 port;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  listener = np_test_tcp_listen (f->variant->family);
+  port = np_test_local_port (listener);
+  config->host = g_strdup (np_test_loopback (f->variant->family));
+  config->remote_port = port;
+  config->framer = np_framer_new_from_string ("u16be", &error);
+  g_assert_no_error (error);
+  f->endpoint = np_engine_start (f->engine, config);
+  accepted = np_test_tcp_accept (listener);
+  np_test_recorder_wait (&f->recorder, NP_EVENT_CONNECTED);
+  np_engine_send (f->engine, f->endpoint, NULL, 0, payload);
+  np_test_expect_received (accepted, "\x00\x04ping", 6, "the framed message from the client");
+
+  /* Nobody listens there any more: refused. */
+  g_socket_close (listener, NULL);
+  f->endpoint = np_engine_start (f->engine, config);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  while (event->endpoint_id != f->endpoint)
+    event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  g_assert_true (event->failed);
+  expected = f->variant->family == G_SOCKET_FAMILY_IPV6
+             ? g_strdup_printf ("Could not connect to [::1]:%u: connection refused", port)
+             : g_strdup_printf ("Could not connect to 127.0.0.1:%u: connection refused", port);
+  g_assert_cmpstr (event->message, ==, expected);
+}
+
+/* ---- lifetime ------------------------------------------------------------------------------ */
+
+static GThread *finalized_on;
+
+static void
+on_engine_finalized (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  finalized_on = g_thread_self ();
+}
+
+/* The consumer's unref is always the last: a command still queued on the engine thread never
+ * keeps the engine alive (it would be dropped there, and the engine would join its own
+ * thread). Runs in a subprocess: before the fix this aborted. */
+static void
+test_last_reference (void)
+{
+  if (g_test_subprocess ())
+    {
+      NpTestRecorder recorder;
+      g_autoptr(GBytes) payload = g_bytes_new_static ("x", 1);
+
+      np_test_recorder_init (&recorder);
+      for (guint i = 0; i < 200; i++)
+        {
+          NpEngine *engine = np_engine_new (NULL, np_test_recorder_on_events, &recorder, NULL);
+
+          finalized_on = NULL;
+          g_object_weak_ref (G_OBJECT (engine), on_engine_finalized, NULL);
+          np_engine_send (engine, 1, NULL, 0, payload);
+          np_engine_stop (engine, 1);
+          g_object_unref (engine);
+          g_assert_true (finalized_on == g_thread_self ());
+        }
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      np_test_recorder_clear (&recorder);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* An endpoint run by hand on this thread: once stopped and released, nothing keeps it (its
+ * connections and sources refer to it without owning it). */
+static void
+test_endpoint_finalized (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(NpEventQueue) queue = np_event_queue_new (NULL, np_test_recorder_on_events, &f->recorder, NULL);
+  g_autoptr(NpEndpointConfig) config = np_endpoint_config_new (f->variant->mode);
+  NpEndpoint *endpoint;
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  config->bind_address = g_strdup (np_test_loopback (f->variant->family));
+  endpoint = np_endpoint_new_for_config (7, config, queue);
+  np_endpoint_start (endpoint);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_LISTENING);
+  f->port = np_test_port_of (event->peer);
+  f->address = np_test_loopback_address (f->variant->family, f->port);
+  add_peers (f);
+
+  np_endpoint_stop (endpoint, "done");
+  np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  g_assert_finalize_object (endpoint);
+  np_event_queue_close (queue);
 }
 
 int
 main (int    argc,
       char **argv)
 {
+  /* See the top of the file: GLib speaks Chinese (Taiwan) here, Netpoke English. */
+  g_setenv ("LANGUAGE", "zh_TW", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/engine/selection-and-disconnect", test_selection_and_disconnect);
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      const Variant *v = &variants[i];
+      struct { const char *name; void (*func) (Fixture *, gconstpointer); gboolean tcp_only; } tests[] = {
+        { "listening", test_listening, FALSE },
+        { "send-to-selection", test_send_to_selection, FALSE },
+        { "send-to-all", test_send_to_all, FALSE },
+        { "unknown-peer", test_unknown_peer, FALSE },
+        { "unknown-endpoint", test_unknown_endpoint, FALSE },
+        { "stop-reports-totals", test_stop_reports_totals, FALSE },
+        { "disconnect-peer", test_disconnect_peer, TRUE },
+        { "echo", test_echo, FALSE },
+        { "bind-in-use", test_bind_in_use, FALSE },
+        { "client", test_client, TRUE },
+        { "endpoint-finalized", test_endpoint_finalized, FALSE },
+      };
+
+      for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
+        {
+          g_autofree char *path = NULL;
+
+          if (tests[t].tcp_only && v->mode != NP_MODE_TCP_SERVER)
+            continue;
+          path = g_strdup_printf ("/engine/%s/%s", v->name, tests[t].name);
+          g_test_add (path, Fixture, v, fixture_set_up, tests[t].func, fixture_tear_down);
+        }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (framing_cases); i++)
+    {
+      g_autofree char *echo_path = g_strdup_printf ("%s/echo", framing_cases[i].path);
+
+      g_test_add (framing_cases[i].path, Fixture, &framing_cases[i], framing_set_up, test_framing_send,
+                  fixture_tear_down);
+      g_test_add (echo_path, Fixture, &framing_cases[i], framing_set_up, test_framing_echo,
+                  fixture_tear_down);
+    }
+  g_test_add ("/engine/tcp/ipv4/framing/too-long", Fixture, &variants[0], fixture_set_up,
+              test_framing_too_long, fixture_tear_down);
+  g_test_add_func ("/engine/last-reference-on-consumer-thread", test_last_reference);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "np-peer.h"
 #include "np-preferences-window.h"
+#include "np-test-utils.h"
 #include "np-window-private.h"
 
 #define APP_ID "io.github.netpoke.Netpoke"
@@ -297,7 +298,7 @@ test_address_in_use (void)
 
   last = g_list_model_get_item (G_LIST_MODEL (log), g_list_model_get_n_items (G_LIST_MODEL (log)) - 1);
   g_assert_cmpint (np_log_row_get_direction (last), ==, NP_LOG_DIRECTION_ERROR);
-  g_assert_nonnull (strstr (np_log_row_get_message (last), "Address already in use"));
+  g_assert_nonnull (strstr (np_log_row_get_message (last), "the address is already in use"));
   g_assert_true (gtk_widget_is_sensitive (child (window, "start_button")));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -752,6 +753,42 @@ test_follow (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* With a length-header framing, what the window sends goes out framed: a typed message, a
+ * saved message, and a message to the selected client alike (the engine adds the header). */
+static void
+test_framing (void)
+{
+  NpWindow *window = new_window ();
+  guint port;
+  g_autoptr(GSocket) client = NULL;
+  GtkWidget *box;
+  Count count;
+
+  gtk_drop_down_set_selected (child (window, "framing_dropdown"), 3);   /* 2-byte length (BE) */
+  np_window_add_saved_message (window, "Ping", "PING", NP_FORMAT_TEXT);
+  port = start_server (window);
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  count = (Count) { np_window_get_peers (window), 1 };
+  wait_until (has_n_items, &count, "a client");
+
+  set_draft (window, "ping");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL);
+  np_test_expect_received (client, "\x00\x04ping", 6, "the typed message, framed");
+
+  box = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_first_child (child (window, "saved_box"))));
+  g_signal_emit_by_name (gtk_widget_get_first_child (box), "clicked");
+  np_test_expect_received (client, "\x00\x04PING", 6, "the saved message, framed");
+
+  gtk_selection_model_select_item (gtk_column_view_get_model (child (window, "peer_view")), 0, TRUE);
+  set_draft (window, "one");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-selected", NULL);
+  np_test_expect_received (client, "\x00\x03one", 5, "the message to the selected client, framed");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_until (is_stopped, window, "stopped");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -775,6 +812,7 @@ main (int    argc,
   g_test_add_func ("/window/workspace", test_workspace);
   g_test_add_func ("/window/saved-message-sends", test_saved_message_sends);
   g_test_add_func ("/window/follow", test_follow);
+  g_test_add_func ("/window/framing", test_framing);
 
   return g_test_run ();
 }

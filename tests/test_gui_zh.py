@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Launched with LANGUAGE=zh_CN the window is in Chinese (read through AT-SPI, as a screen
-reader would). Set NETPOKE_SCREENSHOT=FILE to also save a screenshot (needs a CJK font)."""
+reader would), and so are the log rows the engine's events make (their reasons come from the
+core). Set NETPOKE_SCREENSHOT=FILE to also save a screenshot (needs a CJK font)."""
 import os
+import socket
 import subprocess
 
-from netpoke_test import Tap, WAIT
+from netpoke_test import Tap, WAIT, free_port
 from atspi_helpers import require_atspi
 
 tap = Tap()
 require_atspi(tap, "the window in Chinese")
-from atspi_helpers import GUI, find, find_app, labels, save_screenshot, stop_app, wait_for  # noqa: E402
+from atspi_helpers import GUI, click, find, find_app, labels, save_screenshot, set_text, stop_app, wait_for  # noqa: E402
 
 env = dict(os.environ, GTK_A11Y="atspi", G_DEBUG="fatal-criticals", LANGUAGE="zh_CN", LANG="C.UTF-8",
            LC_ALL="C.UTF-8")
@@ -34,6 +36,19 @@ try:
         shot = os.environ.get("NETPOKE_SCREENSHOT")
         if shot:
             save_screenshot(tap, window, shot)
+
+        # A client connects and hangs up: the rows say so in Chinese, reason included.
+        port = free_port()
+        set_text(find(window, "text", "端口"), str(port))
+        click(find(window, "push button", "启动"))
+        tap.ok(wait_for("listening", lambda: find(window, "push button", "停止")) is not None,
+               "启动 starts the server")
+        with socket.create_connection(("127.0.0.1", port), timeout=WAIT):
+            tap.ok(wait_for("the connected row", lambda: "已连接" in labels(window)) is not None,
+                   "the log row for a new client reads 已连接", [l for l in labels(window) if l][-8:])
+        tap.ok(wait_for("the disconnected row", lambda: "已断开：对方已关闭连接" in labels(window)) is not None,
+               "the row for a client that hung up reads 已断开：对方已关闭连接 (row and reason translated)",
+               [l for l in labels(window) if l][-8:])
 finally:
     err = stop_app(app_proc)
     tap.ok("CRITICAL" not in err, "no criticals", err[-1000:])

@@ -297,7 +297,6 @@ send_line (NpCli      *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = g_string_new_len (line, length);
   g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GBytes) framed = NULL;
   NpFramingKind framing = cli->config->framer != NULL
                           ? np_framer_get_kind (cli->config->framer) : NP_FRAMING_RAW;
 
@@ -307,18 +306,14 @@ send_line (NpCli      *cli,
     g_string_append_c (text, '\n');
 
   payload = np_codec_encode (text->str, text->len, cli->input_format, cli->printer.encoding, &error);
-  if (payload != NULL && cli->config->framer != NULL)
-    framed = np_framer_wrap (cli->config->framer, payload, &error);
-  else if (payload != NULL)
-    framed = g_bytes_ref (payload);
-
-  if (framed == NULL)
+  if (payload == NULL)
     {
       g_printerr ("netpoke-cli: not sent: %s\n", error->message);
       return;
     }
 
-  np_engine_send (cli->engine, cli->endpoint_id, NULL, 0, framed);
+  /* The engine adds the framing header (as for echo and the window). */
+  np_engine_send (cli->engine, cli->endpoint_id, NULL, 0, payload);
 }
 
 static void

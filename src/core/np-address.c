@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-address"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -55,14 +58,14 @@ np_address_parse_port (const char  *text,
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &value, NULL))
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                   "Port “%s” is not a number (use %u–65535)", text, min_port);
+                   _("Port “%s” is not a number (use %u–65535)"), text, min_port);
       return FALSE;
     }
 
   if (value < min_port || value > 65535)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                   "Port %s is out of range (%u–65535)", text, min_port);
+                   _("Port %s is out of range (%u–65535)"), text, min_port);
       return FALSE;
     }
 
@@ -86,7 +89,7 @@ np_address_split (const char  *host_and_port,
   if (colon == NULL || colon == host_and_port || colon[1] == '\0')
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not HOST:PORT (e.g. 127.0.0.1:9000 or [::1]:9000)", host_and_port);
+                   _("“%s” is not HOST:PORT (e.g. 127.0.0.1:9000 or [::1]:9000)"), host_and_port);
       return FALSE;
     }
 
@@ -95,7 +98,7 @@ np_address_split (const char  *host_and_port,
       if (colon[-1] != ']')
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                       "“%s” is not HOST:PORT (write IPv6 as [::1]:9000)", host_and_port);
+                       _("“%s” is not HOST:PORT (write IPv6 as [::1]:9000)"), host_and_port);
           return FALSE;
         }
       name = g_strndup (host_and_port + 1, colon - host_and_port - 2);
@@ -106,7 +109,7 @@ np_address_split (const char  *host_and_port,
       if (strchr (name, ':') != NULL)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                       "“%s” is ambiguous: write an IPv6 address as [%s]:PORT", host_and_port, name);
+                       _("“%s” is ambiguous: write an IPv6 address as [%s]:PORT"), host_and_port, name);
           return FALSE;
         }
     }
@@ -134,7 +137,7 @@ np_address_parse_ip (const char  *text,
   address = g_inet_address_new_from_string (text);
   if (address == NULL)
     g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                 "“%s” is not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1 or ::1)", text);
+                 _("“%s” is not an IP address (e.g. 0.0.0.0, ::, 127.0.0.1 or ::1)"), text);
 
   return address;
 }
@@ -166,15 +169,18 @@ bind_one (GInetAddress  *inet,
   if (!g_socket_bind (socket, address, type == G_SOCKET_TYPE_STREAM, &local_error))
     {
       g_autofree char *where = np_address_to_string (address);
-      const char *reason = local_error->message;
-      const char *colon = strrchr (reason, ':');
 
-      /* GLib says "Error binding to address [::]:80: Permission denied"; keep the reason. */
-      if (colon != NULL && colon[1] == ' ')
-        reason = colon + 2;
-      /* Keep GIO's domain and code: np_address_bind decides on them, not on the (translated)
-       * message. */
-      g_set_error (error, local_error->domain, local_error->code, "Cannot bind %s: %s", where, reason);
+      /* GIO's message is translated, and its wording differs by language: the common failures
+       * are told from the code, anything else is passed on whole. The domain and code stay, as
+       * np_address_bind decides on them. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("Cannot bind %s: the address is already in use"), where);
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                     _("Cannot bind %s: permission denied (ports below 1024 need privileges)"), where);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-capture"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "np-capture.h"
@@ -60,7 +63,7 @@ np_capture_new (GFile       *file,
       g_autofree char *name = g_file_get_parse_name (file);
 
       g_set_error (error, local_error->domain, local_error->code,
-                   "Cannot write capture file %s: %s", name, local_error->message);
+                   _("Cannot write capture file %s: %s"), name, local_error->message);
       return NULL;
     }
 

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-codec"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <string.h>
 
@@ -34,7 +37,7 @@ np_format_from_string (const char  *name,
       }
 
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-               "Unknown format “%s” (use text, hex or escapes)", name);
+               _("Unknown format “%s” (use text, hex or escapes)"), name);
   return FALSE;
 }
 
@@ -61,7 +64,7 @@ np_encoding_from_string (const char  *name,
       }
 
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-               "Unknown encoding “%s” (use utf-8, gb18030, gbk or latin1)", name);
+               _("Unknown encoding “%s” (use utf-8, gb18030, gbk or latin1)"), name);
   return FALSE;
 }
 
@@ -313,13 +316,15 @@ encode_text (GByteArray  *out,
 
   if (!g_utf8_validate_len (text, length, &end))
     {
+      g_autofree char *at = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) (end - text));
+
       if (*end == '\0')
         g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                     "The text contains a NUL byte at byte %" G_GSIZE_FORMAT
-                     " (send one with the escapes format, \\0, or hex 00)", (gsize) (end - text));
+                     _("The text contains a NUL byte at byte %s (send one with the escapes format, \\0, or hex 00)"),
+                     at);
       else
         g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                     "The text is not valid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize) (end - text));
+                     _("The text is not valid UTF-8 at byte %s"), at);
       return FALSE;
     }
 
@@ -342,7 +347,7 @@ encode_text (GByteArray  *out,
 
               g_unichar_to_utf8 (c, utf8);
               g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                           "“%s” cannot be written in Latin-1; choose UTF-8 or GB18030", utf8);
+                           _("“%s” cannot be written in Latin-1; choose UTF-8 or GB18030"), utf8);
               return FALSE;
             }
           g_byte_array_append (out, &byte, 1);
@@ -359,9 +364,10 @@ encode_text (GByteArray  *out,
 
     if (converted == NULL)
       {
+        g_autofree char *at = g_strdup_printf ("%" G_GSIZE_FORMAT, read);
+
         g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                     "The text cannot be written in GB18030 at byte %" G_GSIZE_FORMAT ": %s",
-                     read, local_error->message);
+                     _("The text cannot be written in GB18030 at byte %s: %s"), at, local_error->message);
         return FALSE;
       }
     g_byte_array_append (out, (const guint8 *) converted, written);
@@ -401,9 +407,11 @@ encode_hex (GByteArray  *out,
       value = g_ascii_xdigit_value (c);
       if (value < 0)
         {
+          g_autofree char *at = g_strdup_printf ("%" G_GSIZE_FORMAT, i + 1);
+
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                       "“%c” at position %" G_GSIZE_FORMAT " is not a hex digit (0-9, A-F)",
-                       g_ascii_isprint (c) ? c : '?', i + 1);
+                       _("“%c” at position %s is not a hex digit (0-9, A-F)"),
+                       g_ascii_isprint (c) ? c : '?', at);
           return FALSE;
         }
 
@@ -422,7 +430,7 @@ encode_hex (GByteArray  *out,
   if (high >= 0)
     {
       g_set_error_literal (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                           "Odd number of hex digits: every byte needs two (e.g. 0A, not A)");
+                           _("Odd number of hex digits: every byte needs two (e.g. 0A, not A)"));
       return FALSE;
     }
 
@@ -446,9 +454,10 @@ encode_unichar_escape (GByteArray  *out,
     {
       if (k >= length || !g_ascii_isxdigit (text[k]))
         {
+          g_autofree char *at = g_strdup_printf ("%" G_GSIZE_FORMAT, i + 1);
+
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                       "“\\u” at position %" G_GSIZE_FORMAT " needs four hex digits, as in \\u202E",
-                       i + 1);
+                       _("“\\u” at position %s needs four hex digits, as in \\u202E"), at);
           return FALSE;
         }
       c = c << 4 | g_ascii_xdigit_value (text[k]);
@@ -456,9 +465,10 @@ encode_unichar_escape (GByteArray  *out,
 
   if (c == 0 || (c >= 0xd800 && c <= 0xdfff))
     {
+      g_autofree char *at = g_strdup_printf ("%" G_GSIZE_FORMAT, i + 1);
+
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                   "“\\u%04X” at position %" G_GSIZE_FORMAT " is not a character (use \\0 for NUL)",
-                   c, i + 1);
+                   _("“\\u%04X” at position %s is not a character (use \\0 for NUL)"), c, at);
       return FALSE;
     }
 
@@ -491,7 +501,7 @@ encode_escapes (GByteArray  *out,
       if (i + 1 >= length)
         {
           g_set_error_literal (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                               "The text ends with a lone “\\” (write \\\\ for a backslash)");
+                               _("The text ends with a lone “\\” (write \\\\ for a backslash)"));
           return FALSE;
         }
 
@@ -518,16 +528,22 @@ encode_escapes (GByteArray  *out,
               i += 4;
               break;
             }
-          g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                       "“\\x” at position %" G_GSIZE_FORMAT " needs two hex digits, as in \\x0D",
-                       i + 1);
-          return FALSE;
+          {
+            g_autofree char *at = g_strdup_printf ("%" G_GSIZE_FORMAT, i + 1);
+
+            g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                         _("“\\x” at position %s needs two hex digits, as in \\x0D"), at);
+            return FALSE;
+          }
         default:
-          g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                       "Unknown escape “\\%c” at position %" G_GSIZE_FORMAT
-                       " (use \\r \\n \\t \\0 \\\\, \\xNN or \\uNNNN)",
-                       g_ascii_isprint (text[i + 1]) ? text[i + 1] : '?', i + 1);
-          return FALSE;
+          {
+            g_autofree char *at = g_strdup_printf ("%" G_GSIZE_FORMAT, i + 1);
+
+            g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                         _("Unknown escape “\\%c” at position %s (use \\r \\n \\t \\0 \\\\, \\xNN or \\uNNNN)"),
+                         g_ascii_isprint (text[i + 1]) ? text[i + 1] : '?', at);
+            return FALSE;
+          }
         }
 
       g_byte_array_append (out, &byte, 1);

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-connection"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -177,16 +180,9 @@ deliver (NpConnection *self,
   np_endpoint_emit_received (self->owner, self->id, self->peer,
                              config->count_only ? NULL : message, length);
 
+  /* Echo goes out the way every send does: framed by the endpoint. */
   if (config->echo && message != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) reply = np_endpoint_wrap (self->owner, message, &error);
-
-      if (reply != NULL)
-        np_connection_send (self, reply);
-      else
-        np_endpoint_emit_error (self->owner, self->id, self->peer, error->message);
-    }
+    np_endpoint_send (self->owner, &self->id, 1, message);
 }
 
 /* Hands what is still buffered to the user when the stream ends: nothing is lost. */
@@ -238,7 +234,7 @@ handle_data (NpConnection *self,
 
   if (!ok)
     {
-      g_autofree char *reason = g_strdup_printf ("Protocol error: %s", error->message);
+      g_autofree char *reason = g_strdup_printf (_("Protocol error: %s"), error->message);
 
       flush_framer (self);
       np_connection_close (self, reason, TRUE);
@@ -276,9 +272,9 @@ on_readable (GObject  *stream,
 
           flush_framer (self);
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
-            reason = g_strdup ("Connection reset by peer");
+            reason = g_strdup (_("Connection reset by peer"));
           else
-            reason = g_strdup_printf ("Receive failed: %s", error->message);
+            reason = g_strdup_printf (_("Receive failed: %s"), error->message);
           np_connection_close (self, reason, TRUE);
           break;
         }
@@ -286,7 +282,7 @@ on_readable (GObject  *stream,
       if (n == 0)
         {
           flush_framer (self);
-          np_connection_close (self, "Closed by peer", FALSE);
+          np_connection_close (self, _("Closed by peer"), FALSE);
           break;
         }
 
@@ -351,10 +347,11 @@ on_stall_check (gpointer user_data)
 
   if (idle_ms >= STALL_TIMEOUT_MS)
     {
+      g_autofree char *waiting = g_strdup_printf ("%" G_GSIZE_FORMAT, self->out_queued);
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, idle_ms / 1000);
       g_autofree char *reason =
-        g_strdup_printf ("Send queue overflow: the peer is not reading (%" G_GSIZE_FORMAT
-                         " bytes waiting, nothing accepted for %" G_GINT64_FORMAT " s)",
-                         self->out_queued, idle_ms / 1000);
+        g_strdup_printf (_("Send queue overflow: the peer is not reading (%s bytes waiting, "
+                           "nothing accepted for %s s)"), waiting, seconds);
 
       np_connection_close (self, reason, TRUE);
     }
@@ -440,7 +437,7 @@ flush_output (NpConnection *self)
               return;
             }
 
-          reason = g_strdup_printf ("Send failed: %s", error->message);
+          reason = g_strdup_printf (_("Send failed: %s"), error->message);
           np_connection_close (self, reason, TRUE);
           return;
         }
@@ -481,10 +478,11 @@ np_connection_send (NpConnection *self,
 
   if (self->out_queued + size > config->send_queue_limit * HARD_LIMIT_FACTOR && self->out_queued > 0)
     {
+      g_autofree char *waiting = g_strdup_printf ("%" G_GSIZE_FORMAT, self->out_queued + size);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, config->send_queue_limit * HARD_LIMIT_FACTOR);
       g_autofree char *reason =
-        g_strdup_printf ("Send queue overflow: the peer reads too slowly (%" G_GSIZE_FORMAT
-                         " bytes waiting, limit %" G_GSIZE_FORMAT ")",
-                         self->out_queued + size, config->send_queue_limit * HARD_LIMIT_FACTOR);
+        g_strdup_printf (_("Send queue overflow: the peer reads too slowly (%s bytes waiting, limit %s)"),
+                         waiting, limit);
 
       np_connection_close (self, reason, TRUE);
       return;

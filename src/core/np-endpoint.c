@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-endpoint"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-endpoint.h"
 #include "np-tcp-client.h"
 #include "np-tcp-server.h"
@@ -163,6 +166,24 @@ np_endpoint_stop (NpEndpoint *self,
   np_endpoint_finish (self, FALSE, reason);
 }
 
+/* Frames an outgoing payload the way the endpoint's framing expects it. */
+static GBytes *
+wrap (NpEndpoint  *self,
+      GBytes      *payload,
+      GError     **error)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  if (priv->config->framer == NULL)
+    return g_bytes_ref (payload);
+
+  return np_framer_wrap (priv->config->framer, payload, error);
+}
+
+/**
+ * np_endpoint_send:
+ * @payload: the message as the user wrote it: the endpoint adds the framing header
+ */
 void
 np_endpoint_send (NpEndpoint    *self,
                   const guint64 *peer_ids,
@@ -170,17 +191,30 @@ np_endpoint_send (NpEndpoint    *self,
                   GBytes        *payload)
 {
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) framed = NULL;
 
   g_return_if_fail (NP_IS_ENDPOINT (self));
   g_return_if_fail (payload != NULL);
 
   if (priv->stopped)
     {
-      np_endpoint_emit_error (self, 0, NULL, "Not sent: the endpoint is stopped");
+      np_endpoint_emit_error (self, 0, NULL, _("Not sent: the endpoint is stopped"));
       return;
     }
 
-  NP_ENDPOINT_GET_CLASS (self)->send (self, peer_ids, n_peer_ids, payload);
+  /* The one place a payload gets its framing header: the CLI, the window, saved messages and
+   * echo all send through here, so every face frames the same way. */
+  framed = wrap (self, payload, &error);
+  if (framed == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Not sent: %s"), error->message);
+
+      np_endpoint_emit_error (self, n_peer_ids == 1 ? peer_ids[0] : 0, NULL, message);
+      return;
+    }
+
+  NP_ENDPOINT_GET_CLASS (self)->send (self, peer_ids, n_peer_ids, framed);
 }
 
 void
@@ -193,7 +227,8 @@ np_endpoint_disconnect_peer (NpEndpoint *self,
 
   if (priv->stopped || !NP_ENDPOINT_GET_CLASS (self)->disconnect_peer (self, peer_id))
     {
-      g_autofree char *message = g_strdup_printf ("No connected peer #%" G_GUINT64_FORMAT, peer_id);
+      g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, peer_id);
+      g_autofree char *message = g_strdup_printf (_("No connected peer #%s"), id);
 
       np_endpoint_emit_error (self, peer_id, NULL, message);
     }
@@ -343,18 +378,4 @@ np_endpoint_emit_received (NpEndpoint *self,
   event->payload = message != NULL ? g_bytes_ref (message) : NULL;
   event->length = length;
   np_endpoint_emit (self, event);
-}
-
-/* Frames an outgoing payload the way the endpoint's framing expects it. */
-GBytes *
-np_endpoint_wrap (NpEndpoint  *self,
-                  GBytes      *payload,
-                  GError     **error)
-{
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-
-  if (priv->config->framer == NULL)
-    return g_bytes_ref (payload);
-
-  return np_framer_wrap (priv->config->framer, payload, error);
 }

@@ -89,8 +89,5 @@ void                    np_endpoint_emit_received    (NpEndpoint              *s
                                                       const char              *peer,
                                                       GBytes                  *message,
                                                       gsize                    length);
-GBytes                 *np_endpoint_wrap             (NpEndpoint              *self,
-                                                      GBytes                  *payload,
-                                                      GError                 **error);
 
 G_END_DECLS

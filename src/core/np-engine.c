@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-engine"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-endpoint.h"
 #include "np-engine.h"
 
@@ -22,9 +25,13 @@ G_DEFINE_FINAL_TYPE (NpEngine, np_engine, G_TYPE_OBJECT)
 
 typedef enum { COMMAND_START, COMMAND_STOP, COMMAND_SEND, COMMAND_DISCONNECT, COMMAND_SHUTDOWN } CommandKind;
 
+/* A command points at its engine without holding a reference. The engine cannot go while a
+ * command is pending: disposing it joins the engine thread, which runs every command queued
+ * before the shutdown. And it must not hold one: a command freed on the engine thread after
+ * the consumer let go would drop the last reference there, and the engine would join itself. */
 typedef struct
 {
-  NpEngine         *engine;
+  NpEngine         *engine;   /* not owned */
   CommandKind       kind;
   guint             endpoint_id;
   NpEndpointConfig *config;
@@ -35,7 +42,6 @@ typedef struct
 static void
 command_free (Command *command)
 {
-  g_clear_object (&command->engine);
   g_clear_pointer (&command->config, np_endpoint_config_free);
   g_clear_pointer (&command->peer_ids, g_array_unref);
   g_clear_pointer (&command->payload, g_bytes_unref);
@@ -81,7 +87,7 @@ lookup_endpoint (NpEngine *self,
     {
       NpEvent *event = np_event_new (NP_EVENT_ERROR, id, 0, NULL);
 
-      event->message = g_strdup ("The endpoint is not running");
+      event->message = g_strdup (_("The endpoint is not running"));
       np_event_queue_push (self->queue, event);
       return NULL;
     }
@@ -107,7 +113,7 @@ run_command (gpointer user_data)
 
     case COMMAND_STOP:
       if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
-        np_endpoint_stop (endpoint, "Stopped by user");
+        np_endpoint_stop (endpoint, _("Stopped by user"));
       break;
 
     case COMMAND_SEND:
@@ -128,7 +134,7 @@ run_command (gpointer user_data)
 
         g_hash_table_iter_init (&iter, self->endpoints);
         while (g_hash_table_iter_next (&iter, NULL, &value))
-          np_endpoint_stop (value, "Netpoke is quitting");
+          np_endpoint_stop (value, _("Netpoke is quitting"));
         g_hash_table_remove_all (self->endpoints);
         g_main_loop_quit (self->loop);
       }
@@ -152,7 +158,7 @@ invoke (NpEngine *self,
       return;
     }
 
-  command->engine = g_object_ref (self);
+  command->engine = self;
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, run_command, command,
                               (GDestroyNotify) command_free);
 }
@@ -189,6 +195,8 @@ np_engine_dispose (GObject *object)
 {
   NpEngine *self = (NpEngine *)object;
 
+  /* Only the consumer may hold references: the engine thread cannot join itself. */
+  g_assert (self->thread == NULL || g_thread_self () != self->thread);
   np_engine_shutdown (self);
 
   G_OBJECT_CLASS (np_engine_parent_class)->dispose (object);
@@ -301,6 +309,7 @@ np_engine_stop (NpEngine *self,
  * np_engine_send:
  * @peer_ids: (array length=n_peer_ids) (nullable): targets; none = all clients (server),
  *   the connection (client), the --to destination or else every peer heard (udp)
+ * @payload: the message itself: the endpoint adds its framing's header (if any)
  */
 void
 np_engine_send (NpEngine      *self,

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-framer"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "np-error.h"
@@ -100,8 +103,8 @@ np_framer_new_from_string (const char  *spec,
     }
 
   g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-               "Unknown framing “%s” (use raw, line, ascii16 (ascii1–ascii%d), u8, u16be, "
-               "u16le, u32be or u32le)", spec, MAX_ASCII_WIDTH);
+               _("Unknown framing “%s” (use raw, line, ascii16 (ascii1–ascii%d), u8, u16be, "
+                 "u16le, u32be or u32le)"), spec, MAX_ASCII_WIDTH);
   return NULL;
 }
 
@@ -236,7 +239,7 @@ parse_header (NpFramer      *self,
           g_autofree char *printable = g_strescape (raw, NULL);
 
           g_set_error (error, NP_ERROR, NP_ERROR_PROTOCOL,
-                       "Length header “%s” is not a decimal number (framing ascii%u)",
+                       _("Length header “%s” is not a decimal number (framing ascii%u)"),
                        printable, self->ascii_width);
         }
         return FALSE;
@@ -324,9 +327,12 @@ push_frames (NpFramer   *self,
 
       if (length > self->max_message)
         {
+          g_autofree char *claimed = g_strdup_printf ("%" G_GUINT64_FORMAT, length);
+          g_autofree char *maximum = g_strdup_printf ("%" G_GSIZE_FORMAT, self->max_message);
+
           g_set_error (error, NP_ERROR, NP_ERROR_PROTOCOL,
-                       "Length header claims %" G_GUINT64_FORMAT " bytes, more than the maximum "
-                       "message size of %" G_GSIZE_FORMAT " bytes", length, self->max_message);
+                       _("Length header claims %s bytes, more than the maximum message size of %s bytes"),
+                       claimed, maximum);
           return start;
         }
 
@@ -364,7 +370,7 @@ np_framer_push (NpFramer      *self,
   if (self->failed)
     {
       g_set_error_literal (error, NP_ERROR, NP_ERROR_PROTOCOL,
-                           "The stream is out of sync after an earlier framing error");
+                           _("The stream is out of sync after an earlier framing error"));
       return FALSE;
     }
 
@@ -467,10 +473,11 @@ np_framer_wrap (NpFramer  *self,
   if (length > limit)
     {
       g_autofree char *name = np_framer_to_string (self);
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
+      g_autofree char *most = g_strdup_printf ("%" G_GUINT64_FORMAT, limit);
 
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                   "A %" G_GSIZE_FORMAT "-byte message does not fit framing %s "
-                   "(at most %" G_GUINT64_FORMAT " bytes)", length, name, limit);
+                   _("A %s-byte message does not fit framing %s (at most %s bytes)"), size, name, most);
       return NULL;
     }
 

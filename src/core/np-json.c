@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-json"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "np-error.h"
@@ -22,7 +25,7 @@ check_number (const char  *start,
   text = g_strndup (start, length);
   if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &value, NULL))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, "the number %.24s%s is too large (line %u)",
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, _("the number %.24s%s is too large (line %u)"),
                    text, length > 24 ? "…" : "", line);
       return FALSE;
     }
@@ -65,7 +68,7 @@ np_json_check (const char  *data,
           if (++depth > max_depth)
             {
               g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                           "nested more than %u levels deep (line %u)", max_depth, line);
+                           _("nested more than %u levels deep (line %u)"), max_depth, line);
               return FALSE;
             }
           i++;
@@ -89,7 +92,7 @@ np_json_check (const char  *data,
               if (data[i] == 'u' && i + 4 < length && strncmp (data + i + 1, "0000", 4) == 0)
                 {
                   g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                               "text contains a NUL character (\\u0000) (line %u)", line);
+                               _("text contains a NUL character (\\u0000) (line %u)"), line);
                   return FALSE;
                 }
             }

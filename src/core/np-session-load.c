@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-session"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -52,16 +55,20 @@ read_string (JsonObject  *object,
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return fail (error, name, "%s: “%s” must be text", where, member);
+    return fail (error, name, _("%s: “%s” must be text"), where, member);
 
   /* json-glib turns a lone surrogate ("\ud800") into bytes that are not UTF-8. */
   text = json_node_get_string (node);
   if (!g_utf8_validate (text, -1, NULL))
-    return fail (error, name, "%s: “%s” is not valid text (broken UTF-8 or a lone \\u surrogate)",
+    return fail (error, name, _("%s: “%s” is not valid text (broken UTF-8 or a lone \\u surrogate)"),
                  where, member);
   if (strlen (text) > max_length)
-    return fail (error, name, "%s: “%s” is too long (%" G_GSIZE_FORMAT " bytes, at most %" G_GSIZE_FORMAT ")",
-                 where, member, strlen (text), max_length);
+    {
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, strlen (text));
+      g_autofree char *most = g_strdup_printf ("%" G_GSIZE_FORMAT, max_length);
+
+      return fail (error, name, _("%s: “%s” is too long (%s bytes, at most %s)"), where, member, size, most);
+    }
 
   *out = g_strdup (text);
   return TRUE;
@@ -83,8 +90,9 @@ read_value (JsonObject  *object,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
-    return fail (error, name, "%s: “%s” must be %s", where, member,
-                 type == G_TYPE_BOOLEAN ? "true or false" : "a whole number");
+    return fail (error, name, type == G_TYPE_BOOLEAN ? _("%s: “%s” must be true or false")
+                                                     : _("%s: “%s” must be a whole number"),
+                 where, member);
 
   *out = type == G_TYPE_BOOLEAN ? json_node_get_boolean (node) : json_node_get_int (node);
   return TRUE;
@@ -103,7 +111,7 @@ read_encoding (JsonObject  *object,
   if (!read_string (object, member, "utf-8", &text, where, name, error))
     return FALSE;
   if (!np_encoding_from_string (text, out, NULL))
-    return fail (error, name, "%s: unknown encoding “%s”", where, text);
+    return fail (error, name, _("%s: unknown encoding “%s”"), where, text);
   return TRUE;
 }
 
@@ -114,21 +122,21 @@ read_endpoint (NpSession   *self,
                const char  *name,
                GError     **error)
 {
-  g_autofree char *where = g_strdup_printf ("endpoint %u", index + 1);
+  g_autofree char *where = g_strdup_printf (_("endpoint %u"), index + 1);
   g_autofree char *mode = NULL;
   g_autofree char *framing = NULL;
   NpSessionEndpoint *endpoint;
   JsonObject *object;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, name, "%s is not an object", where);
+    return fail (error, name, _("%s is not an object"), where);
   object = json_node_get_object (node);
 
   endpoint = np_session_add_endpoint (self);
   if (!read_string (object, "mode", "tcp-server", &mode, where, name, error))
     return FALSE;
   if (!np_mode_from_string (mode, &endpoint->mode))
-    return fail (error, name, "%s: unknown mode “%s” (tcp-server, tcp-client or udp)", where, mode);
+    return fail (error, name, _("%s: unknown mode “%s” (tcp-server, tcp-client or udp)"), where, mode);
 
   g_clear_pointer (&endpoint->address, g_free);
   g_clear_pointer (&endpoint->port, g_free);
@@ -146,7 +154,7 @@ read_endpoint (NpSession   *self,
     g_autoptr(NpFramer) framer = np_framer_new_from_string (framing, NULL);
 
     if (framer == NULL)
-      return fail (error, name, "%s: unknown framing “%s”", where, framing);
+      return fail (error, name, _("%s: unknown framing “%s”"), where, framing);
   }
   endpoint->framing = g_steal_pointer (&framing);
   return TRUE;
@@ -159,7 +167,7 @@ read_message (NpSession   *self,
               const char  *name,
               GError     **error)
 {
-  g_autofree char *where = g_strdup_printf ("saved message %u", index + 1);
+  g_autofree char *where = g_strdup_printf (_("saved message %u"), index + 1);
   g_autofree char *title = NULL;
   g_autofree char *payload = NULL;
   g_autofree char *format = NULL;
@@ -167,7 +175,7 @@ read_message (NpSession   *self,
   JsonObject *object;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, name, "%s is not an object", where);
+    return fail (error, name, _("%s is not an object"), where);
   object = json_node_get_object (node);
 
   if (!read_string (object, "name", "", &title, where, name, error)
@@ -175,7 +183,7 @@ read_message (NpSession   *self,
       || !read_string (object, "format", "text", &format, where, name, error))
     return FALSE;
   if (!np_format_from_string (format, &parsed, NULL))
-    return fail (error, name, "%s: unknown format “%s” (text, hex or escapes)", where, format);
+    return fail (error, name, _("%s: unknown format “%s” (text, hex or escapes)"), where, format);
 
   np_session_add_message (self, title, payload, parsed);
   return TRUE;
@@ -196,13 +204,13 @@ np_session_check_message (const char  *name,
 {
   if (n_messages >= NP_SESSION_MAX_MESSAGES)
     g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                 "A workspace holds at most %d saved messages", NP_SESSION_MAX_MESSAGES);
+                 _("A workspace holds at most %d saved messages"), NP_SESSION_MAX_MESSAGES);
   else if (strlen (name) > NP_SESSION_MAX_TEXT)
     g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                 "The name of a saved message is at most %d bytes", NP_SESSION_MAX_TEXT);
+                 _("The name of a saved message is at most %d bytes"), NP_SESSION_MAX_TEXT);
   else if (strlen (payload) > NP_SESSION_MAX_PAYLOAD)
     g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                 "A saved message is at most %d KiB", NP_SESSION_MAX_PAYLOAD / 1024);
+                 _("A saved message is at most %d KiB"), NP_SESSION_MAX_PAYLOAD / 1024);
   else
     return TRUE;
   return FALSE;
@@ -223,11 +231,11 @@ read_array (NpSession   *self,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (error, name, "“%s” must be a list", member);
+    return fail (error, name, _("“%s” must be a list"), member);
 
   array = json_node_get_array (node);
   if (json_array_get_length (array) > max_items)
-    return fail (error, name, "more than %u %s", max_items, member);
+    return fail (error, name, _("more than %u %s"), max_items, member);
   for (guint i = 0; i < json_array_get_length (array); i++)
     if (!read_item (self, json_array_get_element (array, i), i, name, error))
       return FALSE;
@@ -251,7 +259,7 @@ read_window (NpSession   *self,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, name, "“window” must be an object");
+    return fail (error, name, _("“window” must be an object"));
   object = json_node_get_object (node);
 
   if (!read_value (object, "width", G_TYPE_INT64, &width, "window", name, error)
@@ -263,7 +271,7 @@ read_window (NpSession   *self,
   window->height = (int) CLAMP (height, 240, 16384);
   window->maximized = maximized != 0;
   if (!np_format_from_string (display, &window->display, NULL) || window->display == NP_FORMAT_ESCAPES)
-    return fail (error, name, "window: unknown display “%s” (text or hex)", display);
+    return fail (error, name, _("window: unknown display “%s” (text or hex)"), display);
   return TRUE;
 }
 
@@ -298,33 +306,35 @@ np_session_new_from_data (const char  *data,
       i++;
     if (i == length)
       {
-        fail (error, name, "the file is empty, not a Netpoke workspace");
+        fail (error, name, _("the file is empty, not a Netpoke workspace"));
         return NULL;
       }
   }
 
   if ((gsize) length > NP_SESSION_MAX_FILE_SIZE)
     {
-      fail (error, name, "too large for a Netpoke workspace (%" G_GSSIZE_FORMAT " bytes, at most %d MiB)",
-            length, NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
+      g_autofree char *size = g_strdup_printf ("%" G_GSSIZE_FORMAT, length);
+
+      fail (error, name, _("too large for a Netpoke workspace (%s bytes, at most %d MiB)"),
+            size, NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
       return NULL;
     }
   if (!np_json_check (data, length, NP_SESSION_MAX_DEPTH, &parse_error))
     {
-      fail (error, name, "not a Netpoke workspace: %s", parse_error->message);
+      fail (error, name, _("not a Netpoke workspace: %s"), parse_error->message);
       return NULL;
     }
 
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
-      fail (error, name, "not a Netpoke workspace (damaged or cut short: %s)", parse_error->message);
+      fail (error, name, _("not a Netpoke workspace (damaged or cut short: %s)"), parse_error->message);
       return NULL;
     }
 
   node = json_parser_get_root (parser);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      fail (error, name, "not a Netpoke workspace (expected a JSON object)");
+      fail (error, name, _("not a Netpoke workspace (expected a JSON object)"));
       return NULL;
     }
   root = json_node_get_object (node);
@@ -333,26 +343,26 @@ np_session_new_from_data (const char  *data,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
       || g_strcmp0 (json_node_get_string (node), NP_SESSION_FORMAT) != 0)
     {
-      fail (error, name, "not a Netpoke workspace (no \"format\": \"%s\")", NP_SESSION_FORMAT);
+      fail (error, name, _("not a Netpoke workspace (no \"format\": \"%s\")"), NP_SESSION_FORMAT);
       return NULL;
     }
 
   node = json_object_get_member (root, "version");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
-      fail (error, name, "the workspace has no version number");
+      fail (error, name, _("the workspace has no version number"));
       return NULL;
     }
   version = json_node_get_int (node);
-  if (version > NP_SESSION_VERSION)
+  if (version > NP_SESSION_VERSION || version < 1)
     {
-      fail (error, name, "saved by a newer Netpoke (workspace version %" G_GINT64_FORMAT
-            "; this Netpoke reads version %d and older)", version, NP_SESSION_VERSION);
-      return NULL;
-    }
-  if (version < 1)
-    {
-      fail (error, name, "workspace version %" G_GINT64_FORMAT " is not valid", version);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+
+      if (version > NP_SESSION_VERSION)
+        fail (error, name, _("saved by a newer Netpoke (workspace version %s; this Netpoke reads "
+                             "version %d and older)"), number, NP_SESSION_VERSION);
+      else
+        fail (error, name, _("workspace version %s is not valid"), number);
       return NULL;
     }
 
@@ -387,13 +397,15 @@ np_session_load (GFile   *file,
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
   if (info != NULL && g_file_info_get_size (info) > NP_SESSION_MAX_FILE_SIZE)
     {
-      fail (error, name, "too large for a Netpoke workspace (%" G_GOFFSET_FORMAT " bytes, at most %d MiB)",
-            g_file_info_get_size (info), NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
+      g_autofree char *size = g_strdup_printf ("%" G_GOFFSET_FORMAT, g_file_info_get_size (info));
+
+      fail (error, name, _("too large for a Netpoke workspace (%s bytes, at most %d MiB)"),
+            size, NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
       return NULL;
     }
   if (!g_file_load_contents (file, NULL, &data, &length, NULL, &local_error))
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Could not open %s: %s", name, local_error->message);
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("Could not open %s: %s"), name, local_error->message);
       return NULL;
     }
 

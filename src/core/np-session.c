@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-session"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -299,10 +302,12 @@ np_session_save (NpSession  *self,
   if (strlen (data) > NP_SESSION_MAX_FILE_SIZE)
     {
       ok = FALSE;
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, strlen (data));
+
       local_error = g_error_new (NP_ERROR, NP_ERROR_FAILED,
-                                 "the workspace would be %" G_GSIZE_FORMAT " bytes, more than "
-                                 "Netpoke opens (%d MiB); remove some saved messages",
-                                 strlen (data), NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
+                                 _("the workspace would be %s bytes, more than Netpoke opens (%d MiB); "
+                                   "remove some saved messages"),
+                                 size, NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
     }
   else if (path != NULL)
     ok = write_atomically (path, data, strlen (data), &local_error);
@@ -314,7 +319,7 @@ np_session_save (NpSession  *self,
     {
       g_autofree char *name = g_file_get_parse_name (file);
 
-      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, "Could not save %s: %s", name, local_error->message);
+      g_set_error (error, NP_ERROR, NP_ERROR_FAILED, _("Could not save %s: %s"), name, local_error->message);
       return FALSE;
     }
 

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-tcp-client"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "np-address.h"
@@ -24,6 +27,26 @@ describe_target (const NpEndpointConfig *config)
   return strchr (config->host, ':') != NULL
          ? g_strdup_printf ("[%s]:%u", config->host, config->remote_port)
          : g_strdup_printf ("%s:%u", config->host, config->remote_port);
+}
+
+/* GSocketClient's messages are translated and worded per language: the common failures are
+ * told from the error code, anything else is passed on whole. */
+static char *
+describe_connect_error (const char   *target,
+                        const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup_printf (_("Could not connect to %s: connection refused"), target);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
+    return g_strdup_printf (_("Could not connect to %s: no route to the host"), target);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_strdup_printf (_("Could not connect to %s: the network is unreachable"), target);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup_printf (_("Could not connect to %s: timed out"), target);
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_strdup_printf (_("Could not connect to %s: cannot resolve the host name"), target);
+
+  return g_strdup_printf (_("Could not connect to %s: %s"), target, error->message);
 }
 
 static void
@@ -72,17 +95,10 @@ on_connected (GObject      *source,
       g_autofree char *message = NULL;
 
       if (self->timed_out)
-        message = g_strdup_printf ("Could not connect to %s: no answer within %u ms",
+        message = g_strdup_printf (_("Could not connect to %s: no answer within %u ms"),
                                    target, config->connect_timeout_ms);
       else
-        {
-          /* GSocketClient says "Could not connect to HOST: reason"; keep only the reason. */
-          const char *reason = error->message;
-
-          if (g_str_has_prefix (reason, "Could not connect to ") && strstr (reason, ": ") != NULL)
-            reason = strstr (reason, ": ") + 2;
-          message = g_strdup_printf ("Could not connect to %s: %s", target, reason);
-        }
+        message = describe_connect_error (target, error);
       np_endpoint_finish (endpoint, TRUE, message);
       return;
     }
@@ -160,7 +176,7 @@ np_tcp_client_send (NpEndpoint    *endpoint,
 
   if (self->connection == NULL)
     {
-      np_endpoint_emit_error (endpoint, 0, NULL, "Not sent: not connected yet");
+      np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: not connected yet"));
       return;
     }
 
@@ -176,7 +192,7 @@ np_tcp_client_disconnect_peer (NpEndpoint *endpoint,
   if (self->connection == NULL || np_connection_get_id (self->connection) != peer_id)
     return FALSE;
 
-  np_connection_close (self->connection, "Disconnected by user", FALSE);
+  np_connection_close (self->connection, _("Disconnected by user"), FALSE);
   return TRUE;
 }
 

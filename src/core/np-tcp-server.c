@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-tcp-server"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include "np-address.h"
 #include "np-connection.h"
 #include "np-tcp-server.h"
@@ -75,7 +78,7 @@ on_acceptable (GSocket      *listener,
            * keep listening; the kernel keeps the rest of the queue. */
           if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
             {
-              g_autofree char *message = g_strdup_printf ("Accepting a client failed: %s", error->message);
+              g_autofree char *message = g_strdup_printf (_("Accepting a client failed: %s"), error->message);
 
               np_endpoint_emit_error (NP_ENDPOINT (self), 0, NULL, message);
             }
@@ -164,7 +167,7 @@ np_tcp_server_send (NpEndpoint    *endpoint,
     {
       targets = list_clients (self);
       if (targets->len == 0)
-        np_endpoint_emit_error (endpoint, 0, NULL, "Not sent: no client is connected");
+        np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: no client is connected"));
     }
   else
     {
@@ -177,9 +180,8 @@ np_tcp_server_send (NpEndpoint    *endpoint,
             g_ptr_array_add (targets, g_object_ref (connection));
           else
             {
-              g_autofree char *message =
-                g_strdup_printf ("Not sent to client #%" G_GUINT64_FORMAT ": it is not connected",
-                                 peer_ids[i]);
+              g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, peer_ids[i]);
+              g_autofree char *message = g_strdup_printf (_("Not sent to client #%s: it is not connected"), id);
 
               np_endpoint_emit_error (endpoint, peer_ids[i], NULL, message);
             }
@@ -200,7 +202,7 @@ np_tcp_server_disconnect_peer (NpEndpoint *endpoint,
   if (connection == NULL)
     return FALSE;
 
-  np_connection_close (connection, "Disconnected by user", FALSE);
+  np_connection_close (connection, _("Disconnected by user"), FALSE);
   return TRUE;
 }
 

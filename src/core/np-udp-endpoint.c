@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-udp-endpoint"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -126,8 +129,9 @@ try_send (NpUdpEndpoint *self,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return FALSE;
 
-      message = g_strdup_printf ("Sending %" G_GSIZE_FORMAT " bytes to %s failed: %s",
-                                 size, peer->name, error->message);
+      g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+
+      message = g_strdup_printf (_("Sending %s bytes to %s failed: %s"), bytes, peer->name, error->message);
       np_endpoint_emit_error (NP_ENDPOINT (self), peer->id, peer->name, message);
       return TRUE;
     }
@@ -189,7 +193,7 @@ send_to_peer (NpUdpEndpoint *self,
   if (self->out_queued + g_bytes_get_size (payload) > SEND_QUEUE_LIMIT)
     {
       np_endpoint_emit_error (NP_ENDPOINT (self), peer->id, peer->name,
-                              "Not sent: the socket's send queue is full");
+                              _("Not sent: the socket’s send queue is full"));
       return;
     }
 
@@ -260,13 +264,15 @@ report_drops (NpUdpEndpoint *self,
 {
   NpEndpoint *endpoint = NP_ENDPOINT (self);
   g_autofree char *message = NULL;
+  g_autofree char *count = NULL;
 
   if (dropped == 0)
     return;
 
   np_endpoint_count_dropped (endpoint, dropped);
-  message = g_strdup_printf ("The system dropped %" G_GUINT64_FORMAT " datagrams: they came faster than "
-                             "they could be read (receive buffer full)", dropped);
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, dropped);
+  message = g_strdup_printf (_("The system dropped %s datagrams: they came faster than they could be "
+                               "read (receive buffer full)"), count);
   np_endpoint_emit_error (endpoint, 0, NULL, message);
 }
 
@@ -308,7 +314,7 @@ on_readable (GSocket      *socket,
                                  config->count_only ? NULL : message, n);
 
       if (config->echo)
-        send_to_peer (self, peer, message);
+        np_endpoint_send (endpoint, &peer->id, 1, message);
 
       if (np_endpoint_is_congested (endpoint))
         {
@@ -393,7 +399,7 @@ bind_socket (NpUdpEndpoint  *self,
         {
           g_autofree char *name = np_address_to_string (destination);
           g_autofree char *message =
-            g_strdup_printf ("Cannot send to %s from a socket bound to %s: the address families differ",
+            g_strdup_printf (_("Cannot send to %s from a socket bound to %s: the address families differ"),
                              name, config->bind_address);
 
           np_endpoint_finish (endpoint, TRUE, message);
@@ -429,8 +435,8 @@ on_resolved (GObject      *source,
   if (destination == NULL)
     {
       g_autofree char *message =
-        g_strdup_printf ("Cannot resolve “%s”: %s", config->host,
-                         error != NULL ? error->message : "no address");
+        g_strdup_printf (_("Cannot resolve “%s”: %s"), config->host,
+                         error != NULL ? error->message : _("no address"));
 
       np_endpoint_finish (endpoint, TRUE, message);
       return;
@@ -490,7 +496,7 @@ np_udp_endpoint_send (NpEndpoint    *endpoint,
 
   if (self->socket == NULL)
     {
-      np_endpoint_emit_error (endpoint, 0, NULL, "Not sent: the socket is not bound yet");
+      np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: the socket is not bound yet"));
       return;
     }
 
@@ -504,9 +510,8 @@ np_udp_endpoint_send (NpEndpoint    *endpoint,
             g_ptr_array_add (targets, peer);
           else
             {
-              g_autofree char *message =
-                g_strdup_printf ("Not sent to peer #%" G_GUINT64_FORMAT ": never heard from",
-                                 peer_ids[i]);
+              g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, peer_ids[i]);
+              g_autofree char *message = g_strdup_printf (_("Not sent to peer #%s: never heard from"), id);
 
               np_endpoint_emit_error (endpoint, peer_ids[i], NULL, message);
             }
@@ -525,7 +530,7 @@ np_udp_endpoint_send (NpEndpoint    *endpoint,
 
       if (targets->len == 0)
         np_endpoint_emit_error (endpoint, 0, NULL,
-                                "Not sent: no destination given and no peer heard from yet");
+                                _("Not sent: no destination given and no peer heard from yet"));
     }
 
   for (guint i = 0; i < targets->len; i++)

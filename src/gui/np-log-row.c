@@ -1,5 +1,9 @@
 #define G_LOG_DOMAIN "np-log-row"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "np-log-row.h"
 
 struct _NpLogRow
@@ -88,16 +92,16 @@ np_log_row_new_from_event (const NpEvent *event)
   switch (event->kind)
     {
     case NP_EVENT_LISTENING:
-      self->message = g_strdup_printf ("Listening on %s", event->peer);
+      self->message = g_strdup_printf (_("Listening on %s"), event->peer);
       break;
     case NP_EVENT_CONNECTED:
-      self->message = g_strdup ("Connected");
+      self->message = g_strdup (_("Connected"));
       break;
     case NP_EVENT_DISCONNECTED:
-      self->message = g_strdup_printf ("Disconnected: %s", event->message);
+      self->message = g_strdup_printf (_("Disconnected: %s"), event->message);
       break;
     case NP_EVENT_STOPPED:
-      self->message = g_strdup_printf ("Stopped: %s", event->message);
+      self->message = g_strdup_printf (_("Stopped: %s"), event->message);
       break;
     case NP_EVENT_ERROR:
       self->message = g_strdup (event->message);

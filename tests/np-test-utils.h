@@ -1,0 +1,63 @@
+/* np-test-utils.h: what the C tests share: bounded waits on the default main context,
+ * loopback sockets, exact checks of what a socket received, and a recorder of engine events.
+ *
+ * Every wait iterates the default main context (where the engine delivers its events) and
+ * fails the test after NP_TEST_WAIT_SECONDS; nothing sleeps for a fixed time.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "np-event.h"
+
+G_BEGIN_DECLS
+
+#define NP_TEST_WAIT_SECONDS 10
+
+typedef gboolean (*NpTestCondition) (gpointer data);
+
+void            np_test_wait_until          (NpTestCondition  condition,
+                                             gpointer         data,
+                                             const char      *what);
+
+/* Loopback of @family: "127.0.0.1" or "::1". */
+const char     *np_test_loopback            (GSocketFamily    family);
+gboolean        np_test_have_ipv6           (void);
+GSocketAddress *np_test_loopback_address    (GSocketFamily    family,
+                                             guint16          port);
+guint16         np_test_port_of             (const char      *address);
+guint16         np_test_local_port          (GSocket         *socket);
+
+GSocket        *np_test_tcp_listen          (GSocketFamily    family);
+GSocket        *np_test_tcp_accept          (GSocket         *listener);
+GSocket        *np_test_tcp_connect         (GSocketFamily    family,
+                                             guint16          port);
+GSocket        *np_test_udp_socket          (GSocketFamily    family);
+void            np_test_send                (GSocket         *socket,
+                                             GSocketAddress  *to,
+                                             const void      *data,
+                                             gsize            length);
+void            np_test_expect_received     (GSocket         *socket,
+                                             const void      *expected,
+                                             gsize            length,
+                                             const char      *what);
+void            np_test_expect_text         (GSocket         *socket,
+                                             const char      *expected,
+                                             const char      *what);
+void            np_test_expect_eof          (GSocket         *socket,
+                                             const char      *what);
+
+typedef struct
+{
+  GPtrArray *events;   /* NpEvent*, everything delivered so far */
+  guint      next;     /* the first event np_test_recorder_wait() has not looked at */
+} NpTestRecorder;
+
+void            np_test_recorder_init       (NpTestRecorder  *recorder);
+void            np_test_recorder_clear      (NpTestRecorder  *recorder);
+void            np_test_recorder_on_events  (GPtrArray       *batch,
+                                             gpointer         user_data);
+NpEvent        *np_test_recorder_wait       (NpTestRecorder  *recorder,
+                                             NpEventKind      kind);
+
+G_END_DECLS
