@@ -466,6 +466,55 @@ test_client (Fixture       *f,
   g_assert_cmpstr (event->message, ==, expected);
 }
 
+/* ---- the event queue's byte budget ------------------------------------------------------------ */
+
+#define BUDGET_CLIENTS 256
+
+/* One 64 KiB line to 256 clients must not count as 16 MiB of undelivered events: that paused
+ * every reader of every endpoint until the consumer caught up (issue 9). The consumer context
+ * is not iterated between the send and the check, so nothing is drained in between; joining
+ * the engine thread makes sure everything it had to report is queued. */
+static void
+test_broadcast_byte_budget (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *line = g_strnfill (64 * 1024, 'x');
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+
+  line[64 * 1024 - 1] = '\n';
+  payload = g_bytes_new (line, 64 * 1024);
+  start (f, NULL, FALSE);
+  for (guint i = 0; i < BUDGET_CLIENTS; i++)
+    g_ptr_array_add (clients, np_test_tcp_connect (f->variant->family, f->port));
+  for (guint i = 0; i < BUDGET_CLIENTS; i++)
+    np_test_recorder_wait (&f->recorder, NP_EVENT_CONNECTED);
+
+  np_engine_send (f->engine, f->endpoint, NULL, 0, payload);
+  for (guint i = 0; i < BUDGET_CLIENTS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *got = g_malloc (64 * 1024);
+      gsize have = 0;
+
+      /* Blocking reads: iterating the main context here would drain the queue. */
+      g_socket_set_timeout (g_ptr_array_index (clients, i), NP_TEST_WAIT_SECONDS);
+      while (have < 64 * 1024)
+        {
+          gssize n = g_socket_receive (g_ptr_array_index (clients, i), got + have, 64 * 1024 - have,
+                                       NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpint (n, >, 0);
+          have += n;
+        }
+      g_assert_cmpmem (got, have, line, 64 * 1024);
+    }
+  np_engine_shutdown (f->engine);
+
+  g_assert_false (np_event_queue_is_congested (np_engine_get_queue (f->engine)));
+}
+
 /* ---- lifetime ------------------------------------------------------------------------------ */
 
 static GThread *finalized_on;
@@ -586,6 +635,8 @@ main (int    argc,
     }
   g_test_add ("/engine/tcp/ipv4/framing/too-long", Fixture, &variants[0], fixture_set_up,
               test_framing_too_long, fixture_tear_down);
+  g_test_add ("/engine/tcp/ipv4/broadcast-byte-budget", Fixture, &variants[0], fixture_set_up,
+              test_broadcast_byte_budget, fixture_tear_down);
   g_test_add_func ("/engine/last-reference-on-consumer-thread", test_last_reference);
 
   return g_test_run ();

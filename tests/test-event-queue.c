@@ -145,6 +145,48 @@ test_backpressure (void)
   g_assert_cmpuint (consumer.resumed, ==, 1);
 }
 
+/* Events that share one payload (a broadcast line, an echoed message) charge it once: 10,000
+ * events sharing 64 KiB are 64 KiB of data plus their overhead, not 640 MiB (issue 9). After
+ * draining, in two batches that split the sharers, the budget is back to exactly empty. */
+static void
+test_shared_payload_charged_once (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  Consumer consumer = { .in_order = TRUE, .expected = 10000 };
+  g_autoptr(NpEventQueue) queue = np_event_queue_new (context, on_batch, &consumer, NULL);
+  g_autoptr(GBytes) shared = g_bytes_new_take (g_malloc0 (64 * 1024), 64 * 1024);
+  guint distinct = 0;
+
+  np_event_queue_set_watermarks (queue, 1024 * 1024, 512 * 1024);
+
+  for (guint64 i = 1; i <= 10000; i++)
+    {
+      NpEvent *event = np_event_new (NP_EVENT_SENT, 1, i, NULL);
+
+      event->payload = g_bytes_ref (shared);
+      np_event_queue_push (queue, event);
+    }
+  g_assert_false (np_event_queue_is_congested (queue));
+
+  g_main_context_iteration (context, FALSE);
+  g_assert_cmpuint (consumer.received, <, 10000);   /* the sharers were split */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_assert_cmpuint (consumer.received, ==, 10000);
+  g_assert_true (consumer.in_order);
+
+  /* Empty again: 16 distinct 64 KiB payloads (plus 64 bytes each) are the first past 1 MiB. */
+  while (!np_event_queue_is_congested (queue))
+    {
+      NpEvent *event = np_event_new (NP_EVENT_RECEIVED, 1, 10000 + ++distinct, NULL);
+
+      event->payload = g_bytes_new_take (g_malloc0 (64 * 1024), 64 * 1024);
+      np_event_queue_push (queue, event);
+      g_assert_cmpuint (distinct, <, 100);
+    }
+  g_assert_cmpuint (distinct, ==, 16);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -154,6 +196,7 @@ main (int    argc,
   g_test_add_func ("/event-queue/order-and-coalescing", test_order_and_coalescing);
   g_test_add_func ("/event-queue/single-idle-for-burst", test_single_idle_for_burst);
   g_test_add_func ("/event-queue/backpressure", test_backpressure);
+  g_test_add_func ("/event-queue/shared-payload-charged-once", test_shared_payload_charged_once);
 
   return g_test_run ();
 }

@@ -9,6 +9,11 @@
 /* Every event costs something even without payload (count-only mode, connects). */
 #define EVENT_OVERHEAD 64
 
+/* Payloads at least this big are charged once however many pending events share them (echo
+ * shares the received bytes with the reply, a broadcast shares one line); smaller ones are
+ * charged per event, which costs a hash lookup less and overcharges by little. */
+#define SHARED_PAYLOAD_MIN 1024
+
 struct _NpEventQueue
 {
   GObject                 parent_instance;
@@ -16,6 +21,7 @@ struct _NpEventQueue
   GMutex                  mutex;
   GPtrArray              *pending;          /* NpEvent*, guarded by mutex */
   gsize                   pending_bytes;    /* guarded by mutex */
+  GHashTable             *charged;          /* guarded by mutex: big GBytes* -> pending uses */
   GSource                *idle;             /* guarded by mutex; set while a drain is scheduled */
   gboolean                congested;        /* guarded by mutex */
   gboolean                closed;           /* guarded by mutex */
@@ -45,6 +51,7 @@ np_event_queue_finalize (GObject *object)
   g_assert (self->idle == NULL);
 
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->charged, g_hash_table_unref);
   g_clear_pointer (&self->consumer_context, g_main_context_unref);
   g_clear_pointer (&self->producer_context, g_main_context_unref);
   if (self->destroy != NULL)
@@ -65,6 +72,7 @@ np_event_queue_init (NpEventQueue *self)
 {
   g_mutex_init (&self->mutex);
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) np_event_unref);
+  self->charged = g_hash_table_new (NULL, NULL);
   self->next_seq = 1;
   self->high_water = 16 * 1024 * 1024;
   self->low_water = 4 * 1024 * 1024;
@@ -128,10 +136,40 @@ np_event_queue_set_watermarks (NpEventQueue *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/* The event itself, without its payload. */
 static gsize
-event_cost (const NpEvent *event)
+fixed_cost (const NpEvent *event)
 {
-  return EVENT_OVERHEAD + (event->payload != NULL ? g_bytes_get_size (event->payload) : 0);
+  return EVENT_OVERHEAD;
+}
+
+/* What @event adds to the pending bytes when it is queued (@queued) or takes off when it is
+ * handed over, with the mutex held. A big payload counts with its first use and leaves with
+ * its last, however many events share it meanwhile. */
+static gsize
+account (NpEventQueue  *self,
+         const NpEvent *event,
+         gboolean       queued)
+{
+  gsize size = event->payload != NULL ? g_bytes_get_size (event->payload) : 0;
+  guint uses;
+
+  if (size < SHARED_PAYLOAD_MIN)
+    return fixed_cost (event) + size;
+
+  uses = GPOINTER_TO_UINT (g_hash_table_lookup (self->charged, event->payload));
+  if (queued)
+    {
+      g_hash_table_insert (self->charged, event->payload, GUINT_TO_POINTER (uses + 1));
+      return fixed_cost (event) + (uses == 0 ? size : 0);
+    }
+
+  g_assert (uses > 0);
+  if (uses == 1)
+    g_hash_table_remove (self->charged, event->payload);
+  else
+    g_hash_table_insert (self->charged, event->payload, GUINT_TO_POINTER (uses - 1));
+  return fixed_cost (event) + (uses == 1 ? size : 0);
 }
 
 static gboolean
@@ -160,6 +198,7 @@ drain_cb (gpointer user_data)
       batch = g_steal_pointer (&self->pending);
       self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) np_event_unref);
       self->pending_bytes = 0;
+      g_hash_table_remove_all (self->charged);
     }
   else
     {
@@ -168,7 +207,7 @@ drain_cb (gpointer user_data)
         {
           NpEvent *event = g_ptr_array_index (self->pending, i);
 
-          self->pending_bytes -= event_cost (event);
+          self->pending_bytes -= account (self, event, FALSE);
           g_ptr_array_add (batch, event);
         }
       /* Ownership moved to @batch: remove without freeing. */
@@ -223,7 +262,7 @@ np_event_queue_push (NpEventQueue *self,
     }
 
   event->seq = self->next_seq++;
-  self->pending_bytes += event_cost (event);
+  self->pending_bytes += account (self, event, TRUE);
   g_ptr_array_add (self->pending, event);
   if (self->pending_bytes > self->high_water)
     self->congested = TRUE;
@@ -294,6 +333,7 @@ np_event_queue_close (NpEventQueue *self)
   self->closed = TRUE;
   g_ptr_array_set_size (self->pending, 0);
   self->pending_bytes = 0;
+  g_hash_table_remove_all (self->charged);
   idle = g_steal_pointer (&self->idle);
   g_mutex_unlock (&self->mutex);
 
