@@ -1,12 +1,14 @@
 /* NpEngine driven as the window and the CLI drive it, one behaviour per test, each run for
  * TCP and UDP over IPv4 and IPv6 where it applies (data-driven, as GLib's gio/tests do).
- * Real sockets on the loopback.
+ * Real sockets on the loopback. A send is one operation however many peers and messages it
+ * has: one SENT event, every byte to every peer in order, exact counter snapshots.
  *
  * The whole program runs with LANGUAGE=zh_TW (a language GLib is translated into and Netpoke
  * is not): every message checked here must come out in Netpoke's own words, whole, never as
  * pieces cut out of GLib's translated text. */
 #include <locale.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "np-engine.h"
 #include "np-endpoint.h"
@@ -87,6 +89,7 @@ start (Fixture    *f,
 
   config->bind_address = g_strdup (np_test_loopback (f->variant->family));
   config->echo = echo;
+  config->publish_counters = TRUE;
   if (framing != NULL)
     {
       config->framer = np_framer_new_from_string (framing, &error);
@@ -116,6 +119,8 @@ add_peers (Fixture *f)
       else
         {
           f->peers[i] = np_test_udp_socket (f->variant->family);
+          /* Room for a whole batch of datagrams sent at once. */
+          g_socket_set_option (f->peers[i], SOL_SOCKET, SO_RCVBUF, 1024 * 1024, NULL);
           np_test_send (f->peers[i], f->address, "hello", 5);
           event = np_test_recorder_wait (&f->recorder, NP_EVENT_RECEIVED);
         }
@@ -141,8 +146,19 @@ test_listening (Fixture       *f,
   g_assert_cmpuint (f->port, >, 0);
 }
 
+static gboolean
+names_peer (NpEvent *event,
+            guint64  peer_id)
+{
+  for (guint i = 0; event->peer_ids != NULL && i < event->peer_ids->len; i++)
+    if (g_array_index (event->peer_ids, guint64, i) == peer_id)
+      return TRUE;
+  return FALSE;
+}
+
 /* Peers 1 and 3 get the message; peer 2 gets only what is sent to all afterwards, so anything
- * it had wrongly received first would show up in front of it. */
+ * it had wrongly received first would show up in front of it. Each send is ONE event naming
+ * the peers that got it. */
 static void
 test_send_to_selection (Fixture       *f,
                         gconstpointer  data)
@@ -150,6 +166,7 @@ test_send_to_selection (Fixture       *f,
   guint64 some[] = { 0, 0 };
   g_autoptr(GBytes) to_some = g_bytes_new_static ("to 1 and 3\n", 11);
   g_autoptr(GBytes) to_all = g_bytes_new_static ("to all\n", 7);
+  NpEvent *event;
 
   if (skip_without_ipv6 (f->variant))
     return;
@@ -159,12 +176,24 @@ test_send_to_selection (Fixture       *f,
   some[0] = f->ids[0];
   some[1] = f->ids[2];
 
+
   np_engine_send (f->engine, f->endpoint, some, G_N_ELEMENTS (some), to_some);
   np_test_expect_text (f->peers[0], "to 1 and 3\n", "peer 1 to get the selected send");
   np_test_expect_text (f->peers[2], "to 1 and 3\n", "peer 3 to get the selected send");
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->n_peers, ==, 2);
+  g_assert_cmpuint (event->n_messages, ==, 1);
+  g_assert_cmpuint (event->length, ==, 11);
+  g_assert_false (event->to_all);
+  g_assert_cmpuint (event->peer_id, ==, 0);
+  g_assert_true (names_peer (event, f->ids[0]) && names_peer (event, f->ids[2]));
+  g_assert_false (names_peer (event, f->ids[1]));
 
   np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
   np_test_expect_text (f->peers[1], "to all\n", "peer 2 to get only the send to all");
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->n_peers, ==, N_PEERS);
+  g_assert_true (event->to_all);
 }
 
 static void
@@ -182,6 +211,104 @@ test_send_to_all (Fixture       *f,
   np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
   for (guint i = 0; i < N_PEERS; i++)
     np_test_expect_text (f->peers[i], "to all\n", "every peer to get the send to all");
+}
+
+#define BATCH_MESSAGES 200
+
+/* Messages of different lengths, so that one out of place shows. */
+static NpSendBatch *
+make_batch (GString *expected)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < BATCH_MESSAGES; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u:%.*s\n", i, (int) (i % 37), "abcdefghijklmnopqrstuvwxyz0123456789");
+
+      g_string_append (expected, text);
+      g_ptr_array_add (messages, g_bytes_new (text, strlen (text)));
+    }
+
+  return np_send_batch_new ((GBytes * const *) messages->pdata, messages->len);
+}
+
+/* Many messages to every peer as ONE operation (one command, one gathered write per TCP
+ * client, sendmmsg for UDP): every peer gets every byte in order, one SENT event says how much
+ * went to how many, and the counter snapshots reach every peer's exact totals. */
+static void
+test_batch_to_all (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(NpSendBatch) batch = make_batch (expected);
+  g_autoptr(GBytes) last = g_bytes_new_static ("last\n", 5);
+  guint64 bytes_in = f->variant->mode == NP_MODE_UDP ? 5 : 0;
+  guint done = 0;
+  NpPeerCounters latest[N_PEERS] = { { 0 } };
+  gsize total;
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  add_peers (f);
+  g_assert_cmpuint (np_send_batch_get_n_messages (batch), ==, BATCH_MESSAGES);
+  g_assert_cmpuint (np_send_batch_get_size (batch), ==, expected->len);
+
+  np_engine_send_batch (f->engine, f->endpoint, NULL, 0, batch);
+  np_engine_send (f->engine, f->endpoint, NULL, 0, last);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->n_messages, ==, BATCH_MESSAGES);
+  g_assert_cmpuint (event->n_peers, ==, N_PEERS);
+  g_assert_cmpuint (event->length, ==, expected->len);
+  g_assert_true (event->to_all);
+  g_assert_cmpmem (g_bytes_get_data (event->payload, NULL), event->length, expected->str, expected->len);
+  for (guint i = 0; i < N_PEERS; i++)
+    g_assert_true (names_peer (event, f->ids[i]));
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->n_messages, ==, 1);
+  g_assert_cmpuint (event->n_peers, ==, N_PEERS);
+
+  g_string_append (expected, "last\n");
+  total = expected->len;
+  for (guint i = 0; i < N_PEERS; i++)
+    np_test_expect_received (f->peers[i], expected->str, total, "every message, in order");
+
+  /* Snapshots carry absolute counters: the latest of each peer reaches its totals. */
+  while (done < N_PEERS)
+    {
+      event = np_test_recorder_wait (&f->recorder, NP_EVENT_COUNTERS);
+      for (guint c = 0; c < event->counters->len; c++)
+        for (guint i = 0; i < N_PEERS; i++)
+          {
+            NpPeerCounters *counters = &g_array_index (event->counters, NpPeerCounters, c);
+
+            if (counters->peer_id != f->ids[i])
+              continue;
+            if (counters->messages_out == BATCH_MESSAGES + 1 && latest[i].messages_out != BATCH_MESSAGES + 1)
+              done++;
+            latest[i] = *counters;
+          }
+    }
+  for (guint i = 0; i < N_PEERS; i++)
+    {
+      g_assert_cmpuint (latest[i].bytes_out, ==, total);
+      g_assert_cmpuint (latest[i].bytes_in, ==, bytes_in);
+      g_assert_cmpuint (latest[i].messages_in, ==, bytes_in > 0 ? 1 : 0);
+    }
+
+  np_engine_stop (f->engine, f->endpoint);
+  if (f->variant->mode == NP_MODE_TCP_SERVER)
+    for (guint i = 0; i < N_PEERS; i++)
+      {
+        event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
+        g_assert_cmpuint (event->bytes_out, ==, total);
+        g_assert_cmpuint (event->messages_out, ==, BATCH_MESSAGES + 1);
+      }
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  g_assert_cmpuint (event->bytes_out, ==, N_PEERS * total);
+  g_assert_cmpuint (event->messages_out, ==, N_PEERS * (BATCH_MESSAGES + 1));
 }
 
 static void
@@ -375,6 +502,27 @@ test_framing_echo (Fixture       *f,
   np_test_send (f->peers[0], NULL, g_bytes_get_data (message, NULL), g_bytes_get_size (message));
   np_test_expect_received (f->peers[0], g_bytes_get_data (message, NULL), g_bytes_get_size (message),
                            "the echo, framed once");
+}
+
+/* A batch is framed message by message: each gets its own header. */
+static void
+test_framing_batch (Fixture       *f,
+                    gconstpointer  data)
+{
+  GBytes *parts[] = { g_bytes_new_static ("ab", 2), g_bytes_new_static ("cde", 3) };
+  g_autoptr(NpSendBatch) batch = np_send_batch_new (parts, G_N_ELEMENTS (parts));
+  NpEvent *event;
+
+  start (f, "u16be", FALSE);
+  add_peers (f);
+  np_engine_send_batch (f->engine, f->endpoint, &f->ids[2], 1, batch);
+  np_test_expect_received (f->peers[2], "\x00\x02" "ab" "\x00\x03" "cde", 9, "two framed messages");
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->n_messages, ==, 2);
+  g_assert_cmpuint (event->length, ==, 9);
+  g_assert_cmpuint (event->peer_id, ==, f->ids[2]);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    g_bytes_unref (parts[i]);
 }
 
 /* A payload the header cannot express is refused with the reason, and nothing is sent. */
@@ -603,6 +751,7 @@ main (int    argc,
         { "listening", test_listening, FALSE },
         { "send-to-selection", test_send_to_selection, FALSE },
         { "send-to-all", test_send_to_all, FALSE },
+        { "batch-to-all", test_batch_to_all, FALSE },
         { "unknown-peer", test_unknown_peer, FALSE },
         { "unknown-endpoint", test_unknown_endpoint, FALSE },
         { "stop-reports-totals", test_stop_reports_totals, FALSE },
@@ -635,6 +784,8 @@ main (int    argc,
     }
   g_test_add ("/engine/tcp/ipv4/framing/too-long", Fixture, &variants[0], fixture_set_up,
               test_framing_too_long, fixture_tear_down);
+  g_test_add ("/engine/tcp/ipv4/framing/batch", Fixture, &variants[0], fixture_set_up,
+              test_framing_batch, fixture_tear_down);
   g_test_add ("/engine/tcp/ipv4/broadcast-byte-budget", Fixture, &variants[0], fixture_set_up,
               test_broadcast_byte_budget, fixture_tear_down);
   g_test_add_func ("/engine/last-reference-on-consumer-thread", test_last_reference);

@@ -52,6 +52,102 @@ test_stopped_counters (void)
   g_assert_null (strstr (json, "\"hex\""));
 }
 
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* One SENT per send operation: how many messages, bytes and peers; ids while they are few. */
+static void
+test_sent_to_many (void)
+{
+  g_autoptr(NpEvent) event = np_event_new (NP_EVENT_SENT, 1, 0, NULL);
+  g_autoptr(NpEvent) crowd = np_event_new (NP_EVENT_SENT, 1, 0, NULL);
+  g_autoptr(NpEvent) lone = np_event_new (NP_EVENT_SENT, 1, 0, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *json = NULL;
+  g_autofree char *crowd_json = NULL;
+  g_autofree char *lone_json = NULL;
+  JsonObject *object;
+  JsonArray *ids;
+
+  event->payload = g_bytes_new_static ("a\nb\n", 4);
+  event->length = 4;
+  event->n_messages = 2;
+  event->to_all = TRUE;
+  np_event_add_sent_peer (event, 3, "127.0.0.1:3000");
+  np_event_add_sent_peer (event, 5, "127.0.0.1:5000");
+  json = np_event_to_json (event, NP_ENCODING_UTF8);
+  object = parse_object (parser, json);
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "sent");
+  g_assert_cmpint (json_object_get_int_member (object, "messages"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "length"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (object, "peers"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "bytes"), ==, 8);
+  g_assert_true (json_object_get_boolean_member (object, "all"));
+  g_assert_cmpstr (json_object_get_string_member (object, "text"), ==, "a\nb\n");
+  g_assert_false (json_object_has_member (object, "peer_id"));
+  g_assert_false (json_object_has_member (object, "peer"));
+  ids = json_object_get_array_member (object, "peer_ids");
+  g_assert_cmpuint (json_array_get_length (ids), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (ids, 0), ==, 3);
+  g_assert_cmpint (json_array_get_int_element (ids, 1), ==, 5);
+
+  /* Past the limit only the count: a list that is there is complete. */
+  crowd->length = 1;
+  crowd->n_messages = 1;
+  for (guint64 id = 1; id <= NP_EVENT_MAX_PEER_IDS + 1; id++)
+    np_event_add_sent_peer (crowd, id, "127.0.0.1:1");
+  crowd_json = np_event_to_json (crowd, NP_ENCODING_UTF8);
+  object = parse_object (parser, crowd_json);
+  g_assert_cmpint (json_object_get_int_member (object, "peers"), ==, NP_EVENT_MAX_PEER_IDS + 1);
+  g_assert_false (json_object_has_member (object, "peer_ids"));
+  g_assert_false (json_object_get_boolean_member (object, "all"));
+
+  /* To one peer it names the peer, as a send to one peer always did. */
+  lone->length = 1;
+  lone->n_messages = 1;
+  np_event_add_sent_peer (lone, 9, "[::1]:9");
+  lone_json = np_event_to_json (lone, NP_ENCODING_UTF8);
+  object = parse_object (parser, lone_json);
+  g_assert_cmpint (json_object_get_int_member (object, "peer_id"), ==, 9);
+  g_assert_cmpstr (json_object_get_string_member (object, "peer"), ==, "[::1]:9");
+  g_assert_cmpint (json_object_get_int_member (object, "peers"), ==, 1);
+}
+
+static void
+test_counters (void)
+{
+  g_autoptr(NpEvent) event = np_event_new (NP_EVENT_COUNTERS, 2, 0, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  NpPeerCounters counters[] = { { 4, 10, 20, 1, 2 }, { 6, 0, 7, 0, 1 } };
+  g_autofree char *json = NULL;
+  JsonObject *object;
+  JsonArray *list;
+  JsonObject *second;
+
+  event->counters = g_array_new (FALSE, FALSE, sizeof (NpPeerCounters));
+  g_array_append_vals (event->counters, counters, 2);
+  json = np_event_to_json (event, NP_ENCODING_UTF8);
+  object = parse_object (parser, json);
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "counters");
+  list = json_object_get_array_member (object, "counters");
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  second = json_array_get_object_element (list, 1);
+  g_assert_cmpint (json_object_get_int_member (second, "peer_id"), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (second, "bytes_in"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (second, "bytes_out"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (second, "messages_in"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (second, "messages_out"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "bytes_in"), ==, 10);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -60,6 +156,8 @@ main (int    argc,
 
   g_test_add_func ("/event-json/received", test_received);
   g_test_add_func ("/event-json/stopped-counters", test_stopped_counters);
+  g_test_add_func ("/event-json/sent-to-many", test_sent_to_many);
+  g_test_add_func ("/event-json/counters", test_counters);
 
   return g_test_run ();
 }

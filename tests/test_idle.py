@@ -37,12 +37,16 @@ tap.ok(ticks_after - ticks_before == 0, "no CPU time used while idle",
 tap.ok(wakeups_after - wakeups_before == 0, "no thread woke up while idle",
        f"{wakeups_after - wakeups_before} context switches")
 
-# Idle again after traffic: the stall timer and event idles are gone once queues are empty.
+# Idle again after traffic: the stall timer, the counter snapshots (at most one 100 ms after the
+# last change) and event idles are gone once queues are empty.
 clients[0].sendall(b"x" * 100000)
 server.send_line("y" * 1000)
-server.wait_events(lambda e: e["event"] == "sent", 100)
+sent = server.wait_event(lambda e: e["event"] == "sent")
+tap.ok(sent is not None and sent["peers"] == 100, "the line went to all 100 clients", sent)
 for c in clients:
     c.recv(65536)
+tap.ok(server.wait_event(lambda e: e["event"] == "counters") is not None,
+       "the traffic was published as a counters snapshot")
 time.sleep(0.5)
 wakeups_before = wakeups(pid)
 time.sleep(2)

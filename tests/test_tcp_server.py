@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """TCP server mode against peers Netpoke did not write: 50 clients (socat, ncat, Python) get a
-broadcast exactly once; per-client counters are exact; a client that stops reading does not
-delay the others; IPv6 and dual-stack; GBK decoding; stop closes every client."""
+broadcast exactly once, and 500 lines given at once arrive at every client complete and in order,
+each send reported by ONE 'sent' event; per-client counters (snapshots and final) are exact; a
+client that stops reading does not delay the others; IPv6 and dual-stack; GBK decoding; stop
+closes every client."""
 import socket
 import subprocess
 import threading
@@ -39,9 +41,11 @@ tap.eq(len({e["peer_id"] for e in connected}), n_clients, "each client has its o
 tap.eq(len({e["peer"] for e in connected}), n_clients, "each client has its own address")
 
 server.send_line("broadcast to all")
-sent = server.wait_events(lambda e: e["event"] == "sent", n_clients)
-tap.eq(len(sent), n_clients, "one 'sent' event per client")
-tap.eq(sorted(e["peer_id"] for e in sent), sorted(e["peer_id"] for e in connected),
+sent = server.wait_event(lambda e: e["event"] == "sent")
+tap.ok(sent is not None and sent["peers"] == n_clients and sent["messages"] == 1 and sent["all"]
+       and sent["length"] == 17 and sent["bytes"] == 17 * n_clients and sent["text"] == "broadcast to all\n",
+       "ONE 'sent' event for the broadcast: 1 message, 17 bytes, to all clients", sent)
+tap.eq(sorted(sent["peer_ids"]) if sent else None, sorted(e["peer_id"] for e in connected),
        "the broadcast went to every connected client, once each")
 
 for s in socks:
@@ -49,6 +53,40 @@ for s in socks:
 got = [recv_until(s, lambda d: d.endswith(b"\n")) for s in socks]
 tap.ok(all(g == b"broadcast to all\n" for g in got), "every Python client got the broadcast",
        [g for g in got if g != b"broadcast to all\n"][:3])
+
+# ---- 500 lines given at once: one batch, every client gets every byte in order -------------
+lines = "".join(f"line {i:03d} {'x' * (i % 41)}\n" for i in range(500))
+server.proc.stdin.write(lines.encode())
+server.proc.stdin.flush()
+batch_sent = []
+while sum(e["messages"] for e in batch_sent) < 500:
+    event = server.wait_event(lambda e: e["event"] == "sent")
+    if event is None:
+        break
+    batch_sent.append(event)
+tap.ok(sum(e["messages"] for e in batch_sent) == 500 and all(e["peers"] == n_clients for e in batch_sent)
+       and "".join(e["text"] for e in batch_sent) == lines,
+       f"500 lines went to every client in {len(batch_sent)} 'sent' event(s), not {500 * n_clients}",
+       [(e["messages"], e["peers"]) for e in batch_sent])
+got = [recv_until(s, lambda d: len(d) >= len(lines)) for s in socks]
+tap.ok(all(g == lines.encode() for g in got), "every Python client got all 500 lines, in order",
+       [len(g) for g in got if g != lines.encode()][:5])
+everything = b"broadcast to all\n" + lines.encode()
+
+# Counter snapshots: the latest for every client reaches what it was sent.
+latest = {}
+deadline = time.monotonic() + WAIT
+while time.monotonic() < deadline and not (len(latest) == n_clients and all(
+        c["messages_out"] == 501 for c in latest.values())):
+    event = server.wait_event(lambda e: e["event"] == "counters", deadline - time.monotonic())
+    if event is None:
+        break
+    for c in event["counters"]:
+        latest[c["peer_id"]] = c
+tap.ok(len(latest) == n_clients and all(c["messages_out"] == 501 and c["bytes_out"] == len(everything)
+                                        for c in latest.values()),
+       "'counters' snapshots show every client's exact bytes_out and messages_out",
+       list(latest.values())[:2])
 
 # ---- per-client counters: each Python client sends a different amount ---------------------
 expected_bytes = {}
@@ -90,21 +128,22 @@ for kind, p in procs:
 for kind in ("socat", "ncat"):
     mine = [o for k, o in outputs if k == kind]
     if not mine:
-        tap.skip(f"{kind} clients got the broadcast exactly once", f"{kind} not installed")
+        tap.skip(f"{kind} clients got everything exactly once", f"{kind} not installed")
         continue
-    tap.ok(all(o == b"broadcast to all\n" for o in mine),
-           f"{len(mine)} {kind} clients got the broadcast exactly once and exited on close",
-           [o for o in mine if o != b"broadcast to all\n"][:3])
+    tap.ok(all(o == everything for o in mine),
+           f"{len(mine)} {kind} clients got the broadcast and the 500 lines exactly once, in order, "
+           "and exited on close", [o[:40] for o in mine if o != everything][:3])
 disconnected = [e for e in server.all_events if e["event"] == "disconnected"]
 tap.eq(len(disconnected), n_clients, "a 'disconnected' event for every client on stop")
 by_port = {int(e["peer"].rsplit(":", 1)[1]): e for e in disconnected}
 tap.ok(all(by_port[p]["bytes_in"] == n for p, n in expected_bytes.items()),
        "final per-client bytes_in counters are exact")
-tap.ok(all(e["bytes_out"] == len("broadcast to all\n") and e["messages_out"] == 1 for e in disconnected),
+tap.ok(all(e["bytes_out"] == len(everything) and e["messages_out"] == 501 for e in disconnected),
        "final per-client bytes_out/messages_out counters are exact")
 stopped = [e for e in server.all_events if e["event"] == "stopped"]
 tap.ok(len(stopped) == 1 and stopped[0]["bytes_in"] == total
-       and stopped[0]["bytes_out"] == n_clients * len("broadcast to all\n"),
+       and stopped[0]["bytes_out"] == n_clients * len(everything)
+       and stopped[0]["messages_out"] == n_clients * 501,
        "endpoint totals are exact", stopped)
 for s in socks:
     s.close()
@@ -190,7 +229,17 @@ tap.eq(recv_until(c, lambda d: len(d) >= 11), b"ping\x1b[31m\r\n", "--echo sends
 line = server.wait_event(lambda l: "<-" in l)
 tap.ok(line is not None and "ping\\x1B[31m\\r\\n" in line and "\x1b" not in line,
        "human output escapes control characters", line)
+line = server.wait_event(lambda l: "->" in l)
+tap.ok(line is not None and f"#1 127.0.0.1:{c.getsockname()[1]} -> 11 B: ping" in line,
+       "the echo is one line naming its one peer", line)
+d = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+server.wait_event(lambda l: "#2" in l and "connected" in l)
+server.send_line("hello both")
+line = server.wait_event(lambda l: "->" in l)
+tap.ok(line is not None and "all 2 peers -> 11 B: hello both\\n" in line,
+       "a line to every client is ONE output line saying how many got it", line)
 server.stop()
 c.close()
+d.close()
 
 tap.done()

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """UDP both ways with socat and Python: receive from anyone, peers heard, reply to all heard,
-send to --to, IPv6, echo."""
+send to --to, IPv6, echo; 300 lines to 40 peers heard as one operation (sendmmsg): every peer
+gets every datagram in order, one 'sent' event, exact per-peer counters."""
 import os
 import signal
 import socket
@@ -39,8 +40,9 @@ else:
 
 cli.send_line("to all heard")
 n_peers = 2 if socat else 1
-sent = cli.wait_events(lambda e: e["event"] == "sent", n_peers)
-tap.eq(len(sent), n_peers, "without --to a line goes to every peer heard")
+sent = cli.wait_event(lambda e: e["event"] == "sent")
+tap.ok(sent is not None and sent["peers"] == n_peers and sent["all"] and sent["messages"] == 1,
+       "without --to a line goes to every peer heard: one 'sent' event for all of them", sent)
 tap.eq(py.recvfrom(100)[0], b"to all heard\n", "the Python peer got the reply")
 if socat:
     line = socat.stdout.readline()
@@ -81,6 +83,61 @@ got = cli.wait_event(lambda e: e["event"] == "received")
 tap.ok(got is not None and got["peer"].startswith("[::1]:") and got["hex"] == "000162696e617279ff",
        "IPv6 peer and exact bytes in the event", got)
 cli.stop()
+
+# ---- many lines to many peers heard: one operation, every datagram in order ---------------
+cli = Cli("udp", "--bind", "127.0.0.1", "--port", "0")
+_, port = cli.wait_listening()
+peers = []
+for i in range(40):
+    p = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    p.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    p.bind(("127.0.0.1", 0))
+    p.settimeout(WAIT)
+    p.sendto(b"hello %d" % i, ("127.0.0.1", port))
+    peers.append(p)
+heard = cli.wait_events(lambda e: e["event"] == "received", len(peers))
+tap.eq(len(heard), len(peers), "40 peers heard")
+lines = [f"datagram {i:03d} {'y' * (i % 23)}" for i in range(300)]
+cli.proc.stdin.write("".join(line + "\n" for line in lines).encode())
+cli.proc.stdin.flush()
+sent = []
+while sum(e["messages"] for e in sent) < len(lines):
+    event = cli.wait_event(lambda e: e["event"] == "sent")
+    if event is None:
+        break
+    sent.append(event)
+tap.ok(sum(e["messages"] for e in sent) == len(lines) and all(e["peers"] == len(peers) for e in sent),
+       f"300 lines to 40 peers reported in {len(sent)} 'sent' event(s), not 12,000",
+       [(e["messages"], e["peers"]) for e in sent])
+complete = 0
+for p in peers:
+    got = []
+    try:
+        while len(got) < len(lines):
+            got.append(p.recvfrom(200)[0])
+    except socket.timeout:
+        pass
+    complete += got == [(line + "\n").encode() for line in lines]
+tap.eq(complete, len(peers), "every peer got all 300 datagrams, in order")
+latest = {}
+deadline = time.monotonic() + WAIT
+while time.monotonic() < deadline and not (len(latest) == len(peers) and all(
+        c["messages_out"] == len(lines) for c in latest.values())):
+    event = cli.wait_event(lambda e: e["event"] == "counters", deadline - time.monotonic())
+    if event is None:
+        break
+    for c in event["counters"]:
+        latest[c["peer_id"]] = c
+size = sum(len(line) + 1 for line in lines)
+tap.ok(len(latest) == len(peers) and all(c["messages_out"] == len(lines) and c["bytes_out"] == size
+                                         and c["messages_in"] == 1 for c in latest.values()),
+       "'counters' snapshots: every peer's exact datagrams and bytes, in and out", list(latest.values())[:2])
+cli.stop()
+stopped = [e for e in cli.all_events if e["event"] == "stopped"]
+tap.ok(stopped and stopped[0]["messages_out"] == len(lines) * len(peers)
+       and stopped[0]["bytes_out"] == size * len(peers), "endpoint totals are exact", stopped)
+for p in peers:
+    p.close()
 
 # ---- datagrams the kernel drops are counted, not hidden -----------------------------------
 # Freeze netpoke-cli (SIGSTOP), send far more than its receive buffer holds, let it go on:

@@ -41,11 +41,15 @@ np_cli_printer_print (const NpCliPrinter *printer,
                       const NpEvent      *event,
                       GString            *out)
 {
-  gboolean is_data = event->kind == NP_EVENT_RECEIVED || event->kind == NP_EVENT_SENT;
+  gboolean is_data = event->kind == NP_EVENT_RECEIVED || event->kind == NP_EVENT_SENT
+                     || event->kind == NP_EVENT_COUNTERS;
 
   if (is_data && !printer->data)
     return;
   if (printer->quiet && event->kind != NP_EVENT_ERROR)
+    return;
+  /* Counter snapshots are for scripts (and the window); a terminal has the data lines. */
+  if (event->kind == NP_EVENT_COUNTERS && !printer->json)
     return;
 
   if (printer->json)
@@ -63,9 +67,16 @@ np_cli_printer_print (const NpCliPrinter *printer,
     {
     case NP_EVENT_RECEIVED:
     case NP_EVENT_SENT:
-      append_peer (out, event);
-      g_string_append_printf (out, "%s %" G_GSIZE_FORMAT " B",
-                              event->kind == NP_EVENT_RECEIVED ? "<-" : "->", event->length);
+      /* One line per send operation: "#1 ADDR -> 15 B" to one peer, "3 peers -> 2 msg, 30 B"
+       * to several (each got all of it). */
+      if (event->kind == NP_EVENT_SENT && event->n_peers != 1)
+        g_string_append_printf (out, "%s%u peers ", event->to_all ? "all " : "", event->n_peers);
+      else
+        append_peer (out, event);
+      g_string_append (out, event->kind == NP_EVENT_RECEIVED ? "<- " : "-> ");
+      if (event->kind == NP_EVENT_SENT && event->n_messages > 1)
+        g_string_append_printf (out, "%u msg, ", event->n_messages);
+      g_string_append_printf (out, "%" G_GSIZE_FORMAT " B", event->length);
       if (event->payload != NULL)
         {
           g_autofree char *text = np_codec_decode_bytes (event->payload, printer->display,

@@ -38,7 +38,8 @@ typedef struct
   gint64              started_us;
   NpEvent            *final;          /* the STOPPED event: totals */
 
-  GDataInputStream   *input;
+  GInputStream       *input;
+  GByteArray         *input_pending;  /* read, not yet a complete line */
   GCancellable       *input_cancellable;
   gboolean            input_reading;
   gboolean            input_eof;
@@ -47,7 +48,11 @@ typedef struct
   gboolean            heard_peer;     /* udp */
 } NpCli;
 
-static void read_next_line (NpCli *cli);
+static void read_input (NpCli *cli);
+
+/* Standard input is read this much at a time; every complete line of one read goes to the
+ * engine as one batch (one command, one wakeup, one gathered write per client). */
+#define INPUT_CHUNK (64 * 1024)
 
 /* ---- options ---------------------------------------------------------------------------- */
 
@@ -260,6 +265,8 @@ parse_options (NpCli   *cli,
 
   cli->config->echo = echo;
   cli->config->count_only = stats;
+  /* Per-client counter snapshots only where something shows them. */
+  cli->config->publish_counters = (json && !stats && !quiet) || capture != NULL;
   cli->stats = stats;
   cli->printer.json = json;
   cli->printer.quiet = quiet;
@@ -289,14 +296,16 @@ input_has_target (NpCli *cli)
     }
 }
 
-static void
-send_line (NpCli      *cli,
-           const char *line,
-           gsize       length)
+/* Returns: (transfer full) (nullable): the line as a message (the engine frames it), or %NULL when it
+ *   cannot be sent (said on standard error) */
+static GBytes *
+encode_line (NpCli      *cli,
+             const char *line,
+             gsize       length)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = g_string_new_len (line, length);
-  g_autoptr(GBytes) payload = NULL;
+  GBytes *payload;
   NpFramingKind framing = cli->config->framer != NULL
                           ? np_framer_get_kind (cli->config->framer) : NP_FRAMING_RAW;
 
@@ -307,61 +316,93 @@ send_line (NpCli      *cli,
 
   payload = np_codec_encode (text->str, text->len, cli->input_format, cli->printer.encoding, &error);
   if (payload == NULL)
-    {
-      g_printerr ("netpoke-cli: not sent: %s\n", error->message);
-      return;
-    }
+    g_printerr ("netpoke-cli: not sent: %s\n", error->message);
 
   /* The engine adds the framing header (as for echo and the window). */
-  np_engine_send (cli->engine, cli->endpoint_id, NULL, 0, payload);
+  return payload;
+}
+
+/* Sends every complete line waiting in input_pending (and, at end of input, the unfinished
+ * last one) as one batch. */
+static void
+send_pending_lines (NpCli    *cli,
+                    gboolean  at_end)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  const char *data = (const char *) cli->input_pending->data;
+  gsize length = cli->input_pending->len;
+  gsize start = 0;
+
+  for (;;)
+    {
+      const char *newline = memchr (data + start, '\n', length - start);
+      gsize end = newline != NULL ? (gsize) (newline - data) : length;
+      GBytes *message;
+
+      if (newline == NULL && (!at_end || start == length))
+        break;
+
+      message = encode_line (cli, data + start, end - start);
+      if (message != NULL)
+        g_ptr_array_add (messages, message);
+      start = newline != NULL ? end + 1 : length;
+    }
+  g_byte_array_remove_range (cli->input_pending, 0, start);
+
+  if (messages->len > 0)
+    {
+      g_autoptr(NpSendBatch) batch = np_send_batch_new ((GBytes * const *) messages->pdata, messages->len);
+
+      np_engine_send_batch (cli->engine, cli->endpoint_id, NULL, 0, batch);
+    }
 }
 
 static void
-on_line_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_input_read (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   NpCli *cli = user_data;
   g_autoptr(GError) error = NULL;
-  gsize length = 0;
-  g_autofree char *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source),
-                                                                result, &length, &error);
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   cli->input_reading = FALSE;
 
-  if (line == NULL)
+  if (chunk == NULL || g_bytes_get_size (chunk) == 0)
     {
       if (error != NULL)
         g_printerr ("netpoke-cli: cannot read standard input: %s\n", error->message);
-      /* EOF: keep running until SIGINT/SIGTERM, like a server should. */
+      /* EOF: the last line may lack its newline. Keep running until SIGINT/SIGTERM, like a
+       * server should. */
+      send_pending_lines (cli, TRUE);
       cli->input_eof = TRUE;
       return;
     }
 
-  send_line (cli, line, length);
-  read_next_line (cli);
+  g_byte_array_append (cli->input_pending, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  send_pending_lines (cli, FALSE);
+  read_input (cli);
 }
 
 static void
-read_next_line (NpCli *cli)
+read_input (NpCli *cli)
 {
   if (cli->input_reading || cli->input_eof || !input_has_target (cli))
     return;
 
   if (cli->input == NULL)
     {
-      g_autoptr(GInputStream) fd_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-
-      cli->input = g_data_input_stream_new (fd_stream);
+      cli->input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      cli->input_pending = g_byte_array_new ();
       cli->input_cancellable = g_cancellable_new ();
     }
 
   cli->input_reading = TRUE;
-  g_data_input_stream_read_line_async (cli->input, G_PRIORITY_DEFAULT, cli->input_cancellable,
-                                       on_line_read, cli);
+  g_input_stream_read_bytes_async (cli->input, INPUT_CHUNK, G_PRIORITY_DEFAULT, cli->input_cancellable,
+                                   on_input_read, cli);
 }
 
 /* ---- events ----------------------------------------------------------------------------- */
@@ -469,7 +510,7 @@ on_events (GPtrArray *batch,
       fflush (stdout);
     }
 
-  read_next_line (cli);
+  read_input (cli);
 }
 
 static gboolean
@@ -559,6 +600,7 @@ main (int    argc,
 
   g_clear_object (&cli.engine);
   g_clear_object (&cli.input);
+  g_clear_pointer (&cli.input_pending, g_byte_array_unref);
   g_clear_object (&cli.input_cancellable);
   g_clear_object (&cli.capture);
   g_clear_pointer (&cli.final, np_event_unref);

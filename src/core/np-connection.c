@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -17,6 +18,13 @@
  * bound). A peer that reads, however slowly, is never dropped for a burst below that. */
 #define STALL_TIMEOUT_MS  5000
 #define HARD_LIMIT_FACTOR 4
+
+/* Batches gathered into one write: the system's limit on vectors per call. */
+#ifdef IOV_MAX
+#define WRITE_VECTORS MIN (IOV_MAX, 1024)
+#else
+#define WRITE_VECTORS 16
+#endif
 
 struct _NpConnection
 {
@@ -38,14 +46,12 @@ struct _NpConnection
   gboolean            failed;
   char               *close_reason;
 
-  GQueue              out_queue;     /* GBytes* waiting to be written */
+  GQueue              out_queue;     /* NpSendBatch* waiting to be written */
   gsize               out_offset;    /* bytes of the head already written */
+  guint               out_counted;   /* messages of the head already counted as sent */
   gsize               out_queued;    /* bytes in out_queue not yet written */
 
-  guint64             bytes_in;
-  guint64             bytes_out;
-  guint64             messages_in;
-  guint64             messages_out;
+  NpPeerCounters      counters;      /* published by the owner; peer_id = id */
 };
 
 G_DEFINE_FINAL_TYPE (NpConnection, np_connection, G_TYPE_OBJECT)
@@ -68,7 +74,7 @@ np_connection_dispose (GObject *object)
   clear_source (&self->in_source);
   clear_source (&self->out_source);
   clear_source (&self->stall_source);
-  g_queue_clear_full (&self->out_queue, (GDestroyNotify) g_bytes_unref);
+  g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
 
   G_OBJECT_CLASS (np_connection_parent_class)->dispose (object);
 }
@@ -124,6 +130,7 @@ np_connection_new (NpEndpoint        *owner,
   self->stream = g_object_ref (stream);
   self->socket = g_socket_connection_get_socket (stream);
   self->id = np_endpoint_next_peer_id (owner);
+  self->counters.peer_id = self->id;
   self->last_progress = g_get_monotonic_time ();
   remote = g_socket_connection_get_remote_address (stream, NULL);
   self->peer = remote != NULL ? np_address_to_string (remote) : g_strdup ("?");
@@ -175,14 +182,18 @@ deliver (NpConnection *self,
 {
   const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
 
-  self->messages_in++;
+  self->counters.messages_in++;
   np_endpoint_count_in (self->owner, 0, 1);
   np_endpoint_emit_received (self->owner, self->id, self->peer,
                              config->count_only ? NULL : message, length);
 
   /* Echo goes out the way every send does: framed by the endpoint. */
   if (config->echo && message != NULL)
-    np_endpoint_send (self->owner, &self->id, 1, message);
+    {
+      g_autoptr(NpSendBatch) reply = np_send_batch_new_for_bytes (message);
+
+      np_endpoint_send (self->owner, &self->id, 1, reply);
+    }
 }
 
 /* Hands what is still buffered to the user when the stream ends: nothing is lost. */
@@ -209,8 +220,9 @@ handle_data (NpConnection *self,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  self->bytes_in += length;
+  self->counters.bytes_in += length;
   np_endpoint_count_in (self->owner, length, 0);
+  np_endpoint_peer_changed (self->owner, &self->counters);
 
   if (self->framer == NULL)
     {
@@ -389,18 +401,53 @@ on_writable (GObject  *stream,
 }
 
 static void
-emit_sent (NpConnection *self,
-           GBytes       *payload)
+wait_writable (NpConnection *self)
 {
-  const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
-  NpEvent *event = np_event_new (NP_EVENT_SENT, np_endpoint_get_id (self->owner), self->id, self->peer);
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (self->stream));
 
-  event->length = g_bytes_get_size (payload);
-  event->payload = config->count_only ? NULL : g_bytes_ref (payload);
-  np_endpoint_emit (self->owner, event);
+  if (self->out_source == NULL)
+    {
+      self->out_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (output), NULL);
+      g_source_set_static_name (self->out_source, "[netpoke] connection write");
+      g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
+      g_source_attach (self->out_source, g_main_context_get_thread_default ());
+    }
+  arm_stall_check (self);
 }
 
-/* Writes as much of the queue as the socket takes now; waits for POLLOUT for the rest. */
+/* @written bytes left: pops the batches they finish and counts the messages they complete. */
+static void
+consume_written (NpConnection *self,
+                 gsize         written)
+{
+  guint64 messages = 0;
+
+  while (!g_queue_is_empty (&self->out_queue))
+    {
+      NpSendBatch *head = g_queue_peek_head (&self->out_queue);
+      gsize left = np_send_batch_get_size (head) - self->out_offset;
+      gsize step = MIN (written, left);
+      guint ended;
+
+      self->out_offset += step;
+      written -= step;
+      ended = np_send_batch_count_ended (head, self->out_counted, self->out_offset);
+      self->out_counted += ended;
+      messages += ended;
+
+      if (self->out_offset < np_send_batch_get_size (head))
+        break;
+      np_send_batch_unref (g_queue_pop_head (&self->out_queue));
+      self->out_offset = 0;
+      self->out_counted = 0;
+    }
+
+  self->counters.messages_out += messages;
+  np_endpoint_count_out (self->owner, 0, messages);
+}
+
+/* Writes as much of the queue as the socket takes now, every batch in one gathered write;
+ * waits for POLLOUT for the rest. */
 static void
 flush_output (NpConnection *self)
 {
@@ -409,72 +456,81 @@ flush_output (NpConnection *self)
   while (!self->closed && !g_queue_is_empty (&self->out_queue))
     {
       g_autoptr(GError) error = NULL;
-      GBytes *head = g_queue_peek_head (&self->out_queue);
-      gsize size;
-      const guint8 *data = g_bytes_get_data (head, &size);
-      gssize n;
+      GOutputVector vectors[WRITE_VECTORS];
+      guint n_vectors = 0;
+      gsize written = 0;
+      GPollableReturn result;
 
-      if (size == 0)
-        n = 0;
-      else
-        n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output),
-                                                        data + self->out_offset,
-                                                        size - self->out_offset, NULL, &error);
-      if (n < 0)
+      for (GList *link = self->out_queue.head; link != NULL && n_vectors < WRITE_VECTORS; link = link->next)
         {
-          g_autofree char *reason = NULL;
+          gsize size;
+          const guint8 *data = g_bytes_get_data (np_send_batch_get_data (link->data), &size);
+          gsize skip = link == self->out_queue.head ? self->out_offset : 0;
 
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              if (self->out_source == NULL)
-                {
-                  self->out_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (output), NULL);
-                  g_source_set_static_name (self->out_source, "[netpoke] connection write");
-                  g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
-                  g_source_attach (self->out_source, g_main_context_get_thread_default ());
-                }
-              arm_stall_check (self);
-              return;
-            }
+          if (size > skip)
+            vectors[n_vectors++] = (GOutputVector) { data + skip, size - skip };
+        }
 
-          reason = g_strdup_printf (_("Send failed: %s"), error->message);
+      /* Only empty messages are left: nothing to write, but they count as sent. */
+      if (n_vectors == 0)
+        {
+          consume_written (self, 0);
+          continue;
+        }
+
+      result = g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (output), vectors,
+                                                            n_vectors, &written, NULL, &error);
+      if (result == G_POLLABLE_RETURN_WOULD_BLOCK)
+        {
+          wait_writable (self);
+          return;
+        }
+      if (result == G_POLLABLE_RETURN_FAILED)
+        {
+          g_autofree char *reason = g_strdup_printf (_("Send failed: %s"), error->message);
+
           np_connection_close (self, reason, TRUE);
           return;
         }
 
       self->last_progress = g_get_monotonic_time ();
-      self->out_offset += n;
-      self->out_queued -= n;
-      self->bytes_out += n;
-      np_endpoint_count_out (self->owner, n, 0);
+      self->out_queued -= written;
+      self->counters.bytes_out += written;
+      np_endpoint_count_out (self->owner, written, 0);
+      np_endpoint_peer_changed (self->owner, &self->counters);
+      consume_written (self, written);
 
-      if (self->out_offset == size)
+      /* A short write: the socket buffer is full. */
+      if (!g_queue_is_empty (&self->out_queue) && n_vectors < WRITE_VECTORS)
         {
-          g_autoptr(GBytes) done = g_queue_pop_head (&self->out_queue);
-
-          self->out_offset = 0;
-          self->messages_out++;
-          np_endpoint_count_out (self->owner, 0, 1);
-          emit_sent (self, done);
+          wait_writable (self);
+          return;
         }
     }
 }
 
-void
+/**
+ * np_connection_send:
+ * @batch: shared with the other targets of the same send; not copied
+ *
+ * Returns: %TRUE when the peer took the batch (written or queued); %FALSE when it is closed,
+ *   or was just closed because its queue overflowed (its DISCONNECTED event says so)
+ */
+gboolean
 np_connection_send (NpConnection *self,
-                    GBytes       *payload)
+                    NpSendBatch  *batch)
 {
   const NpEndpointConfig *config;
   gsize size;
 
-  g_return_if_fail (NP_IS_CONNECTION (self));
-  g_return_if_fail (payload != NULL);
+  g_return_val_if_fail (NP_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
 
   if (self->closed)
-    return;
+    return FALSE;
 
   config = np_endpoint_get_config (self->owner);
-  size = g_bytes_get_size (payload);
+  size = np_send_batch_get_size (batch);
 
   if (self->out_queued + size > config->send_queue_limit * HARD_LIMIT_FACTOR && self->out_queued > 0)
     {
@@ -485,16 +541,20 @@ np_connection_send (NpConnection *self,
                          waiting, limit);
 
       np_connection_close (self, reason, TRUE);
-      return;
+      return FALSE;
     }
 
-  g_queue_push_tail (&self->out_queue, g_bytes_ref (payload));
+  g_queue_push_tail (&self->out_queue, np_send_batch_ref (batch));
   self->out_queued += size;
 
+  /* Waiting for POLLOUT: this batch leaves with the others when the socket takes more. */
   if (self->out_source == NULL)
     flush_output (self);
   else if (self->out_queued > config->send_queue_limit)
     arm_stall_check (self);
+
+  /* A write that failed outright closed the connection: the peer did not take it. */
+  return !self->closed;
 }
 
 /**
@@ -524,17 +584,19 @@ np_connection_close (NpConnection *self,
   clear_source (&self->in_source);
   clear_source (&self->out_source);
   clear_source (&self->stall_source);
-  g_queue_clear_full (&self->out_queue, (GDestroyNotify) g_bytes_unref);
+  g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
   self->out_queued = 0;
   g_io_stream_close (G_IO_STREAM (self->stream), NULL, NULL);
 
+  /* The final counters travel with DISCONNECTED, not in a later snapshot. */
+  np_endpoint_peer_gone (self->owner, self->id);
   event = np_event_new (NP_EVENT_DISCONNECTED, np_endpoint_get_id (self->owner), self->id, self->peer);
   event->message = g_strdup (reason);
   event->failed = failed;
-  event->bytes_in = self->bytes_in;
-  event->bytes_out = self->bytes_out;
-  event->messages_in = self->messages_in;
-  event->messages_out = self->messages_out;
+  event->bytes_in = self->counters.bytes_in;
+  event->bytes_out = self->counters.bytes_out;
+  event->messages_in = self->counters.messages_in;
+  event->messages_out = self->counters.messages_out;
   np_endpoint_emit (self->owner, event);
 
   NP_ENDPOINT_GET_CLASS (self->owner)->connection_closed (self->owner, self);

@@ -1,8 +1,10 @@
 /* np-connection.h: one TCP stream of a server or client endpoint (engine thread only)
  *
  * Reads are non-blocking from a pollable source into the endpoint's shared buffer, framed, and
- * reported; writes go straight to the socket when it can take them and otherwise wait in a
- * bounded queue, so one peer that does not read never holds up the others.
+ * reported. Writes are batches shared with every other target of a send: everything queued
+ * leaves in one gathered write, straight away when the socket takes it, otherwise when it
+ * becomes writable; the queue is bounded, so one peer that does not read never holds up the
+ * others. Counters are published by the owner in COUNTERS snapshots.
  */
 #pragma once
 
@@ -21,8 +23,8 @@ NpConnection *np_connection_new              (NpEndpoint        *owner,
 guint64       np_connection_get_id           (NpConnection      *self);
 const char   *np_connection_get_peer         (NpConnection      *self);
 void          np_connection_start            (NpConnection      *self);
-void          np_connection_send             (NpConnection      *self,
-                                              GBytes            *payload);
+gboolean      np_connection_send             (NpConnection      *self,
+                                              NpSendBatch       *batch);
 void          np_connection_close            (NpConnection      *self,
                                               const char        *reason,
                                               gboolean           failed);

@@ -29,6 +29,7 @@ typedef struct
   NpFramer  *framer;              /* template for per-connection framers; NULL = raw */
   gboolean   echo;                /* send every received message back to its sender */
   gboolean   count_only;          /* events carry lengths, not payload copies (throughput) */
+  gboolean   publish_counters;    /* COUNTERS snapshots of per-peer traffic, every 100 ms at most */
   guint      connect_timeout_ms;
   gsize      send_queue_limit;    /* per peer; a peer that lets more pile up is dropped */
 } NpEndpointConfig;

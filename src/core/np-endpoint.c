@@ -13,6 +13,10 @@
  * keeps 10,000 idle clients from costing 10,000 buffers. */
 #define READ_BUFFER_SIZE (64 * 1024)
 
+/* Per-peer counters are published at most this often, and only when some changed: a thousand
+ * clients written to at once cost one COUNTERS event, not a thousand, and idle stays idle. */
+#define COUNTERS_INTERVAL_MS 100
+
 typedef struct
 {
   guint                   id;
@@ -29,6 +33,9 @@ typedef struct
   guint64                 messages_out;
   guint64                 dropped;
 
+  GHashTable             *changed_peers;   /* &counters->peer_id -> NpPeerCounters* (not owned) */
+  GSource                *counters_source; /* armed while changed_peers is not empty */
+
   NpEndpointFinishedFunc  finished_func;
   gpointer                finished_data;
 } NpEndpointPrivate;
@@ -44,14 +51,42 @@ np_endpoint_finalize (GObject *object)
   g_clear_pointer (&priv->config, np_endpoint_config_free);
   g_clear_object (&priv->queue);
   g_clear_pointer (&priv->read_buffer, g_free);
+  g_clear_pointer (&priv->changed_peers, g_hash_table_unref);
 
   G_OBJECT_CLASS (np_endpoint_parent_class)->finalize (object);
 }
 
 static void
+clear_counters_source (NpEndpointPrivate *priv)
+{
+  if (priv->counters_source != NULL)
+    {
+      g_source_destroy (priv->counters_source);
+      g_clear_pointer (&priv->counters_source, g_source_unref);
+    }
+}
+
+/* Subclasses free their peers (whose counters the table points into) in their dispose, which
+ * runs before this one: nothing may publish from here on. */
+static void
+np_endpoint_dispose (GObject *object)
+{
+  NpEndpoint *self = (NpEndpoint *)object;
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  clear_counters_source (priv);
+  g_hash_table_remove_all (priv->changed_peers);
+
+  G_OBJECT_CLASS (np_endpoint_parent_class)->dispose (object);
+}
+
+static void
 np_endpoint_class_init (NpEndpointClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = np_endpoint_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = np_endpoint_dispose;
+  object_class->finalize = np_endpoint_finalize;
 }
 
 static void
@@ -60,6 +95,7 @@ np_endpoint_init (NpEndpoint *self)
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
 
   priv->next_peer_id = 1;
+  priv->changed_peers = g_hash_table_new (g_int64_hash, g_int64_equal);
 }
 
 /**
@@ -166,36 +202,61 @@ np_endpoint_stop (NpEndpoint *self,
   np_endpoint_finish (self, FALSE, reason);
 }
 
-/* Frames an outgoing payload the way the endpoint's framing expects it. */
-static GBytes *
+/* Frames every message of @batch the way the endpoint's framing expects it. A message its
+ * header cannot express is refused with an error (for @peer_id, 0 for several); the others go.
+ * Returns: (transfer full) (nullable): the batch to write, %NULL when nothing is left */
+static NpSendBatch *
 wrap (NpEndpoint  *self,
-      GBytes      *payload,
-      GError     **error)
+      NpSendBatch *batch,
+      guint64      peer_id)
 {
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+  NpFramer *framer = priv->config->framer;
+  g_autoptr(GPtrArray) framed = NULL;
 
-  if (priv->config->framer == NULL)
-    return g_bytes_ref (payload);
+  /* Raw and line framing have no header: the batch goes as it is, not copied. */
+  if (framer == NULL || np_framer_get_kind (framer) == NP_FRAMING_RAW
+      || np_framer_get_kind (framer) == NP_FRAMING_LINE)
+    return np_send_batch_ref (batch);
 
-  return np_framer_wrap (priv->config->framer, payload, error);
+  framed = g_ptr_array_new_full (np_send_batch_get_n_messages (batch), (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < np_send_batch_get_n_messages (batch); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) message = np_send_batch_dup_message (batch, i);
+      GBytes *wrapped = np_framer_wrap (framer, message, &error);
+
+      if (wrapped != NULL)
+        g_ptr_array_add (framed, wrapped);
+      else
+        {
+          g_autofree char *text = g_strdup_printf (_("Not sent: %s"), error->message);
+
+          np_endpoint_emit_error (self, peer_id, NULL, text);
+        }
+    }
+
+  if (framed->len == 0)
+    return NULL;
+
+  return np_send_batch_new ((GBytes * const *) framed->pdata, framed->len);
 }
 
 /**
  * np_endpoint_send:
- * @payload: the message as the user wrote it: the endpoint adds the framing header
+ * @batch: the messages as the user wrote them: the endpoint adds the framing header
  */
 void
 np_endpoint_send (NpEndpoint    *self,
                   const guint64 *peer_ids,
                   guint          n_peer_ids,
-                  GBytes        *payload)
+                  NpSendBatch   *batch)
 {
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) framed = NULL;
+  g_autoptr(NpSendBatch) framed = NULL;
 
   g_return_if_fail (NP_IS_ENDPOINT (self));
-  g_return_if_fail (payload != NULL);
+  g_return_if_fail (batch != NULL);
 
   if (priv->stopped)
     {
@@ -205,16 +266,9 @@ np_endpoint_send (NpEndpoint    *self,
 
   /* The one place a payload gets its framing header: the CLI, the window, saved messages and
    * echo all send through here, so every face frames the same way. */
-  framed = wrap (self, payload, &error);
-  if (framed == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Not sent: %s"), error->message);
-
-      np_endpoint_emit_error (self, n_peer_ids == 1 ? peer_ids[0] : 0, NULL, message);
-      return;
-    }
-
-  NP_ENDPOINT_GET_CLASS (self)->send (self, peer_ids, n_peer_ids, framed);
+  framed = wrap (self, batch, n_peer_ids == 1 ? peer_ids[0] : 0);
+  if (framed != NULL)
+    NP_ENDPOINT_GET_CLASS (self)->send (self, peer_ids, n_peer_ids, framed);
 }
 
 void
@@ -273,6 +327,119 @@ np_endpoint_emit_error (NpEndpoint *self,
   np_endpoint_emit (self, event);
 }
 
+/* One COUNTERS event with every peer whose counters changed since the last one. */
+static void
+emit_counters (NpEndpoint *self)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+  GHashTableIter iter;
+  gpointer value;
+  NpEvent *event;
+
+  if (g_hash_table_size (priv->changed_peers) == 0)
+    return;
+
+  event = np_event_new (NP_EVENT_COUNTERS, priv->id, 0, NULL);
+  event->counters = g_array_sized_new (FALSE, FALSE, sizeof (NpPeerCounters),
+                                       g_hash_table_size (priv->changed_peers));
+  g_hash_table_iter_init (&iter, priv->changed_peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_array_append_vals (event->counters, value, 1);
+  g_hash_table_remove_all (priv->changed_peers);
+
+  np_endpoint_emit (self, event);
+}
+
+static gboolean
+on_counters_due (gpointer user_data)
+{
+  NpEndpoint *self = user_data;
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  g_clear_pointer (&priv->counters_source, g_source_unref);
+  emit_counters (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * np_endpoint_peer_changed:
+ * @counters: a peer's counters, owned by the subclass; they must stay where they are until
+ *   np_endpoint_peer_gone() (or until the endpoint stops)
+ *
+ * The peer's traffic changed: it is in the next COUNTERS snapshot, due within 100 ms.
+ */
+void
+np_endpoint_peer_changed (NpEndpoint     *self,
+                          NpPeerCounters *counters)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  if (priv->stopped || !priv->config->publish_counters)
+    return;
+
+  g_hash_table_replace (priv->changed_peers, &counters->peer_id, counters);
+
+  if (priv->counters_source == NULL)
+    {
+      priv->counters_source = g_timeout_source_new (COUNTERS_INTERVAL_MS);
+      g_source_set_static_name (priv->counters_source, "[netpoke] publish counters");
+      g_source_set_callback (priv->counters_source, on_counters_due, self, NULL);
+      g_source_attach (priv->counters_source, g_main_context_get_thread_default ());
+    }
+}
+
+/* The peer is gone and its DISCONNECTED event carries its final counters. */
+void
+np_endpoint_peer_gone (NpEndpoint *self,
+                       guint64     peer_id)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  g_hash_table_remove (priv->changed_peers, &peer_id);
+}
+
+/**
+ * np_endpoint_new_sent:
+ * Returns: (transfer full): a SENT event for @batch with no peer yet: add each peer that took
+ *   the batch with np_event_add_sent_peer(), then hand it to np_endpoint_emit_sent()
+ */
+NpEvent *
+np_endpoint_new_sent (NpEndpoint  *self,
+                      NpSendBatch *batch,
+                      gboolean     to_all)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+  NpEvent *event = np_event_new (NP_EVENT_SENT, priv->id, 0, NULL);
+
+  event->length = np_send_batch_get_size (batch);
+  event->n_messages = np_send_batch_get_n_messages (batch);
+  event->to_all = to_all;
+  if (!priv->config->count_only)
+    event->payload = g_bytes_ref (np_send_batch_get_data (batch));
+
+  return event;
+}
+
+/**
+ * np_endpoint_emit_sent:
+ * @event: (transfer full): from np_endpoint_new_sent()
+ *
+ * Emits @event, unless no peer took the batch: then each has said why in its own event.
+ */
+void
+np_endpoint_emit_sent (NpEndpoint *self,
+                       NpEvent    *event)
+{
+  if (event->n_peers == 0)
+    {
+      np_event_unref (event);
+      return;
+    }
+
+  np_endpoint_emit (self, event);
+}
+
 /* Marks the endpoint stopped, reports its totals and lets the engine forget it. Subclasses
  * call this when they die on their own (listen failed, connection lost). */
 void
@@ -288,6 +455,10 @@ np_endpoint_finish (NpEndpoint *self,
   if (priv->stopped)
     return;
   priv->stopped = TRUE;
+
+  /* The last changes of peers that stay (UDP) come before the totals. */
+  emit_counters (self);
+  clear_counters_source (priv);
 
   event = np_event_new (NP_EVENT_STOPPED, priv->id, 0, NULL);
   event->failed = failed;

@@ -9,6 +9,7 @@
 
 #include "np-endpoint-config.h"
 #include "np-event-queue.h"
+#include "np-send-batch.h"
 
 G_BEGIN_DECLS
 
@@ -26,11 +27,12 @@ struct _NpEndpointClass
   /* Close every socket; the base class then emits STOPPED. */
   void     (*stop)              (NpEndpoint    *self,
                                  const char    *reason);
-  /* @peer_ids empty: the mode's default targets (server: all clients). */
+  /* @peer_ids empty: the mode's default targets (server: all clients). Emits ONE SENT event
+   * for the whole operation (np_endpoint_new_sent / np_endpoint_emit_sent). */
   void     (*send)              (NpEndpoint    *self,
                                  const guint64 *peer_ids,
                                  guint          n_peer_ids,
-                                 GBytes        *payload);
+                                 NpSendBatch   *batch);
   gboolean (*disconnect_peer)   (NpEndpoint    *self,
                                  guint64        peer_id);
   /* The event queue drained: restart reads paused by backpressure. */
@@ -57,7 +59,7 @@ void                    np_endpoint_stop             (NpEndpoint              *s
 void                    np_endpoint_send             (NpEndpoint              *self,
                                                       const guint64           *peer_ids,
                                                       guint                    n_peer_ids,
-                                                      GBytes                  *payload);
+                                                      NpSendBatch             *batch);
 void                    np_endpoint_disconnect_peer  (NpEndpoint              *self,
                                                       guint64                  peer_id);
 void                    np_endpoint_resume           (NpEndpoint              *self);
@@ -89,5 +91,14 @@ void                    np_endpoint_emit_received    (NpEndpoint              *s
                                                       const char              *peer,
                                                       GBytes                  *message,
                                                       gsize                    length);
+NpEvent                *np_endpoint_new_sent         (NpEndpoint              *self,
+                                                      NpSendBatch             *batch,
+                                                      gboolean                 to_all);
+void                    np_endpoint_emit_sent        (NpEndpoint              *self,
+                                                      NpEvent                 *event);
+void                    np_endpoint_peer_changed     (NpEndpoint              *self,
+                                                      NpPeerCounters          *counters);
+void                    np_endpoint_peer_gone        (NpEndpoint              *self,
+                                                      guint64                  peer_id);
 
 G_END_DECLS

@@ -36,7 +36,7 @@ typedef struct
   guint             endpoint_id;
   NpEndpointConfig *config;
   GArray           *peer_ids;
-  GBytes           *payload;
+  NpSendBatch      *batch;
 } Command;
 
 static void
@@ -44,7 +44,7 @@ command_free (Command *command)
 {
   g_clear_pointer (&command->config, np_endpoint_config_free);
   g_clear_pointer (&command->peer_ids, g_array_unref);
-  g_clear_pointer (&command->payload, g_bytes_unref);
+  g_clear_pointer (&command->batch, np_send_batch_unref);
   g_free (command);
 }
 
@@ -119,7 +119,7 @@ run_command (gpointer user_data)
     case COMMAND_SEND:
       if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
         np_endpoint_send (endpoint, (const guint64 *) command->peer_ids->data,
-                          command->peer_ids->len, command->payload);
+                          command->peer_ids->len, command->batch);
       break;
 
     case COMMAND_DISCONNECT:
@@ -310,6 +310,8 @@ np_engine_stop (NpEngine *self,
  * @peer_ids: (array length=n_peer_ids) (nullable): targets; none = all clients (server),
  *   the connection (client), the --to destination or else every peer heard (udp)
  * @payload: the message itself: the endpoint adds its framing's header (if any)
+ *
+ * Sends one message: np_engine_send_batch() with a batch of one.
  */
 void
 np_engine_send (NpEngine      *self,
@@ -318,10 +320,33 @@ np_engine_send (NpEngine      *self,
                 guint          n_peer_ids,
                 GBytes        *payload)
 {
-  Command *command;
+  g_autoptr(NpSendBatch) batch = NULL;
 
   g_return_if_fail (NP_IS_ENGINE (self));
   g_return_if_fail (payload != NULL);
+
+  batch = np_send_batch_new_for_bytes (payload);
+  np_engine_send_batch (self, endpoint_id, peer_ids, n_peer_ids, batch);
+}
+
+/**
+ * np_engine_send_batch:
+ * @peer_ids: (array length=n_peer_ids) (nullable): targets, as for np_engine_send()
+ *
+ * Sends every message of @batch, in order, to every target: one command to the engine thread,
+ * one gathered write per TCP peer (one sendmmsg for many UDP datagrams), one SENT event.
+ */
+void
+np_engine_send_batch (NpEngine      *self,
+                      guint          endpoint_id,
+                      const guint64 *peer_ids,
+                      guint          n_peer_ids,
+                      NpSendBatch   *batch)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+  g_return_if_fail (batch != NULL);
 
   command = g_new0 (Command, 1);
   command->kind = COMMAND_SEND;
@@ -329,7 +354,7 @@ np_engine_send (NpEngine      *self,
   command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_peer_ids);
   if (n_peer_ids > 0)
     g_array_append_vals (command->peer_ids, peer_ids, n_peer_ids);
-  command->payload = g_bytes_ref (payload);
+  command->batch = np_send_batch_ref (batch);
   invoke (self, command);
 }
 

@@ -10,6 +10,7 @@
 
 #include "np-endpoint-config.h"
 #include "np-event-queue.h"
+#include "np-send-batch.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,11 @@ void      np_engine_send            (NpEngine               *self,
                                      const guint64          *peer_ids,
                                      guint                   n_peer_ids,
                                      GBytes                 *payload);
+void      np_engine_send_batch      (NpEngine               *self,
+                                     guint                   endpoint_id,
+                                     const guint64          *peer_ids,
+                                     guint                   n_peer_ids,
+                                     NpSendBatch            *batch);
 void      np_engine_disconnect_peer (NpEngine               *self,
                                      guint                   endpoint_id,
                                      guint64                 peer_id);

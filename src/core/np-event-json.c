@@ -33,17 +33,26 @@ compact_hex (const guint8 *data,
 }
 
 static void
+add_traffic (JsonBuilder          *builder,
+             const NpPeerCounters *counters)
+{
+  json_builder_set_member_name (builder, "bytes_in");
+  json_builder_add_int_value (builder, counters->bytes_in);
+  json_builder_set_member_name (builder, "bytes_out");
+  json_builder_add_int_value (builder, counters->bytes_out);
+  json_builder_set_member_name (builder, "messages_in");
+  json_builder_add_int_value (builder, counters->messages_in);
+  json_builder_set_member_name (builder, "messages_out");
+  json_builder_add_int_value (builder, counters->messages_out);
+}
+
+static void
 add_counters (JsonBuilder   *builder,
               const NpEvent *event)
 {
-  json_builder_set_member_name (builder, "bytes_in");
-  json_builder_add_int_value (builder, event->bytes_in);
-  json_builder_set_member_name (builder, "bytes_out");
-  json_builder_add_int_value (builder, event->bytes_out);
-  json_builder_set_member_name (builder, "messages_in");
-  json_builder_add_int_value (builder, event->messages_in);
-  json_builder_set_member_name (builder, "messages_out");
-  json_builder_add_int_value (builder, event->messages_out);
+  NpPeerCounters counters = { 0, event->bytes_in, event->bytes_out, event->messages_in, event->messages_out };
+
+  add_traffic (builder, &counters);
   if (event->kind == NP_EVENT_STOPPED)
     {
       json_builder_set_member_name (builder, "dropped");
@@ -51,10 +60,54 @@ add_counters (JsonBuilder   *builder,
     }
 }
 
+/* SENT: how many messages to how many peers; the ids when they are few enough to list. */
+static void
+add_sent (JsonBuilder   *builder,
+          const NpEvent *event)
+{
+  json_builder_set_member_name (builder, "messages");
+  json_builder_add_int_value (builder, event->n_messages);
+  json_builder_set_member_name (builder, "peers");
+  json_builder_add_int_value (builder, event->n_peers);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, (gint64) (event->length * event->n_peers));
+  json_builder_set_member_name (builder, "all");
+  json_builder_add_boolean_value (builder, event->to_all);
+
+  if (event->peer_ids != NULL && event->n_peers == event->peer_ids->len)
+    {
+      json_builder_set_member_name (builder, "peer_ids");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < event->peer_ids->len; i++)
+        json_builder_add_int_value (builder, g_array_index (event->peer_ids, guint64, i));
+      json_builder_end_array (builder);
+    }
+}
+
+static void
+add_peer_counters (JsonBuilder   *builder,
+                   const NpEvent *event)
+{
+  json_builder_set_member_name (builder, "counters");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < event->counters->len; i++)
+    {
+      const NpPeerCounters *counters = &g_array_index (event->counters, NpPeerCounters, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "peer_id");
+      json_builder_add_int_value (builder, counters->peer_id);
+      add_traffic (builder, counters);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 /**
  * np_event_to_json_node:
  * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "hex",
- *   "text", "message", "failed", counters…}, each present where it means something
+ *   "text", "message", "failed", counters…; SENT: "messages", "peers", "bytes", "all",
+ *   "peer_ids"; COUNTERS: "counters": […]}, each present where it means something
  */
 JsonNode *
 np_event_to_json_node (const NpEvent *event,
@@ -87,6 +140,10 @@ np_event_to_json_node (const NpEvent *event,
       json_builder_set_member_name (builder, "length");
       json_builder_add_int_value (builder, event->length);
     }
+  if (event->kind == NP_EVENT_SENT)
+    add_sent (builder, event);
+  if (event->kind == NP_EVENT_COUNTERS && event->counters != NULL)
+    add_peer_counters (builder, event);
 
   if (event->payload != NULL)
     {

@@ -140,7 +140,14 @@ np_event_queue_set_watermarks (NpEventQueue *self,
 static gsize
 fixed_cost (const NpEvent *event)
 {
-  return EVENT_OVERHEAD;
+  gsize cost = EVENT_OVERHEAD;
+
+  if (event->peer_ids != NULL)
+    cost += event->peer_ids->len * sizeof (guint64);
+  if (event->counters != NULL)
+    cost += event->counters->len * sizeof (NpPeerCounters);
+
+  return cost;
 }
 
 /* What @event adds to the pending bytes when it is queued (@queued) or takes off when it is

@@ -37,6 +37,8 @@ np_event_clear (NpEvent *event)
   g_clear_pointer (&event->peer, g_free);
   g_clear_pointer (&event->payload, g_bytes_unref);
   g_clear_pointer (&event->message, g_free);
+  g_clear_pointer (&event->peer_ids, g_array_unref);
+  g_clear_pointer (&event->counters, g_array_unref);
 }
 
 void
@@ -59,6 +61,34 @@ np_event_kind_to_string (NpEventKind kind)
     case NP_EVENT_SENT:         return "sent";
     case NP_EVENT_ERROR:        return "error";
     case NP_EVENT_STOPPED:      return "stopped";
+    case NP_EVENT_COUNTERS:     return "counters";
     default:                    g_return_val_if_reached ("unknown");
+    }
+}
+
+/* SENT: one more peer took the operation's messages. A lone peer is also named in peer_id and
+ * peer, as a send to one peer always was. */
+void
+np_event_add_sent_peer (NpEvent    *event,
+                        guint64     peer_id,
+                        const char *peer)
+{
+  g_return_if_fail (event != NULL && event->kind == NP_EVENT_SENT);
+
+  if (event->peer_ids == NULL)
+    event->peer_ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+  if (event->peer_ids->len < NP_EVENT_MAX_PEER_IDS)
+    g_array_append_val (event->peer_ids, peer_id);
+
+  event->n_peers++;
+  if (event->n_peers == 1)
+    {
+      event->peer_id = peer_id;
+      event->peer = g_strdup (peer);
+    }
+  else
+    {
+      event->peer_id = 0;
+      g_clear_pointer (&event->peer, g_free);
     }
 }

@@ -11,10 +11,24 @@ typedef enum
   NP_EVENT_CONNECTED,     /* a TCP peer connected (server) or we connected (client) */
   NP_EVENT_DISCONNECTED,  /* a TCP peer went away; message = reason; counters final */
   NP_EVENT_RECEIVED,      /* one message (a read, a line, a frame, a datagram) arrived */
-  NP_EVENT_SENT,          /* one message was written completely to the socket */
+  NP_EVENT_SENT,          /* one send operation: messages handed to n_peers peers */
   NP_EVENT_ERROR,         /* something failed; message = what and why */
   NP_EVENT_STOPPED,       /* endpoint is gone; failed says whether it died of an error */
+  NP_EVENT_COUNTERS,      /* counters of the peers whose traffic changed (at most every 100 ms) */
 } NpEventKind;
+
+/* SENT names its peers' ids up to this many; past it, only how many. */
+#define NP_EVENT_MAX_PEER_IDS 64
+
+/* One peer's traffic so far, in a COUNTERS snapshot. */
+typedef struct
+{
+  guint64  peer_id;
+  guint64  bytes_in;
+  guint64  bytes_out;
+  guint64  messages_in;
+  guint64  messages_out;
+} NpPeerCounters;
 
 #define NP_TYPE_EVENT (np_event_get_type ())
 
@@ -24,10 +38,19 @@ typedef struct
   gint64       time_us;     /* g_get_real_time () when it happened */
   NpEventKind  kind;
   guint        endpoint_id;
-  guint64      peer_id;     /* 0 = the endpoint itself */
+  guint64      peer_id;     /* 0 = the endpoint itself (and SENT to several peers) */
   char        *peer;        /* "ADDR:PORT" ("[v6]:PORT"), or NULL */
   GBytes      *payload;     /* RECEIVED/SENT data; NULL in count-only mode */
   gsize        length;      /* payload length, also set in count-only mode */
+  /* SENT: the operation's messages went to n_peers peers (each got all @length bytes). The
+   * first NP_EVENT_MAX_PEER_IDS ids are in peer_ids; to_all: the default targets were asked
+   * for (all clients, all peers heard). A TCP client that could not take it is not counted:
+   * its DISCONNECTED event says why; a datagram the system refuses has an ERROR for its peer. */
+  guint        n_messages;
+  guint        n_peers;
+  GArray      *peer_ids;    /* guint64 */
+  gboolean     to_all;
+  GArray      *counters;    /* COUNTERS: NpPeerCounters of the peers that changed */
   char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED */
   gboolean     failed;      /* STOPPED: the endpoint stopped because of an error */
   /* Counters: of the peer for DISCONNECTED, of the endpoint for STOPPED. */
@@ -46,6 +69,9 @@ NpEvent     *np_event_new           (NpEventKind  kind,
 NpEvent     *np_event_ref           (NpEvent     *event);
 void         np_event_unref         (NpEvent     *event);
 const char  *np_event_kind_to_string (NpEventKind kind);
+void         np_event_add_sent_peer  (NpEvent     *event,
+                                      guint64      peer_id,
+                                      const char  *peer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpEvent, np_event_unref)
 

@@ -170,9 +170,10 @@ static void
 np_tcp_client_send (NpEndpoint    *endpoint,
                     const guint64 *peer_ids,
                     guint          n_peer_ids,
-                    GBytes        *payload)
+                    NpSendBatch   *batch)
 {
   NpTcpClient *self = NP_TCP_CLIENT (endpoint);
+  NpEvent *sent;
 
   if (self->connection == NULL)
     {
@@ -180,7 +181,11 @@ np_tcp_client_send (NpEndpoint    *endpoint,
       return;
     }
 
-  np_connection_send (self->connection, payload);
+  sent = np_endpoint_new_sent (endpoint, batch, n_peer_ids == 0);
+  if (np_connection_send (self->connection, batch))
+    np_event_add_sent_peer (sent, np_connection_get_id (self->connection),
+                            np_connection_get_peer (self->connection));
+  np_endpoint_emit_sent (endpoint, sent);
 }
 
 static gboolean

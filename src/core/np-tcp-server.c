@@ -154,14 +154,18 @@ np_tcp_server_stop (NpEndpoint *endpoint,
     np_connection_close (g_ptr_array_index (clients, i), reason, FALSE);
 }
 
+/* One batch to many clients: each connection takes a reference to the same bytes and writes
+ * it (with whatever else it has queued) in one gathered write; one SENT event says how many
+ * took it. */
 static void
 np_tcp_server_send (NpEndpoint    *endpoint,
                     const guint64 *peer_ids,
                     guint          n_peer_ids,
-                    GBytes        *payload)
+                    NpSendBatch   *batch)
 {
   NpTcpServer *self = NP_TCP_SERVER (endpoint);
   g_autoptr(GPtrArray) targets = NULL;
+  NpEvent *sent;
 
   if (n_peer_ids == 0)
     {
@@ -188,8 +192,15 @@ np_tcp_server_send (NpEndpoint    *endpoint,
         }
     }
 
+  sent = np_endpoint_new_sent (endpoint, batch, n_peer_ids == 0);
   for (guint i = 0; i < targets->len; i++)
-    np_connection_send (g_ptr_array_index (targets, i), payload);
+    {
+      NpConnection *connection = g_ptr_array_index (targets, i);
+
+      if (np_connection_send (connection, batch))
+        np_event_add_sent_peer (sent, np_connection_get_id (connection), np_connection_get_peer (connection));
+    }
+  np_endpoint_emit_sent (endpoint, sent);
 }
 
 static gboolean

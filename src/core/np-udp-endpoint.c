@@ -17,19 +17,26 @@
 #define RECEIVE_BUFFER_SIZE (4 * 1024 * 1024)
 /* Datagrams waiting for the socket to take them; past this, sends are refused. */
 #define SEND_QUEUE_LIMIT (4 * 1024 * 1024)
+/* Datagrams handed to the system in one sendmmsg call. */
+#define DATAGRAMS_PER_SEND 256
 
 typedef struct
 {
   guint64          id;
   char            *name;
   GSocketAddress  *address;
+  NpPeerCounters   counters;
 } UdpPeer;
 
+/* One send operation not yet fully handed to the socket: every message of the batch to every
+ * peer, message by message (each peer gets them in order). Peers live as long as the endpoint. */
 typedef struct
 {
-  UdpPeer  *peer;
-  GBytes   *payload;
-} PendingDatagram;
+  NpSendBatch  *batch;
+  GPtrArray    *peers;          /* UdpPeer*, not owned */
+  guint         next_message;
+  guint         next_peer;
+} PendingSend;
 
 struct _NpUdpEndpoint
 {
@@ -45,7 +52,7 @@ struct _NpUdpEndpoint
 
   GHashTable              *peers_by_name; /* "addr:port" -> UdpPeer* (owned) */
   GHashTable              *peers_by_id;   /* guint64* -> UdpPeer* */
-  GQueue                   out_queue;     /* PendingDatagram* */
+  GQueue                   out_queue;     /* PendingSend* */
   gsize                    out_queued;
   guint32                  kernel_drops;  /* the socket's SO_RXQ_OVFL counter, last seen */
 };
@@ -61,9 +68,10 @@ udp_peer_free (UdpPeer *peer)
 }
 
 static void
-pending_datagram_free (PendingDatagram *pending)
+pending_send_free (PendingSend *pending)
 {
-  g_bytes_unref (pending->payload);
+  np_send_batch_unref (pending->batch);
+  g_ptr_array_unref (pending->peers);
   g_free (pending);
 }
 
@@ -90,6 +98,7 @@ lookup_peer (NpUdpEndpoint  *self,
       peer->id = np_endpoint_next_peer_id (NP_ENDPOINT (self));
       peer->name = g_steal_pointer (&name);
       peer->address = g_object_ref (address);
+      peer->counters.peer_id = peer->id;
       g_hash_table_insert (self->peers_by_name, peer->name, peer);
       g_hash_table_insert (self->peers_by_id, &peer->id, peer);
     }
@@ -97,73 +106,107 @@ lookup_peer (NpUdpEndpoint  *self,
   return peer;
 }
 
-static void
-emit_sent (NpUdpEndpoint *self,
-           UdpPeer       *peer,
-           GBytes        *payload)
-{
-  NpEndpoint *endpoint = NP_ENDPOINT (self);
-  const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
-  NpEvent *event = np_event_new (NP_EVENT_SENT, np_endpoint_get_id (endpoint), peer->id, peer->name);
-
-  event->length = g_bytes_get_size (payload);
-  event->payload = config->count_only ? NULL : g_bytes_ref (payload);
-  np_endpoint_emit (endpoint, event);
-}
-
-/* Returns FALSE when the socket cannot take more right now. */
-static gboolean
-try_send (NpUdpEndpoint *self,
-          UdpPeer       *peer,
-          GBytes        *payload)
-{
-  g_autoptr(GError) error = NULL;
-  gsize size;
-  const guint8 *data = g_bytes_get_data (payload, &size);
-  gssize n = g_socket_send_to (self->socket, peer->address, (const char *) data, size, NULL, &error);
-
-  if (n < 0)
-    {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return FALSE;
-
-      g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
-
-      message = g_strdup_printf (_("Sending %s bytes to %s failed: %s"), bytes, peer->name, error->message);
-      np_endpoint_emit_error (NP_ENDPOINT (self), peer->id, peer->name, message);
-      return TRUE;
-    }
-
-  np_endpoint_count_out (NP_ENDPOINT (self), n, 1);
-  emit_sent (self, peer, payload);
-  return TRUE;
-}
-
 static gboolean on_writable (GSocket *socket, GIOCondition condition, gpointer user_data);
 
+/* The datagram @pending is at: one message of its batch to one peer. */
+static UdpPeer *
+pending_position (PendingSend   *pending,
+                  const guint8 **data,
+                  gsize         *size)
+{
+  *data = np_send_batch_get_message (pending->batch, pending->next_message, size);
+  return g_ptr_array_index (pending->peers, pending->next_peer);
+}
+
+static void
+advance (NpUdpEndpoint *self)
+{
+  PendingSend *pending = g_queue_peek_head (&self->out_queue);
+
+  if (++pending->next_peer < pending->peers->len)
+    return;
+  pending->next_peer = 0;
+  if (++pending->next_message < np_send_batch_get_n_messages (pending->batch))
+    return;
+  pending_send_free (g_queue_pop_head (&self->out_queue));
+}
+
+/* Hands queued datagrams to the socket, up to DATAGRAMS_PER_SEND per sendmmsg call, until it
+ * is all out or the socket is full (then POLLOUT resumes). A datagram the system refuses is
+ * reported for its peer and skipped. */
 static void
 flush_queue (NpUdpEndpoint *self)
 {
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+
   while (!g_queue_is_empty (&self->out_queue))
     {
-      PendingDatagram *pending = g_queue_peek_head (&self->out_queue);
+      GOutputMessage messages[DATAGRAMS_PER_SEND];
+      GOutputVector vectors[DATAGRAMS_PER_SEND];
+      UdpPeer *peers[DATAGRAMS_PER_SEND];
+      g_autoptr(GError) error = NULL;
+      guint n = 0;
+      gint sent;
 
-      if (!try_send (self, pending->peer, pending->payload))
+      /* Gather from the head without consuming: positions advance only as the system takes. */
+      for (GList *link = self->out_queue.head; link != NULL && n < DATAGRAMS_PER_SEND; link = link->next)
         {
-          if (self->out_source == NULL)
-            {
-              self->out_source = g_socket_create_source (self->socket, G_IO_OUT, NULL);
-              g_source_set_static_name (self->out_source, "[netpoke] udp write");
-              g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
-              g_source_attach (self->out_source, g_main_context_get_thread_default ());
-            }
-          return;
+          PendingSend *pending = link->data;
+          guint n_messages = np_send_batch_get_n_messages (pending->batch);
+
+          for (guint m = pending->next_message; m < n_messages && n < DATAGRAMS_PER_SEND; m++)
+            for (guint p = m == pending->next_message ? pending->next_peer : 0;
+                 p < pending->peers->len && n < DATAGRAMS_PER_SEND; p++)
+              {
+                gsize size;
+                const guint8 *data = np_send_batch_get_message (pending->batch, m, &size);
+
+                peers[n] = g_ptr_array_index (pending->peers, p);
+                vectors[n] = (GOutputVector) { data, size };
+                messages[n] = (GOutputMessage) { peers[n]->address, &vectors[n], 1, 0, NULL, 0 };
+                n++;
+              }
         }
 
-      self->out_queued -= g_bytes_get_size (pending->payload);
-      pending_datagram_free (g_queue_pop_head (&self->out_queue));
+      sent = g_socket_send_messages (self->socket, messages, n, 0, NULL, &error);
+      if (sent < 0)
+        {
+          const guint8 *data;
+          gsize size;
+          UdpPeer *peer;
+          g_autofree char *bytes = NULL;
+          g_autofree char *message = NULL;
+
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              if (self->out_source == NULL)
+                {
+                  self->out_source = g_socket_create_source (self->socket, G_IO_OUT, NULL);
+                  g_source_set_static_name (self->out_source, "[netpoke] udp write");
+                  g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
+                  g_source_attach (self->out_source, g_main_context_get_thread_default ());
+                }
+              return;
+            }
+
+          peer = pending_position (g_queue_peek_head (&self->out_queue), &data, &size);
+          bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+          message = g_strdup_printf (_("Sending %s bytes to %s failed: %s"), bytes, peer->name, error->message);
+          np_endpoint_emit_error (endpoint, peer->id, peer->name, message);
+          self->out_queued -= size;
+          advance (self);
+          continue;
+        }
+
+      for (gint i = 0; i < sent; i++)
+        {
+          peers[i]->counters.bytes_out += messages[i].bytes_sent;
+          peers[i]->counters.messages_out++;
+          np_endpoint_count_out (endpoint, messages[i].bytes_sent, 1);
+          np_endpoint_peer_changed (endpoint, &peers[i]->counters);
+          self->out_queued -= vectors[i].size;
+          advance (self);
+        }
     }
 }
 
@@ -180,29 +223,48 @@ on_writable (GSocket      *socket,
   return G_SOURCE_REMOVE;
 }
 
+/* One send operation: every message of @batch to every peer of @targets, through the queue so
+ * that it leaves after anything sent before it. */
 static void
-send_to_peer (NpUdpEndpoint *self,
-              UdpPeer       *peer,
-              GBytes        *payload)
+send_to_peers (NpUdpEndpoint *self,
+               GPtrArray     *targets,
+               NpSendBatch   *batch,
+               gboolean       to_all)
 {
-  PendingDatagram *pending;
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  gsize size = np_send_batch_get_size (batch) * targets->len;
+  PendingSend *pending;
+  NpEvent *sent;
 
-  if (g_queue_is_empty (&self->out_queue) && try_send (self, peer, payload))
+  if (targets->len == 0)
     return;
 
-  if (self->out_queued + g_bytes_get_size (payload) > SEND_QUEUE_LIMIT)
+  /* Whatever is already waiting bounds what may be added; an empty queue takes one operation
+   * of any size, most of which leaves at once. */
+  if (!g_queue_is_empty (&self->out_queue) && self->out_queued + size > SEND_QUEUE_LIMIT)
     {
-      np_endpoint_emit_error (NP_ENDPOINT (self), peer->id, peer->name,
-                              _("Not sent: the socket’s send queue is full"));
+      np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: the socket’s send queue is full"));
       return;
     }
 
-  pending = g_new0 (PendingDatagram, 1);
-  pending->peer = peer;
-  pending->payload = g_bytes_ref (payload);
+  pending = g_new0 (PendingSend, 1);
+  pending->batch = np_send_batch_ref (batch);
+  pending->peers = g_ptr_array_ref (targets);
+
+  sent = np_endpoint_new_sent (endpoint, batch, to_all);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      UdpPeer *peer = g_ptr_array_index (targets, i);
+
+      np_event_add_sent_peer (sent, peer->id, peer->name);
+    }
+
   g_queue_push_tail (&self->out_queue, pending);
-  self->out_queued += g_bytes_get_size (payload);
-  flush_queue (self);
+  self->out_queued += size;
+  if (self->out_source == NULL)
+    flush_queue (self);
+
+  np_endpoint_emit_sent (endpoint, sent);
 }
 
 static void watch_input (NpUdpEndpoint *self);
@@ -307,6 +369,9 @@ on_readable (GSocket      *socket,
         }
 
       peer = lookup_peer (self, from);
+      peer->counters.bytes_in += n;
+      peer->counters.messages_in++;
+      np_endpoint_peer_changed (endpoint, &peer->counters);
       np_endpoint_count_in (endpoint, n, 1);
       if (!config->count_only || config->echo)
         message = g_bytes_new (buffer, n);
@@ -314,7 +379,12 @@ on_readable (GSocket      *socket,
                                  config->count_only ? NULL : message, n);
 
       if (config->echo)
-        np_endpoint_send (endpoint, &peer->id, 1, message);
+        {
+          g_autoptr(NpSendBatch) reply = np_send_batch_new_for_bytes (message);
+
+          /* Framed and reported the way every send is. */
+          np_endpoint_send (endpoint, &peer->id, 1, reply);
+        }
 
       if (np_endpoint_is_congested (endpoint))
         {
@@ -472,7 +542,7 @@ close_socket (NpUdpEndpoint *self)
     g_cancellable_cancel (self->cancellable);
   clear_source (&self->in_source);
   clear_source (&self->out_source);
-  g_queue_clear_full (&self->out_queue, (GDestroyNotify) pending_datagram_free);
+  g_queue_clear_full (&self->out_queue, (GDestroyNotify) pending_send_free);
   self->out_queued = 0;
   if (self->socket != NULL)
     g_socket_close (self->socket, NULL);
@@ -489,7 +559,7 @@ static void
 np_udp_endpoint_send (NpEndpoint    *endpoint,
                       const guint64 *peer_ids,
                       guint          n_peer_ids,
-                      GBytes        *payload)
+                      NpSendBatch   *batch)
 {
   NpUdpEndpoint *self = NP_UDP_ENDPOINT (endpoint);
   g_autoptr(GPtrArray) targets = g_ptr_array_new ();
@@ -533,8 +603,7 @@ np_udp_endpoint_send (NpEndpoint    *endpoint,
                                 _("Not sent: no destination given and no peer heard from yet"));
     }
 
-  for (guint i = 0; i < targets->len; i++)
-    send_to_peer (self, g_ptr_array_index (targets, i), payload);
+  send_to_peers (self, targets, batch, n_peer_ids == 0 && self->destination == NULL);
 }
 
 static gboolean

@@ -577,12 +577,25 @@ handle_event (NpWindow  *self,
         }
       else
         {
-          self->bytes_out += event->length;
-          self->messages_out++;
-          count_sent (self, event->length);
+          /* One SENT per send operation: each peer it counts got all of it. */
+          self->bytes_out += event->length * event->n_peers;
+          self->messages_out += event->n_messages * event->n_peers;
+          count_sent (self, event->length * event->n_peers);
         }
       if (!current || self->running_mode == NP_MODE_TCP_CLIENT)
         break;
+      if (event->kind == NP_EVENT_SENT && event->n_peers > 1)
+        {
+          /* A send to several peers names them (up to NP_EVENT_MAX_PEER_IDS) in peer_ids. */
+          for (guint i = 0; event->peer_ids != NULL && i < event->peer_ids->len; i++)
+            if ((peer = find_peer (self, g_array_index (event->peer_ids, guint64, i))) != NULL)
+              {
+                np_peer_add_traffic (peer, 0, event->length);
+                if (!g_ptr_array_find (dirty_peers, peer, NULL))
+                  g_ptr_array_add (dirty_peers, g_object_ref (peer));
+              }
+          break;
+        }
       peer = find_peer (self, event->peer_id);
       if (peer == NULL && self->running_mode == NP_MODE_UDP)
         peer = add_peer (self, event);     /* a UDP peer is "connected" once heard from */

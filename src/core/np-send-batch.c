@@ -1,0 +1,174 @@
+#include "np-send-batch.h"
+
+struct _NpSendBatch
+{
+  GBytes  *data;
+  guint    n_messages;
+  gsize   *ends;        /* ends[i]: offset just past message i; ends[n_messages - 1] = size */
+};
+
+G_DEFINE_BOXED_TYPE (NpSendBatch, np_send_batch, np_send_batch_ref, np_send_batch_unref)
+
+static void
+np_send_batch_clear (NpSendBatch *self)
+{
+  g_clear_pointer (&self->data, g_bytes_unref);
+  g_clear_pointer (&self->ends, g_free);
+}
+
+/**
+ * np_send_batch_new:
+ * @messages: (array length=n_messages): the messages, in order; at least one
+ *
+ * Copies the messages into one buffer (a single message is shared, not copied).
+ *
+ * Returns: (transfer full): a new batch
+ */
+NpSendBatch *
+np_send_batch_new (GBytes * const *messages,
+                   guint           n_messages)
+{
+  NpSendBatch *self;
+  GByteArray *data;
+  gsize total = 0;
+
+  g_return_val_if_fail (messages != NULL, NULL);
+  g_return_val_if_fail (n_messages > 0, NULL);
+
+  if (n_messages == 1)
+    return np_send_batch_new_for_bytes (messages[0]);
+
+  self = g_atomic_rc_box_new0 (NpSendBatch);
+  self->n_messages = n_messages;
+  self->ends = g_new (gsize, n_messages);
+  for (guint i = 0; i < n_messages; i++)
+    {
+      total += g_bytes_get_size (messages[i]);
+      self->ends[i] = total;
+    }
+
+  data = g_byte_array_sized_new (total);
+  for (guint i = 0; i < n_messages; i++)
+    {
+      gsize size;
+      const guint8 *bytes = g_bytes_get_data (messages[i], &size);
+
+      g_byte_array_append (data, bytes, size);
+    }
+  self->data = g_byte_array_free_to_bytes (data);
+
+  return self;
+}
+
+/**
+ * np_send_batch_new_for_bytes:
+ * Returns: (transfer full): a batch of the one message @message (shared, not copied)
+ */
+NpSendBatch *
+np_send_batch_new_for_bytes (GBytes *message)
+{
+  NpSendBatch *self;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  self = g_atomic_rc_box_new0 (NpSendBatch);
+  self->data = g_bytes_ref (message);
+  self->n_messages = 1;
+  self->ends = g_new (gsize, 1);
+  self->ends[0] = g_bytes_get_size (message);
+
+  return self;
+}
+
+NpSendBatch *
+np_send_batch_ref (NpSendBatch *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+np_send_batch_unref (NpSendBatch *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) np_send_batch_clear);
+}
+
+/* Returns: (transfer none): every message, end to end */
+GBytes *
+np_send_batch_get_data (NpSendBatch *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->data;
+}
+
+gsize
+np_send_batch_get_size (NpSendBatch *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->ends[self->n_messages - 1];
+}
+
+guint
+np_send_batch_get_n_messages (NpSendBatch *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_messages;
+}
+
+/* Returns: (transfer none): the bytes of message @index, valid as long as the batch */
+const guint8 *
+np_send_batch_get_message (NpSendBatch *self,
+                           guint        index,
+                           gsize       *length)
+{
+  gsize start;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->n_messages, NULL);
+
+  start = index > 0 ? self->ends[index - 1] : 0;
+  *length = self->ends[index] - start;
+
+  return (const guint8 *) g_bytes_get_data (self->data, NULL) + start;
+}
+
+/**
+ * np_send_batch_dup_message:
+ * Returns: (transfer full): message @index as its own #GBytes (sharing the batch's memory)
+ */
+GBytes *
+np_send_batch_dup_message (NpSendBatch *self,
+                           guint        index)
+{
+  gsize start;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->n_messages, NULL);
+
+  start = index > 0 ? self->ends[index - 1] : 0;
+
+  return g_bytes_new_from_bytes (self->data, start, self->ends[index] - start);
+}
+
+/* How many messages, from @first on, end at or before @offset: the writer calls this as its
+ * offset advances, so the walk over the ends is linear in the batch over all calls. */
+guint
+np_send_batch_count_ended (NpSendBatch *self,
+                           guint        first,
+                           gsize        offset)
+{
+  guint i = first;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  while (i < self->n_messages && self->ends[i] <= offset)
+    i++;
+
+  return i - first;
+}
