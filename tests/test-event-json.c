@@ -148,6 +148,124 @@ test_counters (void)
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "bytes_in"), ==, 10);
 }
 
+static char *
+pairs_to_json_text (JsonArray *array)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonArray *pair = json_array_get_array_element (array, i);
+
+      g_string_append_printf (text, "%s=%s;", json_array_get_string_element (pair, 0),
+                              json_array_get_string_element (pair, 1));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* An HTTP request the server answered: method, path, status and both sides, headers in order
+ * with repeats kept, bodies as hex and text. */
+static void
+test_request (void)
+{
+  g_autoptr(NpEvent) event = np_event_new (NP_EVENT_REQUEST, 2, 5, "127.0.0.1:5000");
+  const char *request_headers[] = { "Host", "dev", "X-A", "1", "X-A", "2", NULL };
+  const char *response_headers[] = { "Content-Type", "application/json", NULL };
+  g_autofree char *json = NULL;
+  g_autofree char *headers = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object, *request, *response;
+
+  event->http = np_http_exchange_new ("POST", "/api/led?x=1");
+  event->http->status = 201;
+  event->http->reason = g_strdup ("Created");
+  event->http->request_headers = g_strdupv ((char **) request_headers);
+  event->http->response_headers = g_strdupv ((char **) response_headers);
+  event->http->request_body = g_bytes_new ("on\x01", 3);
+  event->http->request_length = 3;
+  event->http->response_body = g_bytes_new_static ("{}", 2);
+  event->http->response_length = 2;
+  event->http->duration_us = 1500;
+  event->length = 2;
+  event->message = g_strdup ("canned response");
+  json = np_event_to_json (event, NP_ENCODING_UTF8);
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "request");
+  g_assert_cmpstr (json_object_get_string_member (object, "method"), ==, "POST");
+  g_assert_cmpstr (json_object_get_string_member (object, "path"), ==, "/api/led?x=1");
+  g_assert_false (json_object_has_member (object, "url"));
+  g_assert_false (json_object_has_member (object, "timing"));
+  g_assert_cmpint (json_object_get_int_member (object, "status"), ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (object, "reason"), ==, "Created");
+  g_assert_cmpint (json_object_get_int_member (object, "length"), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (object, "duration_ms"), ==, 1.5);
+  g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "canned response");
+
+  request = json_object_get_object_member (object, "request");
+  headers = pairs_to_json_text (json_object_get_array_member (request, "headers"));
+  g_assert_cmpstr (headers, ==, "Host=dev;X-A=1;X-A=2;");
+  g_assert_cmpint (json_object_get_int_member (request, "length"), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (request, "hex"), ==, "6f6e01");
+  response = json_object_get_object_member (object, "response");
+  g_assert_cmpstr (json_object_get_string_member (response, "text"), ==, "{}");
+}
+
+/* The client side: a URL, the timing that happened, and none that did not. */
+static void
+test_request_outgoing (void)
+{
+  g_autoptr(NpEvent) event = np_event_new (NP_EVENT_REQUEST, 1, 0, "192.0.2.1:80");
+  g_autofree char *json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object, *timing;
+
+  event->http = np_http_exchange_new ("GET", "http://192.0.2.1/status");
+  event->http->outgoing = TRUE;
+  event->http->status = 200;
+  event->http->connect_us = 2000;
+  event->http->first_byte_us = 3000;
+  event->http->duration_us = 4000;
+  event->http->response_truncated = TRUE;
+  json = np_event_to_json (event, NP_ENCODING_UTF8);
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "url"), ==, "http://192.0.2.1/status");
+  g_assert_true (json_object_get_boolean_member (object, "truncated"));
+  timing = json_object_get_object_member (object, "timing");
+  g_assert_false (json_object_has_member (timing, "dns_ms"));
+  g_assert_false (json_object_has_member (timing, "tls_ms"));
+  g_assert_cmpfloat (json_object_get_double_member (timing, "connect_ms"), ==, 2.0);
+  g_assert_cmpfloat (json_object_get_double_member (timing, "first_byte_ms"), ==, 3.0);
+  g_assert_cmpfloat (json_object_get_double_member (timing, "total_ms"), ==, 4.0);
+}
+
+/* WebSocket: the message type, text decoded as UTF-8 whatever the encoding, the close code. */
+static void
+test_websocket (void)
+{
+  g_autoptr(NpEvent) received = np_event_new (NP_EVENT_RECEIVED, 1, 3, "[::1]:4000");
+  g_autoptr(NpEvent) gone = np_event_new (NP_EVENT_DISCONNECTED, 1, 3, "[::1]:4000");
+  g_autofree char *json = NULL;
+  g_autofree char *gone_json = NULL;
+
+  received->payload = g_bytes_new ("\xc3\xa9", 2);
+  received->length = 2;
+  received->message_type = NP_MESSAGE_TEXT;
+  json = np_event_to_json (received, NP_ENCODING_LATIN1);
+  g_assert_nonnull (strstr (json, "\"type\":\"text\""));
+  g_assert_nonnull (strstr (json, "\"text\":\"\xc3\xa9\""));
+
+  gone->close_code = 4001;
+  gone->message = g_strdup ("Closed with 4001 (application code): bye");
+  gone_json = np_event_to_json (gone, NP_ENCODING_UTF8);
+  g_assert_nonnull (strstr (gone_json, "\"close_code\":4001"));
+  g_assert_null (strstr (gone_json, "\"type\""));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -158,6 +276,9 @@ main (int    argc,
   g_test_add_func ("/event-json/stopped-counters", test_stopped_counters);
   g_test_add_func ("/event-json/sent-to-many", test_sent_to_many);
   g_test_add_func ("/event-json/counters", test_counters);
+  g_test_add_func ("/event-json/request", test_request);
+  g_test_add_func ("/event-json/request-outgoing", test_request_outgoing);
+  g_test_add_func ("/event-json/websocket", test_websocket);
 
   return g_test_run ();
 }

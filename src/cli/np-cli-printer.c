@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "netpoke-cli"
 
+#include <string.h>
+
 #include "np-cli-printer.h"
 #include "np-event-json.h"
 
@@ -32,6 +34,90 @@ append_counters (GString       *out,
                           "out %" G_GUINT64_FORMAT " B / %" G_GUINT64_FORMAT " msg",
                           event->bytes_in, event->messages_in,
                           event->bytes_out, event->messages_out);
+}
+
+/* At most this much of a request body goes on a server's one-line summary; --json has all. */
+#define BODY_PREVIEW 256
+
+static char *
+decode (const NpCliPrinter *printer,
+        const guint8       *data,
+        gsize               length,
+        NpMessageType       type)
+{
+  /* A WebSocket text message is UTF-8 by definition. */
+  return np_codec_decode (data, length, printer->display,
+                          type == NP_MESSAGE_TEXT ? NP_ENCODING_UTF8 : printer->encoding);
+}
+
+/* A body, line by line, so a page or a JSON document stays readable; each line escaped. */
+static void
+append_body_lines (const NpCliPrinter *printer,
+                   GBytes             *body,
+                   GString            *out)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (body, &length);
+  gsize start = 0;
+
+  if (printer->display == NP_FORMAT_HEX)
+    {
+      g_autofree char *hex = decode (printer, data, length, NP_MESSAGE_BYTES);
+
+      g_string_append_printf (out, "%s\n", hex);
+      return;
+    }
+
+  while (start < length)
+    {
+      const guint8 *newline = memchr (data + start, '\n', length - start);
+      gsize end = newline != NULL ? (gsize) (newline - data) : length;
+      g_autofree char *text = decode (printer, data + start, end - start, NP_MESSAGE_BYTES);
+
+      g_string_append_printf (out, "%s\n", text);
+      start = end + 1;
+    }
+}
+
+static void
+append_request (const NpCliPrinter *printer,
+                const NpEvent      *event,
+                GString            *out)
+{
+  const NpHttpExchange *http = event->http;
+
+  if (!http->outgoing)
+    append_peer (out, event);
+  g_string_append_printf (out, "%s %s -> %u %s, %" G_GUINT64_FORMAT " B", http->method, http->target,
+                          http->status, http->reason != NULL ? http->reason : "", http->response_length);
+  if (http->outgoing && http->duration_us >= 0)
+    g_string_append_printf (out, " in %.1f ms", http->duration_us / 1000.0);
+  if (event->message != NULL)
+    g_string_append_printf (out, " (%s)", event->message);
+
+  if (!http->outgoing)
+    {
+      /* A device's request: what it sent matters; what we answered is in --json. */
+      if (http->request_body != NULL && g_bytes_get_size (http->request_body) > 0)
+        {
+          gsize length;
+          const guint8 *data = g_bytes_get_data (http->request_body, &length);
+          g_autofree char *text = decode (printer, data, MIN (length, BODY_PREVIEW), NP_MESSAGE_BYTES);
+
+          g_string_append_printf (out, "\n  body %" G_GUINT64_FORMAT " B: %s%s", http->request_length,
+                                  text, length > BODY_PREVIEW ? "…" : "");
+        }
+      g_string_append_c (out, '\n');
+      return;
+    }
+
+  /* Our request: the response, as curl -i would show it. */
+  g_string_append_c (out, '\n');
+  for (guint i = 0; http->response_headers != NULL && http->response_headers[i] != NULL
+                    && http->response_headers[i + 1] != NULL; i += 2)
+    g_string_append_printf (out, "  %s: %s\n", http->response_headers[i], http->response_headers[i + 1]);
+  if (http->response_body != NULL && g_bytes_get_size (http->response_body) > 0)
+    append_body_lines (printer, http->response_body, out);
 }
 
 /* Appends the line(s) for @event to @out; nothing when the printer hides this kind. Human
@@ -77,13 +163,25 @@ np_cli_printer_print (const NpCliPrinter *printer,
       if (event->kind == NP_EVENT_SENT && event->n_messages > 1)
         g_string_append_printf (out, "%u msg, ", event->n_messages);
       g_string_append_printf (out, "%" G_GSIZE_FORMAT " B", event->length);
+      if (event->message_type != NP_MESSAGE_BYTES)
+        g_string_append_printf (out, " %s", np_message_type_to_string (event->message_type));
       if (event->payload != NULL)
         {
-          g_autofree char *text = np_codec_decode_bytes (event->payload, printer->display,
-                                                         printer->encoding);
+          gsize length;
+          const guint8 *data = g_bytes_get_data (event->payload, &length);
+          g_autofree char *text = decode (printer, data, length, event->message_type);
 
           g_string_append_printf (out, ": %s", text);
         }
+      break;
+
+    case NP_EVENT_REQUEST:
+      append_request (printer, event, out);
+      return;
+
+    case NP_EVENT_PONG:
+      append_peer (out, event);
+      g_string_append (out, "pong");
       break;
 
     case NP_EVENT_LISTENING:
@@ -93,6 +191,8 @@ np_cli_printer_print (const NpCliPrinter *printer,
     case NP_EVENT_CONNECTED:
       append_peer (out, event);
       g_string_append (out, "connected");
+      if (event->http != NULL && !event->http->outgoing)
+        g_string_append_printf (out, " (WebSocket %s)", event->http->target);
       break;
 
     case NP_EVENT_DISCONNECTED:

@@ -14,6 +14,7 @@
 #include "np-address.h"
 #include "np-capture.h"
 #include "np-cli-printer.h"
+#include "np-cli-web.h"
 #include "np-engine.h"
 #include "np-error.h"
 #include "np-event-json.h"
@@ -29,6 +30,7 @@ typedef struct
   NpFormat            input_format;
   gboolean            stats;
   NpCapture          *capture;
+  NpCliWeb            web;
 
   NpEngine           *engine;
   guint               endpoint_id;
@@ -61,10 +63,14 @@ static const char usage_text[] =
   "  netpoke-cli tcp-server --port P [--bind ADDR] [OPTIONS]\n"
   "  netpoke-cli tcp-client --host H --port P [OPTIONS]\n"
   "  netpoke-cli udp [--port P] [--bind ADDR] [--to H:P] [OPTIONS]\n"
+  "  netpoke-cli http-server --port P [--bind ADDR] [--root DIR] [--respond 'METHOD PATH=>STATUS BODY' ...]\n"
+  "  netpoke-cli http --url URL [--method M] [--header 'K: V' ...] [--data TEXT | --data-file PATH]\n"
+  "  netpoke-cli ws-server --port P [--bind ADDR] [--path /ws] [OPTIONS]\n"
+  "  netpoke-cli ws --url ws://HOST:PORT/PATH [OPTIONS]\n"
   "\n"
   "Each line on standard input is sent: by the server to every client, by the client to the\n"
-  "server, over UDP to --to or else to every peer heard from. Run a mode with --help for its\n"
-  "options.\n";
+  "server, over UDP to --to or else to every peer heard from; over WebSocket as a text message\n"
+  "(--binary: hex, as a binary message). Run a mode with --help for its options.\n";
 
 static gboolean
 usage_error (NpCli      *cli,
@@ -73,6 +79,59 @@ usage_error (NpCli      *cli,
   g_printerr ("netpoke-cli: %s\n", message);
   cli->exit_code = EXIT_USAGE;
   return FALSE;
+}
+
+/* The modes that report "connected to ADDR:PORT" on standard error. */
+static gboolean
+is_client (NpMode mode)
+{
+  return mode == NP_MODE_TCP_CLIENT || mode == NP_MODE_WS_CLIENT;
+}
+
+/* Where the mode's own options say where to go: checks the options that do not belong. */
+static gboolean
+check_endpoint_options (NpCli      *cli,
+                        const char *port,
+                        const char *host,
+                        const char *to,
+                        const char *bind)
+{
+  switch (cli->mode)
+    {
+    case NP_MODE_TCP_SERVER:
+      if (port == NULL)
+        return usage_error (cli, "tcp-server needs --port (0 picks any free port)");
+      if (host != NULL || to != NULL)
+        return usage_error (cli, "tcp-server takes --bind, not --host or --to");
+      break;
+    case NP_MODE_TCP_CLIENT:
+      if (host == NULL || port == NULL)
+        return usage_error (cli, "tcp-client needs --host and --port");
+      if (to != NULL)
+        return usage_error (cli, "tcp-client takes --host and --port, not --to");
+      break;
+    case NP_MODE_HTTP_SERVER:
+    case NP_MODE_WS_SERVER:
+      if (port == NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("%s needs --port (0 picks any free port)",
+                                                      np_mode_to_string (cli->mode));
+          return usage_error (cli, message);
+        }
+      break;
+    case NP_MODE_HTTP_CLIENT:
+    case NP_MODE_WS_CLIENT:
+      if (port != NULL || bind != NULL)
+        return usage_error (cli, "the host and port go into --url (e.g. --url http://192.0.2.10:8080/status)");
+      break;
+    case NP_MODE_UDP:
+    default:
+      if (host != NULL)
+        return usage_error (cli, "udp takes --to HOST:PORT for its destination, not --host");
+      break;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -98,21 +157,24 @@ parse_options (NpCli   *cli,
   g_autofree char *summary = NULL;
   guint64 value;
   GOptionEntry entries[] = {
-    { "port", 'p', 0, G_OPTION_ARG_STRING, &port, "Local port (server, udp; 0 = any free) or remote port (client)", "P" },
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &port, "Local port (servers, udp; 0 = any free) or remote port (tcp-client)", "P" },
     { "bind", 'b', 0, G_OPTION_ARG_STRING, &bind, "Local IP address to bind (default: all, IPv4 and IPv6)", "ADDR" },
-    { "host", 'H', 0, G_OPTION_ARG_STRING, &host, "Host to connect to (tcp-client)", "H" },
-    { "to", 't', 0, G_OPTION_ARG_STRING, &to, "Default destination (udp)", "H:P" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON object per event on standard output", NULL },
     { "encoding", 'e', 0, G_OPTION_ARG_STRING, &encoding, "Character encoding: utf-8, gb18030, gbk, latin1", "ENC" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Format of standard input lines: text, hex, escapes", "FMT" },
     { "display", 'd', 0, G_OPTION_ARG_STRING, &display, "How data is shown: escapes (default) or hex", "FMT" },
-    { "framing", 'F', 0, G_OPTION_ARG_STRING, &framing, "Message framing: raw, line, ascii16, u8, u16be, u16le, u32be, u32le", "KIND" },
-    { "max-message", 0, 0, G_OPTION_ARG_STRING, &max_message, "Largest message a length header may announce (bytes, default 16777216)", "N" },
-    { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "Connect timeout in milliseconds (tcp-client, default 10000)", "MS" },
+    { "max-message", 0, 0, G_OPTION_ARG_STRING, &max_message, "Largest message a length header may announce, or HTTP body / WebSocket message kept (bytes, default 16777216)", "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "Connect (and HTTP reply) timeout in milliseconds (clients, default 10000)", "MS" },
     { "echo", 0, 0, G_OPTION_ARG_NONE, &echo, "Send every received message back to its sender", NULL },
     { "stats", 's', 0, G_OPTION_ARG_NONE, &stats, "Count only: no data lines, totals at exit (for throughput)", NULL },
     { "capture", 'c', 0, G_OPTION_ARG_FILENAME, &capture, "Record every event as JSON lines in FILE", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only errors", NULL },
+    { NULL }
+  };
+  GOptionEntry tcp_entries[] = {
+    { "host", 'H', 0, G_OPTION_ARG_STRING, &host, "Host to connect to (tcp-client)", "H" },
+    { "to", 't', 0, G_OPTION_ARG_STRING, &to, "Default destination (udp)", "H:P" },
+    { "framing", 'F', 0, G_OPTION_ARG_STRING, &framing, "Message framing: raw, line, ascii16, u8, u16be, u16le, u32be, u32le", "KIND" },
     { NULL }
   };
 
@@ -130,14 +192,21 @@ parse_options (NpCli   *cli,
 
   if (!np_mode_from_string (mode, &cli->mode))
     {
-      g_autofree char *message = g_strdup_printf ("Unknown mode “%s” (use tcp-server, tcp-client or udp)", mode);
+      g_autofree char *message =
+        g_strdup_printf ("Unknown mode “%s” (use tcp-server, tcp-client, udp, http-server, http, ws-server or ws)", mode);
       return usage_error (cli, message);
     }
 
   context = g_option_context_new (NULL);
   summary = g_strdup_printf ("netpoke-cli %s: see netpoke-cli --help", mode);
   g_option_context_set_summary (context, summary);
+  /* Each family shows (and takes) only its own options, all of them under --help. */
+  cli->web.mode = cli->mode;
+  if (NP_MODE_IS_WEB (cli->mode))
+    g_option_context_set_main_group (context, np_cli_web_option_group (&cli->web));
   g_option_context_add_main_entries (context, entries, NULL);
+  if (!NP_MODE_IS_WEB (cli->mode))
+    g_option_context_add_main_entries (context, tcp_entries, NULL);
   argv[1] = g_strdup_printf ("netpoke-cli %s", mode);   /* shown as the program name in --help */
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (cli, error->message);
@@ -150,26 +219,8 @@ parse_options (NpCli   *cli,
   cli->config = np_endpoint_config_new (cli->mode);
   cli->printer.display = NP_FORMAT_ESCAPES;
 
-  switch (cli->mode)
-    {
-    case NP_MODE_TCP_SERVER:
-      if (port == NULL)
-        return usage_error (cli, "tcp-server needs --port (0 picks any free port)");
-      if (host != NULL || to != NULL)
-        return usage_error (cli, "tcp-server takes --bind, not --host or --to");
-      break;
-    case NP_MODE_TCP_CLIENT:
-      if (host == NULL || port == NULL)
-        return usage_error (cli, "tcp-client needs --host and --port");
-      if (to != NULL)
-        return usage_error (cli, "tcp-client takes --host and --port, not --to");
-      break;
-    case NP_MODE_UDP:
-    default:
-      if (host != NULL)
-        return usage_error (cli, "udp takes --to HOST:PORT for its destination, not --host");
-      break;
-    }
+  if (!check_endpoint_options (cli, port, host, to, bind))
+    return FALSE;
 
   if (port != NULL)
     {
@@ -202,9 +253,14 @@ parse_options (NpCli   *cli,
   if (to != NULL && !np_address_split (to, &cli->config->host, &cli->config->remote_port, &error))
     return usage_error (cli, error->message);
 
+  if (NP_MODE_IS_WEB (cli->mode) && !np_cli_web_configure (&cli->web, cli->config, &error))
+    return usage_error (cli, error->message);
+
   if (encoding != NULL && !np_encoding_from_string (encoding, &cli->printer.encoding, &error))
     return usage_error (cli, error->message);
 
+  /* WebSocket input: text lines as text messages, or hex as binary ones. */
+  cli->input_format = cli->web.binary ? NP_FORMAT_HEX : NP_FORMAT_TEXT;
   if (format != NULL && !np_format_from_string (format, &cli->input_format, &error))
     return usage_error (cli, error->message);
 
@@ -234,9 +290,14 @@ parse_options (NpCli   *cli,
             g_strdup_printf ("--max-message “%s” must be a number of bytes (1–%u)", max_message, G_MAXUINT32);
           return usage_error (cli, message);
         }
-      if (cli->config->framer == NULL)
-        cli->config->framer = np_framer_new (NP_FRAMING_RAW, 0);
-      np_framer_set_max_message (cli->config->framer, value);
+      if (NP_MODE_IS_WEB (cli->mode))
+        cli->config->max_body_size = value;
+      else
+        {
+          if (cli->config->framer == NULL)
+            cli->config->framer = np_framer_new (NP_FRAMING_RAW, 0);
+          np_framer_set_max_message (cli->config->framer, value);
+        }
     }
 
   if (timeout != NULL)
@@ -249,6 +310,9 @@ parse_options (NpCli   *cli,
         }
       cli->config->connect_timeout_ms = value;
     }
+
+  if (echo && (cli->mode == NP_MODE_HTTP_CLIENT || (cli->mode == NP_MODE_HTTP_SERVER && cli->config->ws_path == NULL)))
+    return usage_error (cli, "--echo applies to messages: TCP, UDP and WebSocket (ws-server, ws)");
 
   if (capture != NULL)
     {
@@ -289,11 +353,24 @@ input_has_target (NpCli *cli)
     {
     case NP_MODE_TCP_SERVER:
     case NP_MODE_TCP_CLIENT:
+    case NP_MODE_WS_SERVER:
+    case NP_MODE_WS_CLIENT:
       return cli->n_connected > 0;
+    case NP_MODE_HTTP_SERVER:
+      return cli->config->ws_path != NULL && cli->n_connected > 0;
+    case NP_MODE_HTTP_CLIENT:
+      return FALSE;   /* the request went out with its body when the endpoint started */
     case NP_MODE_UDP:
     default:
       return cli->config->host != NULL || cli->heard_peer;
     }
+}
+
+static gboolean
+is_websocket (NpCli *cli)
+{
+  return cli->mode == NP_MODE_WS_SERVER || cli->mode == NP_MODE_WS_CLIENT
+         || (cli->mode == NP_MODE_HTTP_SERVER && cli->config->ws_path != NULL);
 }
 
 /* Returns: (transfer full) (nullable): the line as a message (the engine frames it), or %NULL when it
@@ -310,11 +387,16 @@ encode_line (NpCli      *cli,
                           ? np_framer_get_kind (cli->config->framer) : NP_FRAMING_RAW;
 
   /* A text line goes out as a line, as nc sends it; with a length header the header already
-   * delimits it. Hex and escapes send exactly what was written. */
-  if (cli->input_format == NP_FORMAT_TEXT && (framing == NP_FRAMING_RAW || framing == NP_FRAMING_LINE))
+   * delimits it. Hex and escapes send exactly what was written. A WebSocket message is
+   * delimited by the protocol: the line without its newline, and text is UTF-8 whatever
+   * --encoding says. */
+  if (cli->input_format == NP_FORMAT_TEXT && !is_websocket (cli)
+      && (framing == NP_FRAMING_RAW || framing == NP_FRAMING_LINE))
     g_string_append_c (text, '\n');
 
-  payload = np_codec_encode (text->str, text->len, cli->input_format, cli->printer.encoding, &error);
+  payload = np_codec_encode (text->str, text->len, cli->input_format,
+                             is_websocket (cli) && !cli->web.binary ? NP_ENCODING_UTF8 : cli->printer.encoding,
+                             &error);
   if (payload == NULL)
     g_printerr ("netpoke-cli: not sent: %s\n", error->message);
 
@@ -353,7 +435,10 @@ send_pending_lines (NpCli    *cli,
     {
       g_autoptr(NpSendBatch) batch = np_send_batch_new ((GBytes * const *) messages->pdata, messages->len);
 
-      np_engine_send_batch (cli->engine, cli->endpoint_id, NULL, 0, batch);
+      NpMessageType type = !is_websocket (cli) ? NP_MESSAGE_BYTES
+                           : cli->web.binary ? NP_MESSAGE_BINARY : NP_MESSAGE_TEXT;
+
+      np_engine_send_batch_as (cli->engine, cli->endpoint_id, NULL, 0, batch, type);
     }
 }
 
@@ -420,9 +505,12 @@ track_state (NpCli   *cli,
       break;
 
     case NP_EVENT_CONNECTED:
-      if (cli->mode == NP_MODE_TCP_CLIENT)
+      if (is_client (cli->mode))
         {
-          g_printerr ("connected to %s\n", event->peer);
+          if (cli->mode == NP_MODE_WS_CLIENT)
+            g_printerr ("connected to %s (%s)\n", cli->config->url, event->peer);
+          else
+            g_printerr ("connected to %s\n", event->peer);
           cli->bound = TRUE;
         }
       cli->n_connected++;
@@ -484,7 +572,7 @@ on_events (GPtrArray *batch,
       if (!cli->printer.json)
         {
           if (event->kind == NP_EVENT_LISTENING
-              || (event->kind == NP_EVENT_CONNECTED && cli->mode == NP_MODE_TCP_CLIENT))
+              || (event->kind == NP_EVENT_CONNECTED && is_client (cli->mode)))
             continue;
           if (event->kind == NP_EVENT_ERROR || (event->kind == NP_EVENT_STOPPED && event->failed))
             {
@@ -570,6 +658,7 @@ main (int    argc,
     {
       g_clear_pointer (&cli.config, np_endpoint_config_free);
       g_clear_object (&cli.capture);
+      np_cli_web_clear (&cli.web);
       return cli.exit_code;
     }
 
@@ -606,6 +695,7 @@ main (int    argc,
   g_clear_pointer (&cli.final, np_event_unref);
   g_clear_pointer (&cli.config, np_endpoint_config_free);
   g_clear_pointer (&cli.loop, g_main_loop_unref);
+  np_cli_web_clear (&cli.web);
 
   return cli.exit_code;
 }

@@ -231,3 +231,30 @@ np_address_bind (const char   *address,
   inet = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
   return bind_one (inet, port, type, error);
 }
+
+/**
+ * np_address_describe_connect_error:
+ * @target: what was to be reached: "HOST:PORT" or a URL
+ *
+ * GSocketClient's messages are translated and worded per language: the common failures are
+ * told from the error code, anything else is passed on whole.
+ *
+ * Returns: (transfer full): "Could not connect to TARGET: reason"
+ */
+char *
+np_address_describe_connect_error (const char   *target,
+                                   const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup_printf (_("Could not connect to %s: connection refused"), target);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
+    return g_strdup_printf (_("Could not connect to %s: no route to the host"), target);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_strdup_printf (_("Could not connect to %s: the network is unreachable"), target);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup_printf (_("Could not connect to %s: timed out"), target);
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_strdup_printf (_("Could not connect to %s: cannot resolve the host name"), target);
+
+  return g_strdup_printf (_("Could not connect to %s: %s"), target, error->message);
+}

@@ -22,4 +22,7 @@ GSocket      *np_address_bind    (const char     *address,
                                   GSocketType     type,
                                   GError        **error);
 
+char         *np_address_describe_connect_error (const char   *target,
+                                                const GError *error);
+
 G_END_DECLS

@@ -11,6 +11,10 @@ np_endpoint_config_new (NpMode mode)
   config->mode = mode;
   config->connect_timeout_ms = NP_DEFAULT_CONNECT_TIMEOUT_MS;
   config->send_queue_limit = NP_DEFAULT_SEND_QUEUE_LIMIT;
+  config->max_body_size = NP_DEFAULT_MAX_BODY_SIZE;
+  config->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) np_http_route_free);
+  if (mode == NP_MODE_WS_SERVER)
+    config->ws_path = g_strdup (NP_DEFAULT_WS_PATH);
 
   return config;
 }
@@ -26,6 +30,15 @@ np_endpoint_config_copy (const NpEndpointConfig *config)
   copy->bind_address = g_strdup (config->bind_address);
   copy->host = g_strdup (config->host);
   copy->framer = config->framer != NULL ? np_framer_copy_settings (config->framer) : NULL;
+  copy->url = g_strdup (config->url);
+  copy->method = g_strdup (config->method);
+  copy->headers = g_strdupv (config->headers);
+  copy->body = config->body != NULL ? g_bytes_ref (config->body) : NULL;
+  copy->root = g_strdup (config->root);
+  copy->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) np_http_route_free);
+  for (guint i = 0; config->routes != NULL && i < config->routes->len; i++)
+    g_ptr_array_add (copy->routes, np_http_route_copy (g_ptr_array_index (config->routes, i)));
+  copy->ws_path = g_strdup (config->ws_path);
 
   return copy;
 }
@@ -39,21 +52,30 @@ np_endpoint_config_free (NpEndpointConfig *config)
   g_free (config->bind_address);
   g_free (config->host);
   g_clear_object (&config->framer);
+  g_free (config->url);
+  g_free (config->method);
+  g_strfreev (config->headers);
+  g_clear_pointer (&config->body, g_bytes_unref);
+  g_free (config->root);
+  g_clear_pointer (&config->routes, g_ptr_array_unref);
+  g_free (config->ws_path);
   g_free (config);
 }
 
-static const char * const mode_names[] = { "tcp-server", "tcp-client", "udp" };
+static const char * const mode_names[] = {
+  "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server", "ws",
+};
 
 const char *
 np_mode_to_string (NpMode mode)
 {
-  g_return_val_if_fail (mode <= NP_MODE_UDP, NULL);
+  g_return_val_if_fail (mode < G_N_ELEMENTS (mode_names), NULL);
 
   return mode_names[mode];
 }
 
-/* "tcp-server", "tcp-client" or "udp": the names the CLI, the window's command line and
- * workspace files share. */
+/* "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server" or "ws": the names the
+ * CLI, the window's command line and workspace files share. */
 gboolean
 np_mode_from_string (const char *name,
                      NpMode     *mode)

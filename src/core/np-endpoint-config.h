@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "np-framer.h"
+#include "np-http-route.h"
 
 G_BEGIN_DECLS
 
@@ -12,10 +13,19 @@ typedef enum
   NP_MODE_TCP_SERVER,
   NP_MODE_TCP_CLIENT,
   NP_MODE_UDP,
+  NP_MODE_HTTP_SERVER,
+  NP_MODE_HTTP_CLIENT,
+  NP_MODE_WS_SERVER,
+  NP_MODE_WS_CLIENT,
 } NpMode;
+
+/* HTTP and WebSocket, over libsoup. */
+#define NP_MODE_IS_WEB(mode) ((mode) >= NP_MODE_HTTP_SERVER)
 
 #define NP_DEFAULT_SEND_QUEUE_LIMIT   (4 * 1024 * 1024)
 #define NP_DEFAULT_CONNECT_TIMEOUT_MS 10000
+#define NP_DEFAULT_MAX_BODY_SIZE      (16 * 1024 * 1024)
+#define NP_DEFAULT_WS_PATH            "/ws"
 
 #define NP_TYPE_ENDPOINT_CONFIG (np_endpoint_config_get_type ())
 
@@ -32,6 +42,20 @@ typedef struct
   gboolean   publish_counters;    /* COUNTERS snapshots of per-peer traffic, every 100 ms at most */
   guint      connect_timeout_ms;
   gsize      send_queue_limit;    /* per peer; a peer that lets more pile up is dropped */
+
+  /* TLS, for every mode that speaks it (https://, wss://) */
+  gboolean   tls_insecure;        /* accept any server certificate (devices with self-signed ones) */
+
+  /* Web modes */
+  char      *url;                 /* http, ws: what to request or connect to */
+  char      *method;              /* http: NULL = GET, or POST when there is a body */
+  char     **headers;             /* http, ws: extra request headers, "Name: value" each */
+  GBytes    *body;                /* http: the request body; NULL = none */
+  char      *root;                /* http-server, ws-server: the folder served; NULL = none */
+  GPtrArray *routes;              /* NpHttpRoute*: canned responses, the first match wins */
+  char      *ws_path;             /* http-server, ws-server: where WebSocket clients connect */
+  guint      ping_interval_s;     /* ws modes: send a ping every N s (0: never) */
+  gsize      max_body_size;       /* largest HTTP body or WebSocket message accepted */
 } NpEndpointConfig;
 
 GType             np_endpoint_config_get_type (void) G_GNUC_CONST;

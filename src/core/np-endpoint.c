@@ -7,6 +7,9 @@
 #include "np-tcp-client.h"
 #include "np-tcp-server.h"
 #include "np-udp-endpoint.h"
+#include "np-web-server.h"
+#include "np-http-client.h"
+#include "np-ws-client.h"
 
 /* One read buffer per endpoint, shared by all its connections: they are all served by the
  * engine thread one after the other, and no connection keeps bytes in it between reads. This
@@ -119,6 +122,10 @@ np_endpoint_new_for_config (guint                   id,
     case NP_MODE_TCP_SERVER: type = NP_TYPE_TCP_SERVER; break;
     case NP_MODE_TCP_CLIENT: type = NP_TYPE_TCP_CLIENT; break;
     case NP_MODE_UDP:        type = NP_TYPE_UDP_ENDPOINT; break;
+    case NP_MODE_HTTP_SERVER:
+    case NP_MODE_WS_SERVER:  type = NP_TYPE_WEB_SERVER; break;
+    case NP_MODE_HTTP_CLIENT: type = NP_TYPE_HTTP_CLIENT; break;
+    case NP_MODE_WS_CLIENT:  type = NP_TYPE_WS_CLIENT; break;
     default:                 g_return_val_if_reached (NULL);
     }
 
@@ -269,6 +276,29 @@ np_endpoint_send (NpEndpoint    *self,
   framed = wrap (self, batch, n_peer_ids == 1 ? peer_ids[0] : 0);
   if (framed != NULL)
     NP_ENDPOINT_GET_CLASS (self)->send (self, peer_ids, n_peer_ids, framed);
+}
+
+/* Text goes out as WebSocket text messages where the mode has them; elsewhere it is bytes. */
+void
+np_endpoint_send_batch_as (NpEndpoint    *self,
+                           const guint64 *peer_ids,
+                           guint          n_peer_ids,
+                           NpSendBatch   *batch,
+                           NpMessageType  type)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+  NpEndpointClass *klass = NP_ENDPOINT_GET_CLASS (self);
+
+  g_return_if_fail (NP_IS_ENDPOINT (self));
+  g_return_if_fail (batch != NULL);
+
+  if (type != NP_MESSAGE_TEXT || klass->send_text == NULL || priv->stopped)
+    {
+      np_endpoint_send (self, peer_ids, n_peer_ids, batch);
+      return;
+    }
+
+  klass->send_text (self, peer_ids, n_peer_ids, batch);
 }
 
 void
@@ -549,4 +579,70 @@ np_endpoint_emit_received (NpEndpoint *self,
   event->payload = message != NULL ? g_bytes_ref (message) : NULL;
   event->length = length;
   np_endpoint_emit (self, event);
+}
+
+/**
+ * np_endpoint_snapshot_peers:
+ * @peers: peer id (guint64*) -> the peer's object
+ *
+ * Returns: (transfer full) (element-type GObject): a reference to every peer, taken now:
+ *   sending or closing may remove peers from @peers while the caller walks them
+ */
+GPtrArray *
+np_endpoint_snapshot_peers (GHashTable *peers)
+{
+  GPtrArray *list = g_ptr_array_new_full (g_hash_table_size (peers), g_object_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (list, g_object_ref (value));
+
+  return list;
+}
+
+/**
+ * np_endpoint_pick_peers:
+ * @peers: the endpoint's peers, peer id (guint64*) -> the peer's object
+ * @peer_ids: (array length=n_peer_ids): the targets asked for; none: every peer
+ * @nobody: the error when none were named and there is no peer at all
+ *
+ * Returns: (transfer full) (element-type GObject): the targets that are there; each one asked
+ *   for that is not is reported with its own ERROR event
+ */
+GPtrArray *
+np_endpoint_pick_peers (NpEndpoint    *self,
+                        GHashTable    *peers,
+                        const guint64 *peer_ids,
+                        guint          n_peer_ids,
+                        const char    *nobody)
+{
+  GPtrArray *targets;
+
+  if (n_peer_ids == 0)
+    {
+      targets = np_endpoint_snapshot_peers (peers);
+      if (targets->len == 0)
+        np_endpoint_emit_error (self, 0, NULL, nobody);
+      return targets;
+    }
+
+  targets = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_peer_ids; i++)
+    {
+      GObject *peer = g_hash_table_lookup (peers, &peer_ids[i]);
+
+      if (peer != NULL)
+        g_ptr_array_add (targets, g_object_ref (peer));
+      else
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, peer_ids[i]);
+          g_autofree char *message = g_strdup_printf (_("Not sent to client #%s: it is not connected"), id);
+
+          np_endpoint_emit_error (self, peer_ids[i], NULL, message);
+        }
+    }
+
+  return targets;
 }

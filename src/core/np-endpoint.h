@@ -1,4 +1,4 @@
-/* np-endpoint.h: base of NpTcpServer, NpTcpClient and NpUdpEndpoint
+/* np-endpoint.h: base of NpTcpServer, NpTcpClient, NpUdpEndpoint and the web modes
  *
  * Engine-thread only: every method runs on the engine's context. Front ends never hold an
  * endpoint; they talk to NpEngine by endpoint id and hear back through events.
@@ -33,6 +33,12 @@ struct _NpEndpointClass
                                  const guint64 *peer_ids,
                                  guint          n_peer_ids,
                                  NpSendBatch   *batch);
+  /* Optional: each message of @batch as a WebSocket text message (UTF-8). Without it text
+   * goes to send. */
+  void     (*send_text)         (NpEndpoint    *self,
+                                 const guint64 *peer_ids,
+                                 guint          n_peer_ids,
+                                 NpSendBatch   *batch);
   gboolean (*disconnect_peer)   (NpEndpoint    *self,
                                  guint64        peer_id);
   /* The event queue drained: restart reads paused by backpressure. */
@@ -60,6 +66,11 @@ void                    np_endpoint_send             (NpEndpoint              *s
                                                       const guint64           *peer_ids,
                                                       guint                    n_peer_ids,
                                                       NpSendBatch             *batch);
+void                    np_endpoint_send_batch_as    (NpEndpoint              *self,
+                                                      const guint64           *peer_ids,
+                                                      guint                    n_peer_ids,
+                                                      NpSendBatch             *batch,
+                                                      NpMessageType            type);
 void                    np_endpoint_disconnect_peer  (NpEndpoint              *self,
                                                       guint64                  peer_id);
 void                    np_endpoint_resume           (NpEndpoint              *self);
@@ -100,5 +111,12 @@ void                    np_endpoint_peer_changed     (NpEndpoint              *s
                                                       NpPeerCounters          *counters);
 void                    np_endpoint_peer_gone        (NpEndpoint              *self,
                                                       guint64                  peer_id);
+
+GPtrArray              *np_endpoint_snapshot_peers   (GHashTable              *peers);
+GPtrArray              *np_endpoint_pick_peers       (NpEndpoint              *self,
+                                                      GHashTable              *peers,
+                                                      const guint64           *peer_ids,
+                                                      guint                    n_peer_ids,
+                                                      const char              *nobody);
 
 G_END_DECLS

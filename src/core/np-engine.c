@@ -37,6 +37,7 @@ typedef struct
   NpEndpointConfig *config;
   GArray           *peer_ids;
   NpSendBatch      *batch;
+  NpMessageType     message_type;
 } Command;
 
 static void
@@ -118,8 +119,8 @@ run_command (gpointer user_data)
 
     case COMMAND_SEND:
       if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
-        np_endpoint_send (endpoint, (const guint64 *) command->peer_ids->data,
-                          command->peer_ids->len, command->batch);
+        np_endpoint_send_batch_as (endpoint, (const guint64 *) command->peer_ids->data,
+                                   command->peer_ids->len, command->batch, command->message_type);
       break;
 
     case COMMAND_DISCONNECT:
@@ -343,6 +344,24 @@ np_engine_send_batch (NpEngine      *self,
                       guint          n_peer_ids,
                       NpSendBatch   *batch)
 {
+  np_engine_send_batch_as (self, endpoint_id, peer_ids, n_peer_ids, batch, NP_MESSAGE_BYTES);
+}
+
+/**
+ * np_engine_send_batch_as:
+ * @type: %NP_MESSAGE_TEXT sends each message as a WebSocket text message (it must be UTF-8),
+ *   %NP_MESSAGE_BINARY as a binary one; TCP and UDP send bytes whatever the type
+ *
+ * Like np_engine_send_batch(), with the kind of message the peers are to get.
+ */
+void
+np_engine_send_batch_as (NpEngine      *self,
+                         guint          endpoint_id,
+                         const guint64 *peer_ids,
+                         guint          n_peer_ids,
+                         NpSendBatch   *batch,
+                         NpMessageType  type)
+{
   Command *command;
 
   g_return_if_fail (NP_IS_ENGINE (self));
@@ -355,6 +374,7 @@ np_engine_send_batch (NpEngine      *self,
   if (n_peer_ids > 0)
     g_array_append_vals (command->peer_ids, peer_ids, n_peer_ids);
   command->batch = np_send_batch_ref (batch);
+  command->message_type = type;
   invoke (self, command);
 }
 

@@ -103,11 +103,112 @@ add_peer_counters (JsonBuilder   *builder,
   json_builder_end_array (builder);
 }
 
+static void
+add_body (JsonBuilder  *builder,
+          GBytes       *body,
+          NpEncoding    encoding)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (body, &length);
+  g_autofree char *hex = compact_hex (data, length);
+  g_autofree char *text = np_codec_decode (data, length, NP_FORMAT_TEXT, encoding);
+
+  json_builder_set_member_name (builder, "hex");
+  json_builder_add_string_value (builder, hex);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, text);
+}
+
+/* One side of an exchange: {"headers": [[name, value], …], "length", "hex", "text"}. */
+static void
+add_message (JsonBuilder  *builder,
+             const char   *name,
+             char        **headers,
+             guint64       length,
+             GBytes       *body,
+             NpEncoding    encoding)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "headers");
+  json_builder_begin_array (builder);
+  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    {
+      json_builder_begin_array (builder);
+      json_builder_add_string_value (builder, headers[i]);
+      json_builder_add_string_value (builder, headers[i + 1]);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "length");
+  json_builder_add_int_value (builder, length);
+  if (body != NULL && g_bytes_get_size (body) > 0)
+    add_body (builder, body, encoding);
+  json_builder_end_object (builder);
+}
+
+static void
+add_milliseconds (JsonBuilder *builder,
+                  const char  *name,
+                  gint64       microseconds)
+{
+  if (microseconds < 0)
+    return;
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, microseconds / 1000.0);
+}
+
+static void
+add_exchange (JsonBuilder          *builder,
+              const NpHttpExchange *http,
+              NpEncoding            encoding)
+{
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, http->method);
+  json_builder_set_member_name (builder, http->outgoing ? "url" : "path");
+  json_builder_add_string_value (builder, http->target);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, http->status);
+  if (http->reason != NULL)
+    {
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, http->reason);
+    }
+  add_milliseconds (builder, "duration_ms", http->duration_us);
+
+  add_message (builder, "request", http->request_headers, http->request_length,
+               http->request_body, encoding);
+  if (http->status != 0)
+    {
+      add_message (builder, "response", http->response_headers, http->response_length,
+                   http->response_body, encoding);
+      if (http->response_truncated)
+        {
+          json_builder_set_member_name (builder, "truncated");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
+    }
+
+  if (http->outgoing)
+    {
+      json_builder_set_member_name (builder, "timing");
+      json_builder_begin_object (builder);
+      add_milliseconds (builder, "dns_ms", http->dns_us);
+      add_milliseconds (builder, "connect_ms", http->connect_us);
+      add_milliseconds (builder, "tls_ms", http->tls_us);
+      add_milliseconds (builder, "first_byte_ms", http->first_byte_us);
+      add_milliseconds (builder, "total_ms", http->duration_us);
+      json_builder_end_object (builder);
+    }
+}
+
 /**
  * np_event_to_json_node:
- * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "hex",
- *   "text", "message", "failed", counters…; SENT: "messages", "peers", "bytes", "all",
- *   "peer_ids"; COUNTERS: "counters": […]}, each present where it means something
+ * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "type",
+ *   "hex", "text", HTTP exchange members, "close_code", "message", "failed", counters…; SENT:
+ *   "messages", "peers", "bytes", "all", "peer_ids"; COUNTERS: "counters": […]}, each present
+ *   where it means something
  */
 JsonNode *
 np_event_to_json_node (const NpEvent *event,
@@ -135,7 +236,8 @@ np_event_to_json_node (const NpEvent *event,
       json_builder_add_string_value (builder, event->peer);
     }
 
-  if (event->kind == NP_EVENT_RECEIVED || event->kind == NP_EVENT_SENT)
+  if (event->kind == NP_EVENT_RECEIVED || event->kind == NP_EVENT_SENT
+      || event->kind == NP_EVENT_REQUEST)
     {
       json_builder_set_member_name (builder, "length");
       json_builder_add_int_value (builder, event->length);
@@ -145,17 +247,24 @@ np_event_to_json_node (const NpEvent *event,
   if (event->kind == NP_EVENT_COUNTERS && event->counters != NULL)
     add_peer_counters (builder, event);
 
-  if (event->payload != NULL)
+  if (event->message_type != NP_MESSAGE_BYTES)
     {
-      gsize length;
-      const guint8 *data = g_bytes_get_data (event->payload, &length);
-      g_autofree char *hex = compact_hex (data, length);
-      g_autofree char *text = np_codec_decode (data, length, NP_FORMAT_TEXT, encoding);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, np_message_type_to_string (event->message_type));
+    }
 
-      json_builder_set_member_name (builder, "hex");
-      json_builder_add_string_value (builder, hex);
-      json_builder_set_member_name (builder, "text");
-      json_builder_add_string_value (builder, text);
+  /* A WebSocket text message is UTF-8 whatever the endpoint's encoding says. */
+  if (event->payload != NULL)
+    add_body (builder, event->payload,
+              event->message_type == NP_MESSAGE_TEXT ? NP_ENCODING_UTF8 : encoding);
+
+  if (event->http != NULL)
+    add_exchange (builder, event->http, encoding);
+
+  if (event->close_code != 0)
+    {
+      json_builder_set_member_name (builder, "close_code");
+      json_builder_add_int_value (builder, event->close_code);
     }
 
   if (event->message != NULL)

@@ -146,6 +146,9 @@ fixed_cost (const NpEvent *event)
     cost += event->peer_ids->len * sizeof (guint64);
   if (event->counters != NULL)
     cost += event->counters->len * sizeof (NpPeerCounters);
+  /* An HTTP exchange's bodies belong to it alone. */
+  if (event->http != NULL)
+    cost += np_http_exchange_get_size (event->http);
 
   return cost;
 }

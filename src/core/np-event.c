@@ -39,6 +39,7 @@ np_event_clear (NpEvent *event)
   g_clear_pointer (&event->message, g_free);
   g_clear_pointer (&event->peer_ids, g_array_unref);
   g_clear_pointer (&event->counters, g_array_unref);
+  g_clear_pointer (&event->http, np_http_exchange_free);
 }
 
 void
@@ -62,6 +63,8 @@ np_event_kind_to_string (NpEventKind kind)
     case NP_EVENT_ERROR:        return "error";
     case NP_EVENT_STOPPED:      return "stopped";
     case NP_EVENT_COUNTERS:     return "counters";
+    case NP_EVENT_REQUEST:      return "request";
+    case NP_EVENT_PONG:         return "pong";
     default:                    g_return_val_if_reached ("unknown");
     }
 }
@@ -90,5 +93,17 @@ np_event_add_sent_peer (NpEvent    *event,
     {
       event->peer_id = 0;
       g_clear_pointer (&event->peer, g_free);
+    }
+}
+
+const char *
+np_message_type_to_string (NpMessageType type)
+{
+  switch (type)
+    {
+    case NP_MESSAGE_BYTES:  return "bytes";
+    case NP_MESSAGE_TEXT:   return "text";
+    case NP_MESSAGE_BINARY: return "binary";
+    default:                g_return_val_if_reached ("unknown");
     }
 }

@@ -3,18 +3,22 @@
 
 #include <glib-object.h>
 
+#include "np-http-exchange.h"
+
 G_BEGIN_DECLS
 
 typedef enum
 {
   NP_EVENT_LISTENING,     /* endpoint bound (server/udp); peer = local address */
-  NP_EVENT_CONNECTED,     /* a TCP peer connected (server) or we connected (client) */
-  NP_EVENT_DISCONNECTED,  /* a TCP peer went away; message = reason; counters final */
-  NP_EVENT_RECEIVED,      /* one message (a read, a line, a frame, a datagram) arrived */
+  NP_EVENT_CONNECTED,     /* a TCP or WebSocket peer connected (server) or we connected (client) */
+  NP_EVENT_DISCONNECTED,  /* a peer went away; message = reason; counters final */
+  NP_EVENT_RECEIVED,      /* one message (a read, a line, a frame, a datagram, a WebSocket message) arrived */
   NP_EVENT_SENT,          /* one send operation: messages handed to n_peers peers */
   NP_EVENT_ERROR,         /* something failed; message = what and why */
   NP_EVENT_STOPPED,       /* endpoint is gone; failed says whether it died of an error */
   NP_EVENT_COUNTERS,      /* counters of the peers whose traffic changed (at most every 100 ms) */
+  NP_EVENT_REQUEST,       /* an HTTP request was answered (server) or made (client); see http */
+  NP_EVENT_PONG,          /* a WebSocket pong arrived: the peer answered our ping */
 } NpEventKind;
 
 /* SENT names its peers' ids up to this many; past it, only how many. */
@@ -29,6 +33,14 @@ typedef struct
   guint64  messages_in;
   guint64  messages_out;
 } NpPeerCounters;
+
+/* What kind of message a payload is. */
+typedef enum
+{
+  NP_MESSAGE_BYTES,       /* TCP and UDP: bytes, nothing more */
+  NP_MESSAGE_TEXT,        /* a WebSocket text message (always UTF-8) */
+  NP_MESSAGE_BINARY,      /* a WebSocket binary message */
+} NpMessageType;
 
 #define NP_TYPE_EVENT (np_event_get_type ())
 
@@ -45,12 +57,16 @@ typedef struct
   /* SENT: the operation's messages went to n_peers peers (each got all @length bytes). The
    * first NP_EVENT_MAX_PEER_IDS ids are in peer_ids; to_all: the default targets were asked
    * for (all clients, all peers heard). A TCP client that could not take it is not counted:
-   * its DISCONNECTED event says why; a datagram the system refuses has an ERROR for its peer. */
+   * its DISCONNECTED event says why; a datagram the system refuses has an ERROR for its peer.
+   * Over WebSocket, "went" means handed to libsoup's send queue. */
   guint        n_messages;
   guint        n_peers;
   GArray      *peer_ids;    /* guint64 */
   gboolean     to_all;
   GArray      *counters;    /* COUNTERS: NpPeerCounters of the peers that changed */
+  NpMessageType message_type; /* RECEIVED/SENT over WebSocket: text or binary */
+  guint        close_code;  /* DISCONNECTED (WebSocket): the close code, 0 = none was sent */
+  NpHttpExchange *http;     /* REQUEST, and CONNECTED of a WebSocket client: the HTTP part */
   char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED */
   gboolean     failed;      /* STOPPED: the endpoint stopped because of an error */
   /* Counters: of the peer for DISCONNECTED, of the endpoint for STOPPED. */
@@ -72,6 +88,7 @@ const char  *np_event_kind_to_string (NpEventKind kind);
 void         np_event_add_sent_peer  (NpEvent     *event,
                                       guint64      peer_id,
                                       const char  *peer);
+const char  *np_message_type_to_string (NpMessageType type);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpEvent, np_event_unref)
 

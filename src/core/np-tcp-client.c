@@ -29,26 +29,6 @@ describe_target (const NpEndpointConfig *config)
          : g_strdup_printf ("%s:%u", config->host, config->remote_port);
 }
 
-/* GSocketClient's messages are translated and worded per language: the common failures are
- * told from the error code, anything else is passed on whole. */
-static char *
-describe_connect_error (const char   *target,
-                        const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_strdup_printf (_("Could not connect to %s: connection refused"), target);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
-    return g_strdup_printf (_("Could not connect to %s: no route to the host"), target);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    return g_strdup_printf (_("Could not connect to %s: the network is unreachable"), target);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_strdup_printf (_("Could not connect to %s: timed out"), target);
-  if (error->domain == G_RESOLVER_ERROR)
-    return g_strdup_printf (_("Could not connect to %s: cannot resolve the host name"), target);
-
-  return g_strdup_printf (_("Could not connect to %s: %s"), target, error->message);
-}
-
 static void
 clear_timeout (NpTcpClient *self)
 {
@@ -98,7 +78,7 @@ on_connected (GObject      *source,
         message = g_strdup_printf (_("Could not connect to %s: no answer within %u ms"),
                                    target, config->connect_timeout_ms);
       else
-        message = describe_connect_error (target, error);
+        message = np_address_describe_connect_error (target, error);
       np_endpoint_finish (endpoint, TRUE, message);
       return;
     }

@@ -26,21 +26,6 @@ struct _NpTcpServer
 
 G_DEFINE_FINAL_TYPE (NpTcpServer, np_tcp_server, NP_TYPE_ENDPOINT)
 
-/* A snapshot, because sending or closing may remove clients while we walk them. */
-static GPtrArray *
-list_clients (NpTcpServer *self)
-{
-  GPtrArray *list = g_ptr_array_new_full (g_hash_table_size (self->clients), g_object_unref);
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->clients);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (list, g_object_ref (value));
-
-  return list;
-}
-
 static void
 add_client (NpTcpServer *self,
             GSocket     *socket)
@@ -146,7 +131,7 @@ np_tcp_server_stop (NpEndpoint *endpoint,
                     const char *reason)
 {
   NpTcpServer *self = NP_TCP_SERVER (endpoint);
-  g_autoptr(GPtrArray) clients = list_clients (self);
+  g_autoptr(GPtrArray) clients = np_endpoint_snapshot_peers (self->clients);
 
   close_listener (self);
 
@@ -164,33 +149,9 @@ np_tcp_server_send (NpEndpoint    *endpoint,
                     NpSendBatch   *batch)
 {
   NpTcpServer *self = NP_TCP_SERVER (endpoint);
-  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GPtrArray) targets = np_endpoint_pick_peers (endpoint, self->clients, peer_ids, n_peer_ids,
+                                                         _("Not sent: no client is connected"));
   NpEvent *sent;
-
-  if (n_peer_ids == 0)
-    {
-      targets = list_clients (self);
-      if (targets->len == 0)
-        np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: no client is connected"));
-    }
-  else
-    {
-      targets = g_ptr_array_new_with_free_func (g_object_unref);
-      for (guint i = 0; i < n_peer_ids; i++)
-        {
-          NpConnection *connection = g_hash_table_lookup (self->clients, &peer_ids[i]);
-
-          if (connection != NULL)
-            g_ptr_array_add (targets, g_object_ref (connection));
-          else
-            {
-              g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, peer_ids[i]);
-              g_autofree char *message = g_strdup_printf (_("Not sent to client #%s: it is not connected"), id);
-
-              np_endpoint_emit_error (endpoint, peer_ids[i], NULL, message);
-            }
-        }
-    }
 
   sent = np_endpoint_new_sent (endpoint, batch, n_peer_ids == 0);
   for (guint i = 0; i < targets->len; i++)
@@ -221,7 +182,7 @@ static void
 np_tcp_server_resume (NpEndpoint *endpoint)
 {
   NpTcpServer *self = NP_TCP_SERVER (endpoint);
-  g_autoptr(GPtrArray) clients = list_clients (self);
+  g_autoptr(GPtrArray) clients = np_endpoint_snapshot_peers (self->clients);
 
   for (guint i = 0; i < clients->len; i++)
     np_connection_resume (g_ptr_array_index (clients, i));

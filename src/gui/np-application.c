@@ -42,7 +42,8 @@ np_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "to", "s", &self->destination);
   self->start = g_variant_dict_contains (options, "start");
 
-  if (self->mode != NULL && !np_mode_from_string (self->mode, &mode))
+  /* The web modes are netpoke-cli's only, for now. */
+  if (self->mode != NULL && (!np_mode_from_string (self->mode, &mode) || NP_MODE_IS_WEB (mode)))
     {
       g_printerr (_("netpoke: unknown mode “%s” (use tcp-server, tcp-client or udp)\n"), self->mode);
       return 2;

@@ -271,6 +271,7 @@ np_window_open_workspace (NpWindow  *self,
                           GError   **error)
 {
   g_autoptr(NpSession) session = np_session_load (file, error);
+  GPtrArray *endpoints;
 
   if (session == NULL)
     return FALSE;
@@ -279,6 +280,19 @@ np_window_open_workspace (NpWindow  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                            _("Stop the endpoint before opening a workspace"));
       return FALSE;
+    }
+  endpoints = np_session_get_endpoints (session);
+  if (endpoints->len > 0)
+    {
+      NpMode mode = ((NpSessionEndpoint *) g_ptr_array_index (endpoints, 0))->mode;
+
+      if (NP_MODE_IS_WEB (mode))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("This workspace uses the %s mode, which the window does not offer yet (netpoke-cli does)"),
+                       np_mode_to_string (mode));
+          return FALSE;
+        }
     }
 
   apply_workspace (self, session);
