@@ -8,6 +8,7 @@
 
 #include "np-error.h"
 #include "np-session.h"
+#include "np-test-utils.h"
 
 static NpSession *
 sample (void)
@@ -345,6 +346,66 @@ test_save_failure_keeps_old_file (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Saved;
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Saved *saved = user_data;
+
+  saved->ok = np_session_save_finish (NP_SESSION (source), result, &saved->error);
+  saved->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Saved *) data)->done;
+}
+
+/* The window saves off its thread: the result comes back on the main context later, the file
+ * holds exactly the workspace, and a failure says which file and why. */
+static void
+test_save_async (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "async.netpoke", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) nowhere = g_file_new_for_path ("/nonexistent/dir/async.netpoke");
+  g_autoptr(NpSession) session = sample ();
+  g_autofree char *expected = np_session_to_data (session);
+  g_autofree char *written = NULL;
+  g_autoptr(GError) error = NULL;
+  Saved saved = { 0 };
+
+  np_session_save_async (session, file, NULL, on_saved, &saved);
+  g_assert_false (saved.done);   /* never completes inside the call */
+  np_test_wait_until (is_done, &saved, "the save to finish");
+  g_assert_no_error (saved.error);
+  g_assert_true (saved.ok);
+  g_assert_true (g_file_get_contents (path, &written, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (written, ==, expected);
+
+  saved = (Saved) { 0 };
+  np_session_save_async (session, nowhere, NULL, on_saved, &saved);
+  np_test_wait_until (is_done, &saved, "the failing save to finish");
+  g_assert_false (saved.ok);
+  g_assert_error (saved.error, NP_ERROR, NP_ERROR_FAILED);
+  g_assert_nonnull (strstr (saved.error->message, "Could not save /nonexistent/dir/async.netpoke"));
+  g_clear_error (&saved.error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -356,6 +417,7 @@ main (int    argc,
   g_test_add_func ("/session/malformed", test_malformed);
   g_test_add_func ("/session/missing-file", test_missing_file);
   g_test_add_func ("/session/save-failure-keeps-old-file", test_save_failure_keeps_old_file);
+  g_test_add_func ("/session/save-async", test_save_async);
   g_test_add_func ("/session/save-load-stable", test_save_load_stable);
   g_test_add_func ("/session/message-limits", test_message_limits);
   for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)

@@ -7,59 +7,74 @@
 #include <string.h>
 
 #include "np-codec.h"
+#include "np-enum-types.h"
 #include "np-error.h"
 
-static const struct { const char *name; NpEncoding encoding; } encoding_names[] = {
-  { "utf-8", NP_ENCODING_UTF8 },
-  { "utf8", NP_ENCODING_UTF8 },
-  { "gb18030", NP_ENCODING_GB18030 },
-  { "gbk", NP_ENCODING_GB18030 },
-  { "gb2312", NP_ENCODING_GB18030 },
-  { "latin1", NP_ENCODING_LATIN1 },
-  { "latin-1", NP_ENCODING_LATIN1 },
-  { "iso-8859-1", NP_ENCODING_LATIN1 },
-};
-
-static const char * const format_names[] = { "text", "hex", "escapes" };
-
+/* "text", "hex" or "escapes": NpFormat's nicks, in any case. */
 gboolean
 np_format_from_string (const char  *name,
                        NpFormat    *format,
                        GError     **error)
 {
+  g_autoptr(GEnumClass) formats = g_type_class_ref (NP_TYPE_FORMAT);
+  g_autofree char *lower = NULL;
+  GEnumValue *value;
+
   g_return_val_if_fail (name != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (format_names); i++)
-    if (g_ascii_strcasecmp (name, format_names[i]) == 0)
-      {
-        *format = (NpFormat) i;
-        return TRUE;
-      }
+  lower = g_ascii_strdown (name, -1);
+  value = g_enum_get_value_by_nick (formats, lower);
+  if (value == NULL)
+    {
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                   _("Unknown format “%s” (use text, hex or escapes)"), name);
+      return FALSE;
+    }
 
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-               _("Unknown format “%s” (use text, hex or escapes)"), name);
-  return FALSE;
+  *format = value->value;
+  return TRUE;
 }
 
 const char *
 np_format_to_string (NpFormat format)
 {
-  g_return_val_if_fail (format <= NP_FORMAT_ESCAPES, NULL);
+  g_autoptr(GEnumClass) formats = g_type_class_ref (NP_TYPE_FORMAT);
+  GEnumValue *value = g_enum_get_value (formats, format);
 
-  return format_names[format];
+  g_return_val_if_fail (value != NULL, NULL);
+
+  return value->value_nick;
 }
 
+/* NpEncoding's nicks ("utf-8", "gb18030", "latin1"), and the other names people use for them. */
 gboolean
 np_encoding_from_string (const char  *name,
                          NpEncoding  *encoding,
                          GError     **error)
 {
+  static const struct { const char *alias; NpEncoding encoding; } aliases[] = {
+    { "utf8", NP_ENCODING_UTF8 },
+    { "gbk", NP_ENCODING_GB18030 },
+    { "gb2312", NP_ENCODING_GB18030 },
+    { "latin-1", NP_ENCODING_LATIN1 },
+    { "iso-8859-1", NP_ENCODING_LATIN1 },
+  };
+  g_autoptr(GEnumClass) encodings = g_type_class_ref (NP_TYPE_ENCODING);
+  g_autofree char *lower = NULL;
+  GEnumValue *value;
+
   g_return_val_if_fail (name != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (encoding_names); i++)
-    if (g_ascii_strcasecmp (name, encoding_names[i].name) == 0)
+  lower = g_ascii_strdown (name, -1);
+  if ((value = g_enum_get_value_by_nick (encodings, lower)) != NULL)
+    {
+      *encoding = value->value;
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (aliases); i++)
+    if (g_str_equal (lower, aliases[i].alias))
       {
-        *encoding = encoding_names[i].encoding;
+        *encoding = aliases[i].encoding;
         return TRUE;
       }
 
@@ -71,13 +86,12 @@ np_encoding_from_string (const char  *name,
 const char *
 np_encoding_to_string (NpEncoding encoding)
 {
-  switch (encoding)
-    {
-    case NP_ENCODING_UTF8:    return "utf-8";
-    case NP_ENCODING_GB18030: return "gb18030";
-    case NP_ENCODING_LATIN1:  return "latin1";
-    default:                  g_return_val_if_reached (NULL);
-    }
+  g_autoptr(GEnumClass) encodings = g_type_class_ref (NP_TYPE_ENCODING);
+  GEnumValue *value = g_enum_get_value (encodings, encoding);
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  return value->value_nick;
 }
 
 /* ---- decoding ---------------------------------------------------------------------------- */

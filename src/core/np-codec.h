@@ -20,7 +20,7 @@ typedef enum
 
 typedef enum
 {
-  NP_ENCODING_UTF8,
+  NP_ENCODING_UTF8,     /*< nick=utf-8 >*/
   NP_ENCODING_GB18030,  /* a superset of GBK and GB2312 */
   NP_ENCODING_LATIN1,
 } NpEncoding;

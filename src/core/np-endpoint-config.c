@@ -1,4 +1,5 @@
 #include "np-endpoint-config.h"
+#include "np-enum-types.h"
 
 G_DEFINE_BOXED_TYPE (NpEndpointConfig, np_endpoint_config,
                      np_endpoint_config_copy, np_endpoint_config_free)
@@ -62,29 +63,29 @@ np_endpoint_config_free (NpEndpointConfig *config)
   g_free (config);
 }
 
-static const char * const mode_names[] = {
-  "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server", "ws",
-};
-
 const char *
 np_mode_to_string (NpMode mode)
 {
-  g_return_val_if_fail (mode < G_N_ELEMENTS (mode_names), NULL);
+  g_autoptr(GEnumClass) modes = g_type_class_ref (NP_TYPE_MODE);
+  GEnumValue *value = g_enum_get_value (modes, mode);
 
-  return mode_names[mode];
+  g_return_val_if_fail (value != NULL, NULL);
+
+  return value->value_nick;
 }
 
-/* "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server" or "ws": the names the
- * CLI, the window's command line and workspace files share. */
+/* "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server" or "ws" (NpMode's
+ * nicks): the names the CLI, the window's command line, workspace files and GSettings share. */
 gboolean
 np_mode_from_string (const char *name,
                      NpMode     *mode)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (mode_names); i++)
-    if (g_strcmp0 (name, mode_names[i]) == 0)
-      {
-        *mode = (NpMode) i;
-        return TRUE;
-      }
-  return FALSE;
+  g_autoptr(GEnumClass) modes = g_type_class_ref (NP_TYPE_MODE);
+  GEnumValue *value = name != NULL ? g_enum_get_value_by_nick (modes, name) : NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  *mode = value->value;
+  return TRUE;
 }

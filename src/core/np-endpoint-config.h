@@ -14,9 +14,9 @@ typedef enum
   NP_MODE_TCP_CLIENT,
   NP_MODE_UDP,
   NP_MODE_HTTP_SERVER,
-  NP_MODE_HTTP_CLIENT,
+  NP_MODE_HTTP_CLIENT,  /*< nick=http >*/
   NP_MODE_WS_SERVER,
-  NP_MODE_WS_CLIENT,
+  NP_MODE_WS_CLIENT,    /*< nick=ws >*/
 } NpMode;
 
 /* HTTP and WebSocket, over libsoup. */

@@ -1,3 +1,4 @@
+#include "np-enum-types.h"
 #include "np-event.h"
 
 G_DEFINE_BOXED_TYPE (NpEvent, np_event, np_event_ref, np_event_unref)
@@ -53,20 +54,13 @@ np_event_unref (NpEvent *event)
 const char *
 np_event_kind_to_string (NpEventKind kind)
 {
-  switch (kind)
-    {
-    case NP_EVENT_LISTENING:    return "listening";
-    case NP_EVENT_CONNECTED:    return "connected";
-    case NP_EVENT_DISCONNECTED: return "disconnected";
-    case NP_EVENT_RECEIVED:     return "received";
-    case NP_EVENT_SENT:         return "sent";
-    case NP_EVENT_ERROR:        return "error";
-    case NP_EVENT_STOPPED:      return "stopped";
-    case NP_EVENT_COUNTERS:     return "counters";
-    case NP_EVENT_REQUEST:      return "request";
-    case NP_EVENT_PONG:         return "pong";
-    default:                    g_return_val_if_reached ("unknown");
-    }
+  g_autoptr(GEnumClass) kinds = g_type_class_ref (NP_TYPE_EVENT_KIND);
+  GEnumValue *value = g_enum_get_value (kinds, kind);
+
+  g_return_val_if_fail (value != NULL, "unknown");
+
+  /* The nick ("received", "stopped", …) is the name in --json output. */
+  return value->value_nick;
 }
 
 /* SENT: one more peer took the operation's messages. A lone peer is also named in peer_id and

@@ -3,12 +3,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "np-error.h"
 #include "np-json.h"
@@ -35,8 +31,27 @@ endpoint_free (NpSessionEndpoint *endpoint)
   g_free (endpoint);
 }
 
-static void
-message_free (NpSavedMessage *message)
+NpSavedMessage *
+np_saved_message_new (const char *name,
+                      const char *payload,
+                      NpFormat    format)
+{
+  NpSavedMessage *message = g_new0 (NpSavedMessage, 1);
+
+  message->name = g_strdup (name);
+  message->payload = g_strdup (payload);
+  message->format = format;
+  return message;
+}
+
+NpSavedMessage *
+np_saved_message_copy (const NpSavedMessage *message)
+{
+  return np_saved_message_new (message->name, message->payload, message->format);
+}
+
+void
+np_saved_message_free (NpSavedMessage *message)
 {
   g_free (message->name);
   g_free (message->payload);
@@ -64,7 +79,7 @@ static void
 np_session_init (NpSession *self)
 {
   self->endpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) endpoint_free);
-  self->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) message_free);
+  self->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) np_saved_message_free);
   self->window.width = 1180;
   self->window.height = 720;
   self->window.display = NP_FORMAT_TEXT;
@@ -113,10 +128,7 @@ np_session_add_message (NpSession  *self,
   g_return_val_if_fail (NP_IS_SESSION (self), NULL);
   g_return_val_if_fail (name != NULL && payload != NULL, NULL);
 
-  message = g_new0 (NpSavedMessage, 1);
-  message->name = g_strdup (name);
-  message->payload = g_strdup (payload);
-  message->format = format;
+  message = np_saved_message_new (name, payload, format);
   g_ptr_array_add (self->messages, message);
 
   return message;
@@ -226,93 +238,36 @@ np_session_to_data (NpSession *self)
   return np_json_escape_output (json_generator_to_data (generator, NULL));
 }
 
-/* Writes @data to a new file beside @path, flushes it to disk and renames it over @path: the
- * old file is replaced whole or not at all. */
+/* Replaces @file with @data whole or not at all: a failed save (disk full, no permission)
+ * never leaves half a workspace behind. A local file goes through g_file_set_contents_full
+ * (a temporary file beside it, flushed, renamed over it); g_file_replace_contents is kept for
+ * files GIO reaches otherwise, because for local files it left the old workspace truncated when
+ * the write failed (test-session fills the disk with RLIMIT_FSIZE). Blocks: run it off the UI
+ * thread (np_session_save_async). */
 static gboolean
-write_atomically (const char  *path,
-                  const char  *data,
-                  gsize        length,
-                  GError     **error)
+save_data (GFile       *file,
+           const char  *data,
+           GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *template = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  gsize written = 0;
-  int saved_errno;
-  int fd;
-
-  fd = g_mkstemp_full (template, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  while (written < length)
-    {
-      gssize n = write (fd, data + written, length - written);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        goto failed;
-      written += n;
-    }
-  if (fsync (fd) != 0 || close (fd) != 0)
-    {
-      fd = -1;
-      goto failed;
-    }
-  fd = -1;
-  if (g_rename (template, path) != 0)
-    goto failed;
-  return TRUE;
-
-failed:
-  saved_errno = errno != 0 ? errno : EIO;
-  if (fd >= 0)
-    close (fd);
-  g_unlink (template);
-  g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), g_strerror (saved_errno));
-  return FALSE;
-}
-
-/**
- * np_session_save:
- *
- * The old file is replaced whole or not at all: a failed save (disk full, no permission) never
- * leaves half a workspace behind.
- */
-gboolean
-np_session_save (NpSession  *self,
-                 GFile      *file,
-                 GError    **error)
-{
-  g_autofree char *data = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = g_file_get_path (file);
   g_autoptr(GError) local_error = NULL;
+  gsize length = strlen (data);
   gboolean ok;
 
-  g_return_val_if_fail (NP_IS_SESSION (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  data = np_session_to_data (self);
-  path = g_file_get_path (file);
-  if (strlen (data) > NP_SESSION_MAX_FILE_SIZE)
+  if (length > NP_SESSION_MAX_FILE_SIZE)
     {
-      ok = FALSE;
-      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, strlen (data));
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
 
+      ok = FALSE;
       local_error = g_error_new (NP_ERROR, NP_ERROR_FAILED,
                                  _("the workspace would be %s bytes, more than Netpoke opens (%d MiB); "
                                    "remove some saved messages"),
                                  size, NP_SESSION_MAX_FILE_SIZE / (1024 * 1024));
     }
   else if (path != NULL)
-    ok = write_atomically (path, data, strlen (data), &local_error);
+    ok = g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error);
   else
-    ok = g_file_replace_contents (file, data, strlen (data), NULL, FALSE, G_FILE_CREATE_NONE,
+    ok = g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE,
                                   NULL, NULL, &local_error);
 
   if (!ok)
@@ -324,6 +279,93 @@ np_session_save (NpSession  *self,
     }
 
   return TRUE;
+}
+
+/**
+ * np_session_save:
+ *
+ * Writes the workspace to @file, replacing it whole or not at all. Blocks until the data is on
+ * disk: the window uses np_session_save_async().
+ */
+gboolean
+np_session_save (NpSession  *self,
+                 GFile      *file,
+                 GError    **error)
+{
+  g_autofree char *data = NULL;
+
+  g_return_val_if_fail (NP_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  data = np_session_to_data (self);
+  return save_data (file, data, error);
+}
+
+typedef struct
+{
+  GFile *file;
+  char  *data;
+} SaveJob;
+
+static void
+save_job_free (SaveJob *job)
+{
+  g_clear_object (&job->file);
+  g_free (job->data);
+  g_free (job);
+}
+
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  GError *error = NULL;
+
+  if (save_data (job->file, job->data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * np_session_save_async:
+ *
+ * Like np_session_save(), with the writing and flushing on a worker thread: the workspace is
+ * turned into text here, so @self may change as soon as this returns.
+ */
+void
+np_session_save_async (NpSession           *self,
+                       GFile               *file,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveJob *job;
+
+  g_return_if_fail (NP_IS_SESSION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, np_session_save_async);
+  job = g_new0 (SaveJob, 1);
+  job->file = g_object_ref (file);
+  job->data = np_session_to_data (self);
+  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
+  g_task_run_in_thread (task, save_in_thread);
+}
+
+gboolean
+np_session_save_finish (NpSession     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

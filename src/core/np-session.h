@@ -67,7 +67,21 @@ char              *np_session_to_data        (NpSession          *self);
 gboolean           np_session_save           (NpSession          *self,
                                               GFile              *file,
                                               GError            **error);
+void               np_session_save_async     (NpSession          *self,
+                                              GFile              *file,
+                                              GCancellable       *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer            user_data);
+gboolean           np_session_save_finish    (NpSession          *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
 GPtrArray         *np_session_get_endpoints  (NpSession          *self);
+NpSavedMessage    *np_saved_message_new      (const char         *name,
+                                              const char         *payload,
+                                              NpFormat            format);
+NpSavedMessage    *np_saved_message_copy     (const NpSavedMessage *message);
+void               np_saved_message_free     (NpSavedMessage     *message);
+
 GPtrArray         *np_session_get_messages   (NpSession          *self);
 NpWindowState     *np_session_get_window     (NpSession          *self);
 NpSessionEndpoint *np_session_add_endpoint   (NpSession          *self);
