@@ -369,3 +369,54 @@ np_test_recorder_wait (NpTestRecorder *recorder,
   np_test_wait_until (found_event, &search, what);
   return search.found;
 }
+
+/* ---- models and async calls ------------------------------------------------------------- */
+
+static void
+on_items_changed (GListModel    *model,
+                  guint          position,
+                  guint          removed,
+                  guint          added,
+                  NpTestChanges *changes)
+{
+  changes->signals++;
+  changes->position = position;
+  changes->removed += removed;
+  changes->added += added;
+  /* At every signal the model is already in the state it describes. */
+  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
+}
+
+/* Returns: the handler id, to disconnect before @changes goes */
+gulong
+np_test_count_changes (gpointer       model,
+                       NpTestChanges *changes)
+{
+  return g_signal_connect (G_LIST_MODEL (model), "items-changed", G_CALLBACK (on_items_changed), changes);
+}
+
+void
+np_test_async_ready (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+has_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/**
+ * np_test_wait_async:
+ * Returns: (transfer full): the result, once the call completed
+ */
+GAsyncResult *
+np_test_wait_async (GAsyncResult **result,
+                    const char    *what)
+{
+  np_test_wait_until (has_result, result, what);
+  return g_steal_pointer (result);
+}

@@ -47,6 +47,27 @@ void            np_test_expect_text         (GSocket         *socket,
 void            np_test_expect_eof          (GSocket         *socket,
                                              const char      *what);
 
+/* What a GListModel said in "items-changed" since np_test_count_changes () (or a reset to
+ * { 0 }); it also checks the model is in the state each signal describes. */
+typedef struct
+{
+  guint signals;
+  guint position;   /* of the last signal */
+  guint removed;
+  guint added;
+} NpTestChanges;
+
+gulong          np_test_count_changes       (gpointer         model,
+                                             NpTestChanges   *changes);
+
+/* An async call's result: pass np_test_async_ready and a GAsyncResult* set to NULL as its
+ * callback and data, then np_test_wait_async () for the result to hand to _finish (). */
+void            np_test_async_ready         (GObject         *source,
+                                             GAsyncResult    *result,
+                                             gpointer         user_data);
+GAsyncResult   *np_test_wait_async          (GAsyncResult   **result,
+                                             const char      *what);
+
 typedef struct
 {
   GPtrArray *events;   /* NpEvent*, everything delivered so far */

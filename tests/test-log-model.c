@@ -1,27 +1,10 @@
 /* NpLogModel: one change notification per batch, a row cap that drops the oldest and counts
  * them, consistent positions at every signal, bounded previews of long payloads. */
+#include <string.h>
+
 #include "np-log-model.h"
-
-typedef struct
-{
-  guint signals;
-  guint removed;
-  guint added;
-} Changes;
-
-static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Changes    *changes)
-{
-  changes->signals++;
-  changes->removed += removed;
-  changes->added += added;
-  /* At every signal the model is already in the state it describes. */
-  g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
-}
+#include "np-log-renderer.h"
+#include "np-test-utils.h"
 
 static GPtrArray *
 make_rows (guint first,
@@ -52,9 +35,9 @@ static void
 test_one_signal_per_batch (void)
 {
   g_autoptr(NpLogModel) model = np_log_model_new ();
-  Changes changes = { 0 };
+  NpTestChanges changes = { 0 };
 
-  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  np_test_count_changes (model, &changes);
 
   for (guint batch = 0; batch < 20; batch++)
     {
@@ -76,10 +59,10 @@ test_cap_drops_oldest (void)
   g_autoptr(GPtrArray) first = make_rows (0, 80);
   g_autoptr(GPtrArray) second = make_rows (80, 50);
   g_autoptr(GPtrArray) huge = make_rows (1000, 250);
-  Changes changes = { 0 };
+  NpTestChanges changes = { 0 };
 
   np_log_model_set_cap (model, 100);
-  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  np_test_count_changes (model, &changes);
 
   np_log_model_append (model, first);
   np_log_model_append (model, second);
@@ -108,10 +91,10 @@ test_refresh_keeps_rows (void)
 {
   g_autoptr(NpLogModel) model = np_log_model_new ();
   g_autoptr(GPtrArray) rows = make_rows (0, 7);
-  Changes changes = { 0 };
+  NpTestChanges changes = { 0 };
 
   np_log_model_append (model, rows);
-  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
+  np_test_count_changes (model, &changes);
   np_log_model_refresh (model);
   g_assert_cmpuint (changes.signals, ==, 1);
   g_assert_cmpuint (changes.removed, ==, 7);
@@ -141,6 +124,60 @@ test_long_payload_previewed (void)
   g_assert_cmpstr (np_log_row_get_message (info), ==, "Address already in use");
 }
 
+/* Rows read in the chosen display format and encoding, from their stored bytes; a long one is
+ * cut with its full length; the clipboard line has everything the row kept. */
+static void
+test_renderer (void)
+{
+  g_autoptr(NpLogRenderer) renderer = np_log_renderer_new ();
+  g_autoptr(NpEvent) event = np_event_new (NP_EVENT_RECEIVED, 1, 1, "127.0.0.1:9");
+  g_autoptr(NpEvent) long_event = np_event_new (NP_EVENT_SENT, 1, 1, "127.0.0.1:9");
+  g_autoptr(NpLogRow) row = NULL;
+  g_autoptr(NpLogRow) long_row = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *cut = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *elapsed = NULL;
+  g_autofree char *long_text = g_strnfill (600, 'a');
+
+  event->payload = g_bytes_new_static ("\xc4\xe3OK\r\n", 6);   /* 你 in GB18030 */
+  event->length = 6;
+  event->time_us = 5 * G_USEC_PER_SEC + 250000;
+  row = np_log_row_new_from_event (event);
+  long_event->payload = g_bytes_new (long_text, 600);
+  long_event->length = 600;
+  long_row = np_log_row_new_from_event (long_event);
+
+  text = np_log_renderer_data (renderer, row);
+  g_assert_cmpstr (text, ==, "\\xC4\\xE3OK\\r\\n");
+  g_object_set (renderer, "encoding", NP_ENCODING_GB18030, NULL);
+  g_clear_pointer (&text, g_free);
+  text = np_log_renderer_data (renderer, row);
+  g_assert_cmpstr (text, ==, "你OK\\r\\n");
+  g_assert_true (np_log_renderer_matches (renderer, row, "ok"));
+  g_assert_true (np_log_renderer_matches (renderer, row, "127.0.0"));
+  g_assert_false (np_log_renderer_matches (renderer, row, "nothing"));
+
+  g_object_set (renderer, "display", NP_FORMAT_HEX, NULL);
+  hex = np_log_renderer_data (renderer, row);
+  g_assert_cmpstr (hex, ==, "C4 E3 4F 4B 0D 0A");
+
+  g_object_set (renderer, "display", NP_FORMAT_TEXT, NULL);
+  cut = np_log_renderer_data (renderer, long_row);
+  g_assert_true (g_str_has_suffix (cut, " … (600 bytes)"));
+  g_assert_cmpuint (g_utf8_strlen (cut, -1), <, 300);
+  line = np_log_renderer_line (renderer, long_row);
+  g_assert_nonnull (strstr (line, "\tout\t127.0.0.1:9\t600\t"));
+  g_assert_nonnull (strstr (line, long_text));
+
+  g_object_set (renderer, "timestamp-format", NP_TIMESTAMP_FORMAT_ELAPSED,
+                "started", (gint64) 2 * G_USEC_PER_SEC, NULL);
+  elapsed = np_log_renderer_time (renderer, row);
+  g_assert_cmpstr (elapsed, ==, "3.250");
+  g_assert_cmpstr (np_log_direction_label (NP_LOG_DIRECTION_ERROR), ==, "error");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -151,6 +188,7 @@ main (int    argc,
   g_test_add_func ("/log-model/cap-drops-oldest", test_cap_drops_oldest);
   g_test_add_func ("/log-model/refresh-keeps-rows", test_refresh_keeps_rows);
   g_test_add_func ("/log-model/long-payload-previewed", test_long_payload_previewed);
+  g_test_add_func ("/log-model/renderer", test_renderer);
 
   return g_test_run ();
 }

@@ -346,30 +346,6 @@ test_save_failure_keeps_old_file (void)
   g_rmdir (dir);
 }
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} Saved;
-
-static void
-on_saved (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Saved *saved = user_data;
-
-  saved->ok = np_session_save_finish (NP_SESSION (source), result, &saved->error);
-  saved->done = TRUE;
-}
-
-static gboolean
-is_done (gpointer data)
-{
-  return ((Saved *) data)->done;
-}
-
 /* The window saves off its thread: the result comes back on the main context later, the file
  * holds exactly the workspace, and a failure says which file and why. */
 static void
@@ -383,24 +359,29 @@ test_save_async (void)
   g_autofree char *expected = np_session_to_data (session);
   g_autofree char *written = NULL;
   g_autoptr(GError) error = NULL;
-  Saved saved = { 0 };
+  GAsyncResult *pending = NULL;
 
-  np_session_save_async (session, file, NULL, on_saved, &saved);
-  g_assert_false (saved.done);   /* never completes inside the call */
-  np_test_wait_until (is_done, &saved, "the save to finish");
-  g_assert_no_error (saved.error);
-  g_assert_true (saved.ok);
+  np_session_save_async (session, file, NULL, np_test_async_ready, &pending);
+  g_assert_null (pending);   /* never completes inside the call */
+  {
+    g_autoptr(GAsyncResult) result = np_test_wait_async (&pending, "the save to finish");
+
+    g_assert_true (np_session_save_finish (session, result, &error));
+    g_assert_no_error (error);
+  }
   g_assert_true (g_file_get_contents (path, &written, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (written, ==, expected);
 
-  saved = (Saved) { 0 };
-  np_session_save_async (session, nowhere, NULL, on_saved, &saved);
-  np_test_wait_until (is_done, &saved, "the failing save to finish");
-  g_assert_false (saved.ok);
-  g_assert_error (saved.error, NP_ERROR, NP_ERROR_FAILED);
-  g_assert_nonnull (strstr (saved.error->message, "Could not save /nonexistent/dir/async.netpoke"));
-  g_clear_error (&saved.error);
+  np_session_save_async (session, nowhere, NULL, np_test_async_ready, &pending);
+  {
+    g_autoptr(GAsyncResult) result = np_test_wait_async (&pending, "the failing save to finish");
+
+    g_assert_false (np_session_save_finish (session, result, &error));
+    g_assert_error (error, NP_ERROR, NP_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, "Could not save /nonexistent/dir/async.netpoke"));
+    g_clear_error (&error);
+  }
 
   g_unlink (path);
   g_rmdir (dir);

@@ -11,9 +11,10 @@ struct _NpPeer
   gint64   since_us;
   guint64  bytes_in;
   guint64  bytes_out;
+  gboolean changed;   /* counted traffic not yet notified */
 };
 
-enum { PROP_0, PROP_ID, PROP_ADDRESS, PROP_BYTES_IN, PROP_BYTES_OUT, N_PROPS };
+enum { PROP_0, PROP_ID, PROP_ADDRESS, PROP_SINCE, PROP_BYTES_IN, PROP_BYTES_OUT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpPeer, np_peer, G_TYPE_OBJECT)
@@ -40,6 +41,7 @@ np_peer_get_property (GObject    *object,
     {
     case PROP_ID:        g_value_set_uint64 (value, self->id); break;
     case PROP_ADDRESS:   g_value_set_string (value, self->address); break;
+    case PROP_SINCE:     g_value_set_int64 (value, self->since_us); break;
     case PROP_BYTES_IN:  g_value_set_uint64 (value, self->bytes_in); break;
     case PROP_BYTES_OUT: g_value_set_uint64 (value, self->bytes_out); break;
     default:             G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -60,6 +62,9 @@ np_peer_class_init (NpPeerClass *klass)
   properties[PROP_ADDRESS] =
     g_param_spec_string ("address", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SINCE] =
+    g_param_spec_int64 ("since", NULL, NULL, G_MININT64, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_BYTES_IN] =
     g_param_spec_uint64 ("bytes-in", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -123,16 +128,29 @@ np_peer_get_bytes_out (NpPeer *self)
   return self->bytes_out;
 }
 
-/* Counts silently; np_peer_notify_traffic() tells the view once per batch. */
-void
+/**
+ * np_peer_add_traffic:
+ *
+ * Counts silently; np_peer_notify_traffic() tells the view, once per batch.
+ *
+ * Returns: %TRUE the first time since the last notification: the caller keeps the peer for
+ *   notifying then (no search for whether it already did)
+ */
+gboolean
 np_peer_add_traffic (NpPeer  *self,
                      guint64  bytes_in,
                      guint64  bytes_out)
 {
-  g_return_if_fail (NP_IS_PEER (self));
+  gboolean first;
+
+  g_return_val_if_fail (NP_IS_PEER (self), FALSE);
 
   self->bytes_in += bytes_in;
   self->bytes_out += bytes_out;
+  first = !self->changed;
+  self->changed = TRUE;
+
+  return first;
 }
 
 void
@@ -140,6 +158,9 @@ np_peer_notify_traffic (NpPeer *self)
 {
   g_return_if_fail (NP_IS_PEER (self));
 
+  if (!self->changed)
+    return;
+  self->changed = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
 }

@@ -1,5 +1,8 @@
 #define G_LOG_DOMAIN "np-preferences-window"
 
+#include "np-enum-types.h"
+#include "np-gui-enum-types.h"
+#include "np-log-renderer.h"
 #include "np-preferences-window.h"
 
 struct _NpPreferencesWindow
@@ -17,25 +20,42 @@ struct _NpPreferencesWindow
 
 G_DEFINE_FINAL_TYPE (NpPreferencesWindow, np_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-/* Enum keys <-> the combo's position: the enums count from 0 in the order the rows list them. */
-static void
-bind_enum (NpPreferencesWindow *self,
-           AdwComboRow         *row,
-           const char          *key)
+/* An enum key <-> a combo row's position: the rows list the enum's values in order, so the
+ * position is the value; @user_data is the enum's GType (from gnome.mkenums_simple). */
+static gboolean
+enum_nick_to_position (GValue   *value,
+                       GVariant *variant,
+                       gpointer  user_data)
 {
-  g_object_set_data_full (G_OBJECT (row), "np-key", g_strdup (key), g_free);
-  adw_combo_row_set_selected (row, (guint) g_settings_get_enum (self->settings, key));
+  g_autoptr(GEnumClass) klass = g_type_class_ref ((GType) GPOINTER_TO_SIZE (user_data));
+  GEnumValue *found = g_enum_get_value_by_nick (klass, g_variant_get_string (variant, NULL));
+
+  if (found == NULL)
+    return FALSE;
+  g_value_set_uint (value, (guint) found->value);
+  return TRUE;
+}
+
+static GVariant *
+position_to_enum_nick (const GValue       *value,
+                       const GVariantType *expected_type,
+                       gpointer            user_data)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref ((GType) GPOINTER_TO_SIZE (user_data));
+  GEnumValue *found = g_enum_get_value (klass, (int) g_value_get_uint (value));
+
+  return found != NULL ? g_variant_new_string (found->value_nick) : NULL;
 }
 
 static void
-on_combo_selected (AdwComboRow         *row,
-                   GParamSpec          *pspec,
-                   NpPreferencesWindow *self)
+bind_enum (GSettings   *settings,
+           const char  *key,
+           AdwComboRow *row,
+           GType        enum_type)
 {
-  const char *key = g_object_get_data (G_OBJECT (row), "np-key");
-
-  if (key != NULL)
-    g_settings_set_enum (self->settings, key, (int) adw_combo_row_get_selected (row));
+  g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                enum_nick_to_position, position_to_enum_nick,
+                                GSIZE_TO_POINTER (enum_type), NULL);
 }
 
 static void
@@ -76,8 +96,6 @@ np_preferences_window_new (GtkWindow *parent,
                            GSettings *settings)
 {
   NpPreferencesWindow *self;
-  AdwComboRow *rows[3];
-  const char *keys[] = { "timestamp-format", "receive-encoding", "send-encoding" };
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
@@ -87,15 +105,9 @@ np_preferences_window_new (GtkWindow *parent,
   g_settings_bind (settings, "log-row-cap", gtk_spin_button_get_adjustment (self->row_cap_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "confirm-stop", self->confirm_stop_switch, "active", G_SETTINGS_BIND_DEFAULT);
-
-  rows[0] = self->timestamp_row;
-  rows[1] = self->receive_encoding_row;
-  rows[2] = self->send_encoding_row;
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    {
-      bind_enum (self, rows[i], keys[i]);
-      g_signal_connect_object (rows[i], "notify::selected", G_CALLBACK (on_combo_selected), self, 0);
-    }
+  bind_enum (settings, "timestamp-format", self->timestamp_row, NP_TYPE_TIMESTAMP_FORMAT);
+  bind_enum (settings, "receive-encoding", self->receive_encoding_row, NP_TYPE_ENCODING);
+  bind_enum (settings, "send-encoding", self->send_encoding_row, NP_TYPE_ENCODING);
 
   return self;
 }

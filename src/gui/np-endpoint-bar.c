@@ -1,0 +1,459 @@
+#define G_LOG_DOMAIN "np-endpoint-bar"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "np-address.h"
+#include "np-endpoint-bar.h"
+#include "np-enum-types.h"
+#include "np-error.h"
+
+/* One row per mode, in the order the selector lists them: a new mode is a new row (and its
+ * NpMode), not new branches through the code. */
+typedef struct
+{
+  NpMode      mode;
+  const char *name;                 /* in the selector */
+  gboolean    connects;             /* the address is the host to connect to, not a local one */
+  gboolean    has_destination;      /* a default HOST:PORT to send to */
+  gboolean    empty_port_is_any;
+  const char *port_problem;         /* what a bad port is told */
+} ModeInfo;
+
+static const ModeInfo modes[] = {
+  { NP_MODE_TCP_SERVER, N_("TCP Server"), FALSE, FALSE, FALSE, N_("Port must be 0–65535 (0 for any free port)") },
+  { NP_MODE_TCP_CLIENT, N_("TCP Client"), TRUE,  FALSE, FALSE, N_("Port must be 1–65535") },
+  { NP_MODE_UDP,        N_("UDP"),        FALSE, TRUE,  TRUE,  N_("Port must be 0–65535 (or empty for any)") },
+};
+
+struct _NpEndpointBar
+{
+  GtkWidget    parent_instance;
+
+  GtkWidget   *box;
+  GtkDropDown *mode_dropdown;
+  GtkEntry    *address_entry;
+  GtkEntry    *port_entry;
+  GtkEntry    *destination_entry;
+  GtkButton   *start_button;
+
+  NpMode       mode;        /* the selected one; kept here for bindings made during init */
+  char        *framing;     /* spec for np_framer_new_from_string () */
+  gboolean     running;
+  char        *validation;  /* what is wrong with the fields, or NULL */
+};
+
+enum { PROP_0, PROP_MODE, PROP_FRAMING, PROP_RUNNING, PROP_VALIDATION, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (NpEndpointBar, np_endpoint_bar, GTK_TYPE_WIDGET)
+
+static const ModeInfo *
+mode_info (NpMode mode)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (modes[i].mode == mode)
+      return &modes[i];
+  g_return_val_if_reached (&modes[0]);
+}
+
+/* ---- closures for the template ----------------------------------------------------------- */
+
+static char *
+address_placeholder (gpointer unused,
+                     NpMode   mode)
+{
+  return g_strdup (mode_info (mode)->connects ? _("Host") : _("All addresses"));
+}
+
+static char *
+address_tooltip (gpointer unused,
+                 NpMode   mode)
+{
+  return g_strdup (mode_info (mode)->connects ? _("Host or IP address to connect to")
+                                              : _("Local IP address to listen on (empty: all)"));
+}
+
+static char *
+port_placeholder (gpointer unused,
+                  NpMode   mode)
+{
+  return g_strdup (mode_info (mode)->empty_port_is_any ? _("Any port") : _("Port"));
+}
+
+static gboolean
+has_destination (gpointer unused,
+                 NpMode   mode)
+{
+  return mode_info (mode)->has_destination;
+}
+
+static char *
+start_label (gpointer unused,
+             NpMode   mode,
+             gboolean running)
+{
+  if (mode_info (mode)->connects)
+    return g_strdup (running ? _("Disconnect") : _("Connect"));
+  return g_strdup (running ? _("Stop") : _("Start"));
+}
+
+static GStrv
+start_classes (gpointer unused,
+               gboolean running)
+{
+  const char *classes[] = { "text-button", running ? "destructive-action" : "suggested-action", NULL };
+
+  return g_strdupv ((GStrv) classes);
+}
+
+static void
+on_entry_activate (NpEndpointBar *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.start", NULL);
+}
+
+/* ---- validation -------------------------------------------------------------------------- */
+
+static char *
+entry_text (GtkEntry *entry)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+}
+
+static void
+mark_entry (GtkEntry *entry,
+            gboolean  bad)
+{
+  if (bad)
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+}
+
+static gboolean
+fail (GError    **error,
+      GtkEntry  **bad_entry,
+      GtkEntry   *entry,
+      const char *message)
+{
+  *bad_entry = entry;
+  g_set_error_literal (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, message);
+  return FALSE;
+}
+
+/* Fills @config from the fields, or says what is wrong and which field it is. */
+static gboolean
+fill_config (NpEndpointBar     *self,
+             NpEndpointConfig  *config,
+             GtkEntry         **bad_entry,
+             GError           **error)
+{
+  const ModeInfo *info = mode_info (config->mode);
+  g_autofree char *address = entry_text (self->address_entry);
+  g_autofree char *port = entry_text (self->port_entry);
+  g_autofree char *destination = entry_text (self->destination_entry);
+  guint16 *target = info->connects ? &config->remote_port : &config->port;
+  guint64 value;
+
+  if (info->connects)
+    {
+      if (address[0] == '\0')
+        return fail (error, bad_entry, self->address_entry, _("Enter the host to connect to"));
+      if (address[0] == '[' && address[strlen (address) - 1] == ']')
+        config->host = g_strndup (address + 1, strlen (address) - 2);
+      else
+        config->host = g_strdup (address);
+    }
+  else if (address[0] != '\0')
+    {
+      g_autoptr(GInetAddress) inet = np_address_parse_ip (address, NULL);
+
+      if (inet == NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("“%s” is not an IP address of this computer; leave it empty for all addresses"), address);
+
+          return fail (error, bad_entry, self->address_entry, message);
+        }
+      config->bind_address = g_strdup (address);
+    }
+
+  if (info->empty_port_is_any && port[0] == '\0')
+    *target = 0;
+  else if (!g_ascii_string_to_unsigned (port, 10, info->connects ? 1 : 0, 65535, &value, NULL))
+    return fail (error, bad_entry, self->port_entry, _(info->port_problem));
+  else
+    *target = (guint16) value;
+
+  if (info->has_destination && destination[0] != '\0')
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!np_address_split (destination, &config->host, &config->remote_port, &local_error))
+        return fail (error, bad_entry, self->destination_entry, local_error->message);
+    }
+
+  if (self->framing != NULL && config->mode != NP_MODE_UDP)
+    {
+      config->framer = np_framer_new_from_string (self->framing, error);
+      if (config->framer == NULL)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * np_endpoint_bar_build_config:
+ *
+ * Returns: (transfer full) (nullable): the endpoint the fields describe, or %NULL with @error
+ *   saying what is wrong (the field is marked too)
+ */
+NpEndpointConfig *
+np_endpoint_bar_build_config (NpEndpointBar  *self,
+                              GError        **error)
+{
+  g_autoptr(NpEndpointConfig) config = NULL;
+  GtkEntry *bad_entry = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+
+  config = np_endpoint_config_new (np_endpoint_bar_get_mode (self));
+  ok = fill_config (self, config, &bad_entry, error);
+  mark_entry (self->address_entry, bad_entry == self->address_entry);
+  mark_entry (self->port_entry, bad_entry == self->port_entry);
+  mark_entry (self->destination_entry, bad_entry == self->destination_entry);
+
+  return ok ? g_steal_pointer (&config) : NULL;
+}
+
+static void
+validate (NpEndpointBar *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpEndpointConfig) config = np_endpoint_bar_build_config (self, &error);
+  const char *message = config == NULL ? error->message : NULL;
+
+  if (g_strcmp0 (message, self->validation) == 0)
+    return;
+  g_free (self->validation);
+  self->validation = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATION]);
+}
+
+/* ---- object ------------------------------------------------------------------------------ */
+
+static void
+np_endpoint_bar_dispose (GObject *object)
+{
+  NpEndpointBar *self = (NpEndpointBar *)object;
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_ENDPOINT_BAR);
+
+  G_OBJECT_CLASS (np_endpoint_bar_parent_class)->dispose (object);
+}
+
+static void
+np_endpoint_bar_finalize (GObject *object)
+{
+  NpEndpointBar *self = (NpEndpointBar *)object;
+
+  g_free (self->framing);
+  g_free (self->validation);
+
+  G_OBJECT_CLASS (np_endpoint_bar_parent_class)->finalize (object);
+}
+
+static void
+np_endpoint_bar_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  NpEndpointBar *self = NP_ENDPOINT_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:       g_value_set_enum (value, np_endpoint_bar_get_mode (self)); break;
+    case PROP_FRAMING:    g_value_set_string (value, self->framing); break;
+    case PROP_RUNNING:    g_value_set_boolean (value, self->running); break;
+    case PROP_VALIDATION: g_value_set_string (value, self->validation); break;
+    default:              G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+set_mode (NpEndpointBar *self,
+          NpMode         mode)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (modes[i].mode == mode)
+      gtk_drop_down_set_selected (self->mode_dropdown, i);
+}
+
+static void
+np_endpoint_bar_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  NpEndpointBar *self = NP_ENDPOINT_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      set_mode (self, g_value_get_enum (value));
+      break;
+    case PROP_FRAMING:
+      if (g_strcmp0 (self->framing, g_value_get_string (value)) != 0)
+        {
+          g_free (self->framing);
+          self->framing = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+          if (self->mode_dropdown != NULL)
+            validate (self);
+        }
+      break;
+    case PROP_RUNNING:
+      if (self->running != g_value_get_boolean (value))
+        {
+          self->running = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_endpoint_bar_class_init (NpEndpointBarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = np_endpoint_bar_dispose;
+  object_class->finalize = np_endpoint_bar_finalize;
+  object_class->get_property = np_endpoint_bar_get_property;
+  object_class->set_property = np_endpoint_bar_set_property;
+
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL, NP_TYPE_MODE, NP_MODE_TCP_SERVER,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FRAMING] =
+    g_param_spec_string ("framing", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VALIDATION] =
+    g_param_spec_string ("validation", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-endpoint-bar.ui");
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, box);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, mode_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, address_entry);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, port_entry);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, destination_entry);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, start_button);
+  gtk_widget_class_bind_template_callback (widget_class, address_placeholder);
+  gtk_widget_class_bind_template_callback (widget_class, address_tooltip);
+  gtk_widget_class_bind_template_callback (widget_class, port_placeholder);
+  gtk_widget_class_bind_template_callback (widget_class, has_destination);
+  gtk_widget_class_bind_template_callback (widget_class, start_label);
+  gtk_widget_class_bind_template_callback (widget_class, start_classes);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
+}
+
+static void
+on_mode_selected (NpEndpointBar *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->mode_dropdown);
+
+  self->mode = modes[MIN (selected, G_N_ELEMENTS (modes) - 1)].mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+  validate (self);
+}
+
+static void
+np_endpoint_bar_init (NpEndpointBar *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    gtk_string_list_append (names, _(modes[i].name));
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drop_down_set_model (self->mode_dropdown, G_LIST_MODEL (names));
+
+  g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->port_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->destination_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  validate (self);
+}
+
+NpMode
+np_endpoint_bar_get_mode (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NP_MODE_TCP_SERVER);
+
+  return self->mode;
+}
+
+/* The fields as typed, without surrounding blanks. */
+char *
+np_endpoint_bar_get_address (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return entry_text (self->address_entry);
+}
+
+char *
+np_endpoint_bar_get_port (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return entry_text (self->port_entry);
+}
+
+char *
+np_endpoint_bar_get_destination (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return entry_text (self->destination_entry);
+}
+
+/* What is wrong with the fields now, or %NULL. */
+const char *
+np_endpoint_bar_get_validation (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return self->validation;
+}
+
+/* Fills the fields as if typed (command line, settings, workspaces, tests); a %NULL @port
+ * keeps the one there. */
+void
+np_endpoint_bar_set_endpoint (NpEndpointBar *self,
+                              NpMode         mode,
+                              const char    *address,
+                              const char    *port,
+                              const char    *destination)
+{
+  g_return_if_fail (NP_IS_ENDPOINT_BAR (self));
+
+  set_mode (self, mode);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), address != NULL ? address : "");
+  if (port != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->port_entry), port);
+  gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), destination != NULL ? destination : "");
+}

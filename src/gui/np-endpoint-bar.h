@@ -1,0 +1,28 @@
+/* np-endpoint-bar.h: what to start and where: the mode, address, port (and UDP destination),
+ * the Start/Stop button, and the validation that turns the fields into an NpEndpointConfig */
+#pragma once
+
+#include <adwaita.h>
+
+#include "np-endpoint-config.h"
+
+G_BEGIN_DECLS
+
+#define NP_TYPE_ENDPOINT_BAR (np_endpoint_bar_get_type ())
+
+G_DECLARE_FINAL_TYPE (NpEndpointBar, np_endpoint_bar, NP, ENDPOINT_BAR, GtkWidget)
+
+NpMode            np_endpoint_bar_get_mode         (NpEndpointBar *self);
+char             *np_endpoint_bar_get_address      (NpEndpointBar *self);
+char             *np_endpoint_bar_get_port         (NpEndpointBar *self);
+char             *np_endpoint_bar_get_destination  (NpEndpointBar *self);
+const char       *np_endpoint_bar_get_validation   (NpEndpointBar *self);
+void              np_endpoint_bar_set_endpoint     (NpEndpointBar *self,
+                                                    NpMode         mode,
+                                                    const char    *address,
+                                                    const char    *port,
+                                                    const char    *destination);
+NpEndpointConfig *np_endpoint_bar_build_config     (NpEndpointBar *self,
+                                                    GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,279 @@
+#define G_LOG_DOMAIN "np-peer-list"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "np-enum-types.h"
+#include "np-log-renderer.h"
+#include "np-peer-list.h"
+
+struct _NpPeerList
+{
+  GtkWidget            parent_instance;
+
+  GtkWidget           *box;
+  GtkColumnView       *peer_view;
+  GtkMultiSelection   *selection;
+  NpPeerTable         *peers;
+  GtkColumnViewColumn *address_column;
+  GtkColumnViewColumn *since_column;
+  GtkColumnViewColumn *in_column;
+  GtkColumnViewColumn *out_column;
+  GtkButton           *send_selected_button;
+  GtkButton           *send_all_button;
+  GtkButton           *disconnect_button;
+
+  NpMode               mode;
+  gboolean             has_selection;
+};
+
+enum { PROP_0, PROP_MODE, PROP_HAS_SELECTION, PROP_N_PEERS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (NpPeerList, np_peer_list, GTK_TYPE_WIDGET)
+
+/* ---- closures for the template and the cells -------------------------------------------- */
+
+static char *
+title_for_mode (gpointer unused,
+                NpMode   mode)
+{
+  return g_strdup (mode == NP_MODE_UDP ? _("Peers Heard") : _("Clients"));
+}
+
+static char *
+send_selected_label (gpointer unused,
+                     NpMode   mode)
+{
+  return g_strdup (mode == NP_MODE_UDP ? _("Reply to Selected") : _("Send to Selected"));
+}
+
+static char *
+send_all_label (gpointer unused,
+                NpMode   mode)
+{
+  return g_strdup (mode == NP_MODE_UDP ? _("Send to All Heard") : _("Send to All"));
+}
+
+static gboolean
+can_disconnect (gpointer unused,
+                NpMode   mode)
+{
+  return mode == NP_MODE_TCP_SERVER;
+}
+
+static char *
+np_peer_list_format_count (GtkListItem *item,
+                           guint64      count)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+}
+
+static char *
+np_peer_list_format_since (GtkListItem *item,
+                           gint64       since_us)
+{
+  return np_format_clock (since_us, FALSE);
+}
+
+/* Cells are built from .ui templates whose bindings follow the peer while bound: no handler
+ * to connect and disconnect by hand. */
+static void
+set_cell_factory (GtkColumnViewColumn *column,
+                  GtkBuilderScope     *scope,
+                  const char          *name)
+{
+  g_autofree char *path = g_strdup_printf ("/io/github/netpoke/Netpoke/np-peer-cell-%s.ui", name);
+  g_autoptr(GtkListItemFactory) factory = gtk_builder_list_item_factory_new_from_resource (scope, path);
+
+  gtk_column_view_column_set_factory (column, factory);
+}
+
+/* ---- object ------------------------------------------------------------------------------ */
+
+static void
+on_selection_changed (NpPeerList *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  gboolean has_selection = !gtk_bitset_is_empty (selected);
+
+  if (has_selection == self->has_selection)
+    return;
+  self->has_selection = has_selection;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SELECTION]);
+}
+
+static void
+on_n_items (NpPeerList *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
+}
+
+static void
+np_peer_list_dispose (GObject *object)
+{
+  NpPeerList *self = (NpPeerList *)object;
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_PEER_LIST);
+
+  G_OBJECT_CLASS (np_peer_list_parent_class)->dispose (object);
+}
+
+static void
+np_peer_list_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  NpPeerList *self = NP_PEER_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_HAS_SELECTION:
+      g_value_set_boolean (value, self->has_selection);
+      break;
+    case PROP_N_PEERS:
+      g_value_set_uint (value, g_list_model_get_n_items (G_LIST_MODEL (self->peers)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_peer_list_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  NpPeerList *self = NP_PEER_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      if (self->mode != (NpMode) g_value_get_enum (value))
+        {
+          self->mode = g_value_get_enum (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_peer_list_class_init (NpPeerListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = np_peer_list_dispose;
+  object_class->get_property = np_peer_list_get_property;
+  object_class->set_property = np_peer_list_set_property;
+
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL, NP_TYPE_MODE, NP_MODE_TCP_SERVER,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_SELECTION] =
+    g_param_spec_boolean ("has-selection", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_PEERS] =
+    g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (NP_TYPE_PEER_TABLE);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-peer-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, box);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, peer_view);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, selection);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, peers);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, address_column);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, since_column);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, in_column);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, out_column);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, send_selected_button);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, send_all_button);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, disconnect_button);
+  gtk_widget_class_bind_template_callback (widget_class, title_for_mode);
+  gtk_widget_class_bind_template_callback (widget_class, send_selected_label);
+  gtk_widget_class_bind_template_callback (widget_class, send_all_label);
+  gtk_widget_class_bind_template_callback (widget_class, can_disconnect);
+}
+
+static void
+np_peer_list_init (NpPeerList *self)
+{
+  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "np_peer_list_format_count", G_CALLBACK (np_peer_list_format_count),
+                                           "np_peer_list_format_since", G_CALLBACK (np_peer_list_format_since),
+                                           NULL);
+  set_cell_factory (self->address_column, scope, "address");
+  set_cell_factory (self->since_column, scope, "since");
+  set_cell_factory (self->in_column, scope, "in");
+  set_cell_factory (self->out_column, scope, "out");
+
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed),
+                           self, G_CONNECT_SWAPPED);
+  /* Items going also changes the selection without a selection-changed for what left. */
+  g_signal_connect_object (self->selection, "items-changed", G_CALLBACK (on_selection_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->peers, "notify::n-items", G_CALLBACK (on_n_items), self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * np_peer_list_get_peers:
+ * Returns: (transfer none): the table the list shows: the window feeds it engine events
+ */
+NpPeerTable *
+np_peer_list_get_peers (NpPeerList *self)
+{
+  g_return_val_if_fail (NP_IS_PEER_LIST (self), NULL);
+  return self->peers;
+}
+
+gboolean
+np_peer_list_get_has_selection (NpPeerList *self)
+{
+  g_return_val_if_fail (NP_IS_PEER_LIST (self), FALSE);
+  return self->has_selection;
+}
+
+/**
+ * np_peer_list_get_selected_ids:
+ * Returns: (transfer full) (element-type guint64): the ids of the selected peers, in list order
+ */
+GArray *
+np_peer_list_get_selected_ids (NpPeerList *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  GArray *ids;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_val_if_fail (NP_IS_PEER_LIST (self), NULL);
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(NpPeer) peer = g_list_model_get_item (G_LIST_MODEL (self->peers), position);
+      guint64 id = np_peer_get_id (peer);
+
+      g_array_append_val (ids, id);
+    }
+
+  return ids;
+}

@@ -1,0 +1,292 @@
+#define G_LOG_DOMAIN "np-peer-table"
+
+#include "np-peer-table.h"
+
+/* A batch costs time in proportion to its events (plus one pass over the table when peers
+ * left), never clients × events: peers are found by id in a hash table, a peer whose counters
+ * changed is remembered once (np_peer_add_traffic says when it is the first time), and every
+ * change of a batch reaches the view as one items-changed. Stopping a server with 1,000
+ * clients is one signal, not 1,000 removals that each re-ran the window's state update. */
+
+struct _NpPeerTable
+{
+  GObject      parent_instance;
+
+  GPtrArray   *peers;        /* NpPeer*, in order of arrival; may run ahead of the view */
+  GHashTable  *by_id;        /* guint64* (owned) -> NpPeer* (borrowed from peers) */
+  guint        n_published;  /* how many items the view was last told about */
+};
+
+enum { PROP_0, PROP_N_ITEMS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static GType
+np_peer_table_get_item_type (GListModel *model)
+{
+  return NP_TYPE_PEER;
+}
+
+static guint
+np_peer_table_get_n_items (GListModel *model)
+{
+  return NP_PEER_TABLE (model)->n_published;
+}
+
+static gpointer
+np_peer_table_get_item (GListModel *model,
+                        guint       position)
+{
+  NpPeerTable *self = NP_PEER_TABLE (model);
+
+  if (position >= self->n_published)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->peers, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = np_peer_table_get_item_type;
+  iface->get_n_items = np_peer_table_get_n_items;
+  iface->get_item = np_peer_table_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (NpPeerTable, np_peer_table, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static void
+np_peer_table_finalize (GObject *object)
+{
+  NpPeerTable *self = (NpPeerTable *)object;
+
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->peers, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (np_peer_table_parent_class)->finalize (object);
+}
+
+static void
+np_peer_table_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  NpPeerTable *self = NP_PEER_TABLE (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->n_published);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_peer_table_class_init (NpPeerTableClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = np_peer_table_finalize;
+  object_class->get_property = np_peer_table_get_property;
+
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+np_peer_table_init (NpPeerTable *self)
+{
+  self->peers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+NpPeerTable *
+np_peer_table_new (void)
+{
+  return g_object_new (NP_TYPE_PEER_TABLE, NULL);
+}
+
+static NpPeer *
+add_peer (NpPeerTable   *self,
+          const NpEvent *event)
+{
+  NpPeer *peer = np_peer_new (event->peer_id, event->peer, event->time_us);
+
+  g_ptr_array_add (self->peers, peer);
+  g_hash_table_insert (self->by_id, g_memdup2 (&event->peer_id, sizeof event->peer_id), peer);
+
+  return peer;
+}
+
+NpPeer *
+np_peer_table_lookup (NpPeerTable *self,
+                      guint64      id)
+{
+  g_return_val_if_fail (NP_IS_PEER_TABLE (self), NULL);
+
+  return g_hash_table_lookup (self->by_id, &id);
+}
+
+/* Drops the peers of @gone (one pass), then tells the view everything in one signal: from the
+ * first position that changed to the end. */
+static void
+publish (NpPeerTable *self,
+         GHashTable  *gone)
+{
+  guint old_n = self->n_published;
+  guint first = old_n;
+  guint kept = 0;
+
+  if (g_hash_table_size (gone) > 0)
+    {
+      for (guint i = 0; i < self->peers->len; i++)
+        {
+          NpPeer *peer = g_ptr_array_index (self->peers, i);
+
+          if (g_hash_table_contains (gone, peer))
+            {
+              first = MIN (first, i);
+              g_object_unref (peer);
+              continue;
+            }
+          self->peers->pdata[kept++] = peer;
+        }
+      /* The pointers moved down already: shrink without freeing them. */
+      g_ptr_array_set_free_func (self->peers, NULL);
+      g_ptr_array_set_size (self->peers, kept);
+      g_ptr_array_set_free_func (self->peers, g_object_unref);
+    }
+
+  if (first == old_n && self->peers->len == old_n)
+    return;
+
+  self->n_published = self->peers->len;
+  g_list_model_items_changed (G_LIST_MODEL (self), first, old_n - first, self->n_published - first);
+  if (self->n_published != old_n)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/**
+ * np_peer_table_apply:
+ * @endpoint_id: the endpoint the table follows: events of others are ignored
+ * @mode: its mode: a TCP client has no peer list; UDP peers appear when first heard
+ *
+ * Applies a batch of engine events: connects, disconnects, traffic and the endpoint stopping.
+ */
+void
+np_peer_table_apply (NpPeerTable *self,
+                     GPtrArray   *batch,
+                     guint        endpoint_id,
+                     NpMode       mode)
+{
+  g_autoptr(GHashTable) gone = g_hash_table_new (NULL, NULL);
+  /* Holds references: a peer may go later in the same batch, and is still notified. */
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (NP_IS_PEER_TABLE (self));
+
+  if (mode == NP_MODE_TCP_CLIENT)
+    return;
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      const NpEvent *event = g_ptr_array_index (batch, i);
+      NpPeer *peer;
+
+      if (event->endpoint_id != endpoint_id)
+        continue;
+
+      switch (event->kind)
+        {
+        case NP_EVENT_CONNECTED:
+          add_peer (self, event);
+          break;
+
+        case NP_EVENT_DISCONNECTED:
+          if ((peer = g_hash_table_lookup (self->by_id, &event->peer_id)) != NULL)
+            {
+              g_hash_table_remove (self->by_id, &event->peer_id);
+              g_hash_table_add (gone, peer);
+            }
+          break;
+
+        case NP_EVENT_SENT:
+          if (event->n_peers > 1)
+            {
+              /* One send to several peers names them (up to NP_EVENT_MAX_PEER_IDS). */
+              for (guint p = 0; event->peer_ids != NULL && p < event->peer_ids->len; p++)
+                {
+                  peer = g_hash_table_lookup (self->by_id, &g_array_index (event->peer_ids, guint64, p));
+                  if (peer != NULL && np_peer_add_traffic (peer, 0, event->length))
+                    g_ptr_array_add (changed, g_object_ref (peer));
+                }
+              break;
+            }
+          G_GNUC_FALLTHROUGH;
+        case NP_EVENT_RECEIVED:
+          peer = g_hash_table_lookup (self->by_id, &event->peer_id);
+          if (peer == NULL && mode == NP_MODE_UDP && event->peer_id != 0)
+            peer = add_peer (self, event);   /* a UDP peer is "connected" once heard from */
+          if (peer != NULL
+              && np_peer_add_traffic (peer, event->kind == NP_EVENT_RECEIVED ? event->length : 0,
+                                      event->kind == NP_EVENT_SENT ? event->length : 0))
+            g_ptr_array_add (changed, g_object_ref (peer));
+          break;
+
+        case NP_EVENT_STOPPED:
+          g_hash_table_remove_all (self->by_id);
+          for (guint p = 0; p < self->peers->len; p++)
+            g_hash_table_add (gone, g_ptr_array_index (self->peers, p));
+          break;
+
+        case NP_EVENT_LISTENING:
+        case NP_EVENT_ERROR:
+        default:
+          break;
+        }
+    }
+
+  publish (self, gone);
+  for (guint i = 0; i < changed->len; i++)
+    np_peer_notify_traffic (g_ptr_array_index (changed, i));
+}
+
+/* Empties the table (a new endpoint starts), in one signal. */
+void
+np_peer_table_clear (NpPeerTable *self)
+{
+  g_autoptr(GHashTable) gone = g_hash_table_new (NULL, NULL);
+
+  g_return_if_fail (NP_IS_PEER_TABLE (self));
+
+  g_hash_table_remove_all (self->by_id);
+  for (guint i = 0; i < self->peers->len; i++)
+    g_hash_table_add (gone, g_ptr_array_index (self->peers, i));
+  publish (self, gone);
+}
+
+/**
+ * np_peer_table_get_ids:
+ * Returns: (transfer full) (element-type guint64): the ids of every peer, in list order
+ */
+GArray *
+np_peer_table_get_ids (NpPeerTable *self)
+{
+  GArray *ids;
+
+  g_return_val_if_fail (NP_IS_PEER_TABLE (self), NULL);
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), self->n_published);
+  for (guint i = 0; i < self->n_published; i++)
+    {
+      guint64 id = np_peer_get_id (g_ptr_array_index (self->peers, i));
+
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}

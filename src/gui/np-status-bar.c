@@ -1,0 +1,237 @@
+#define G_LOG_DOMAIN "np-status-bar"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "np-endpoint-config.h"
+#include "np-enum-types.h"
+#include "np-event.h"
+#include "np-status-bar.h"
+
+struct _NpStatusBar
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *label;
+
+  NpMode     mode;
+  guint      n_peers;
+
+  /* Exact: counted from every event, whatever the log shows. */
+  guint64    bytes_in;
+  guint64    bytes_out;
+  guint64    messages_in;
+  guint64    messages_out;
+
+  guint64    rate_bytes;   /* bytes out since the last rate tick */
+  double     send_rate;    /* bytes per second */
+  guint      rate_id;
+};
+
+enum { PROP_0, PROP_MODE, PROP_N_PEERS, PROP_BYTES_IN, PROP_BYTES_OUT, PROP_SEND_RATE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (NpStatusBar, np_status_bar, GTK_TYPE_WIDGET)
+
+static void
+update_text (NpStatusBar *self)
+{
+  g_autofree char *rate = g_format_size ((guint64) self->send_rate);
+  g_autofree char *in_bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->bytes_in);
+  g_autofree char *in_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_in);
+  g_autofree char *out_bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->bytes_out);
+  g_autofree char *out_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_out);
+  g_autofree char *status = NULL;
+
+  /* Numbers are formatted first: gettext cannot see through G_GUINT64_FORMAT. */
+  if (self->mode == NP_MODE_UDP)
+    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Peers heard %u   Send rate %s/s"),
+                              in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
+  else
+    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Clients %u   Send rate %s/s"),
+                              in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
+  gtk_label_set_text (GTK_LABEL (self->label), status);
+}
+
+/* The send rate needs a clock, but only while bytes flow: the timer stops itself after a quiet
+ * second, so an idle window has no timers. */
+static gboolean
+on_rate_tick (gpointer user_data)
+{
+  NpStatusBar *self = user_data;
+
+  self->send_rate = (double) self->rate_bytes;
+  self->rate_bytes = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEND_RATE]);
+  update_text (self);
+
+  if (self->send_rate == 0)
+    {
+      self->rate_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Counts the traffic of every endpoint in @batch (totals never reset). */
+void
+np_status_bar_count (NpStatusBar *self,
+                     GPtrArray   *batch)
+{
+  guint64 sent = 0;
+  guint64 received = self->bytes_in;
+
+  g_return_if_fail (NP_IS_STATUS_BAR (self));
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      const NpEvent *event = g_ptr_array_index (batch, i);
+
+      if (event->kind == NP_EVENT_RECEIVED)
+        {
+          self->bytes_in += event->length;
+          self->messages_in++;
+        }
+      else if (event->kind == NP_EVENT_SENT)
+        {
+          /* One SENT per send operation: each peer it counts got all of it. */
+          self->bytes_out += (guint64) event->length * event->n_peers;
+          self->messages_out += (guint64) event->n_messages * event->n_peers;
+          sent += (guint64) event->length * event->n_peers;
+        }
+    }
+
+  if (self->bytes_in != received)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
+  if (sent > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
+
+  self->rate_bytes += sent;
+  if (sent > 0 && self->rate_id == 0)
+    {
+      self->rate_id = g_timeout_add_seconds (1, on_rate_tick, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rate_id), "[netpoke] send rate");
+    }
+  update_text (self);
+}
+
+guint64
+np_status_bar_get_bytes_in (NpStatusBar *self)
+{
+  g_return_val_if_fail (NP_IS_STATUS_BAR (self), 0);
+  return self->bytes_in;
+}
+
+guint64
+np_status_bar_get_bytes_out (NpStatusBar *self)
+{
+  g_return_val_if_fail (NP_IS_STATUS_BAR (self), 0);
+  return self->bytes_out;
+}
+
+/* What the footer says now (for tests and the stall probe). */
+const char *
+np_status_bar_get_text (NpStatusBar *self)
+{
+  g_return_val_if_fail (NP_IS_STATUS_BAR (self), NULL);
+  return gtk_label_get_text (GTK_LABEL (self->label));
+}
+
+static void
+np_status_bar_dispose (GObject *object)
+{
+  NpStatusBar *self = (NpStatusBar *)object;
+
+  g_clear_handle_id (&self->rate_id, g_source_remove);
+  g_clear_pointer (&self->label, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_STATUS_BAR);
+
+  G_OBJECT_CLASS (np_status_bar_parent_class)->dispose (object);
+}
+
+static void
+np_status_bar_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  NpStatusBar *self = NP_STATUS_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:      g_value_set_enum (value, self->mode); break;
+    case PROP_N_PEERS:   g_value_set_uint (value, self->n_peers); break;
+    case PROP_BYTES_IN:  g_value_set_uint64 (value, self->bytes_in); break;
+    case PROP_BYTES_OUT: g_value_set_uint64 (value, self->bytes_out); break;
+    case PROP_SEND_RATE: g_value_set_double (value, self->send_rate); break;
+    default:             G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+np_status_bar_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  NpStatusBar *self = NP_STATUS_BAR (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      if (self->mode == (NpMode) g_value_get_enum (value))
+        return;
+      self->mode = g_value_get_enum (value);
+      break;
+    case PROP_N_PEERS:
+      if (self->n_peers == g_value_get_uint (value))
+        return;
+      self->n_peers = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  g_object_notify_by_pspec (object, pspec);
+  update_text (self);
+}
+
+static void
+np_status_bar_class_init (NpStatusBarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = np_status_bar_dispose;
+  object_class->get_property = np_status_bar_get_property;
+  object_class->set_property = np_status_bar_set_property;
+
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL, NP_TYPE_MODE, NP_MODE_TCP_SERVER,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_PEERS] =
+    g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BYTES_IN] =
+    g_param_spec_uint64 ("bytes-in", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BYTES_OUT] =
+    g_param_spec_uint64 ("bytes-out", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SEND_RATE] =
+    g_param_spec_double ("send-rate", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-status-bar.ui");
+  gtk_widget_class_bind_template_child (widget_class, NpStatusBar, label);
+}
+
+static void
+np_status_bar_init (NpStatusBar *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  update_text (self);
+}

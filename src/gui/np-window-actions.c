@@ -1,0 +1,349 @@
+#define G_LOG_DOMAIN "np-window-actions"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "np-window-private.h"
+
+/* The window's actions (win.*) and the keys bound to them. Buttons in the children name these
+ * actions; whether each can run now is decided in one place, _np_window_actions_update (). */
+
+/* ---- sending ------------------------------------------------------------------------------- */
+
+/**
+ * _np_window_send:
+ * @peer_ids: (nullable) (element-type guint64): the targets, or %NULL for the mode's default
+ * @remember: whether the draft goes into the history
+ *
+ * Sends the draft; the engine adds the framing header.
+ */
+void
+_np_window_send (NpWindow *self,
+                 GArray   *peer_ids,
+                 gboolean  remember)
+{
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!self->running)
+    return;
+
+  payload = np_send_box_encode_draft (self->send_box, remember, &error);
+  if (payload == NULL)
+    {
+      _np_window_set_repeating (self, FALSE);
+      _np_window_show_error (self, error->message);
+      return;
+    }
+
+  np_engine_send (self->engine, self->endpoint_id,
+                  peer_ids != NULL ? (const guint64 *) peer_ids->data : NULL,
+                  peer_ids != NULL ? peer_ids->len : 0, payload);
+}
+
+static gboolean
+on_repeat (gpointer user_data)
+{
+  _np_window_send (user_data, NULL, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Repeat sends the draft now and again every interval, until turned off or the endpoint stops. */
+void
+_np_window_set_repeating (NpWindow *self,
+                          gboolean  repeating)
+{
+  repeating = repeating && self->running;
+  if (self->repeating == repeating)
+    return;
+
+  self->repeating = repeating;
+  g_clear_handle_id (&self->repeat_id, g_source_remove);
+  if (repeating)
+    {
+      _np_window_send (self, NULL, TRUE);
+      if (self->repeating)
+        {
+          self->repeat_id = g_timeout_add (np_send_box_get_repeat_interval (self->send_box), on_repeat, self);
+          g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->repeat_id), "[netpoke] repeat");
+        }
+    }
+  g_object_notify (G_OBJECT (self), "repeating");
+}
+
+/* ---- actions ------------------------------------------------------------------------------- */
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  np_window_start (NP_WINDOW (widget));
+}
+
+static void
+on_stop_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  NpWindow         *self)
+{
+  if (g_str_equal (response, "stop") && self->running)
+    np_engine_stop (self->engine, self->endpoint_id);
+}
+
+/* Stopping a server drops its clients: ask first when some are connected (a setting). */
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  guint n_clients = g_list_model_get_n_items (G_LIST_MODEL (np_peer_list_get_peers (self->peer_list)));
+  GtkWidget *dialog;
+
+  if (!self->running)
+    return;
+
+  if (self->running_mode != NP_MODE_TCP_SERVER || n_clients == 0 || self->settings == NULL
+      || !g_settings_get_boolean (self->settings, "confirm-stop"))
+    {
+      np_engine_stop (self->engine, self->endpoint_id);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop the Server?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "%u client is connected and will be disconnected.",
+                                               "%u clients are connected and will be disconnected.",
+                                               n_clients),
+                                  n_clients);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "stop", _("_Stop"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_stop_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+toggle_running_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+
+  gtk_widget_activate_action (widget, self->running ? "win.stop" : "win.start", NULL);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _np_window_send (NP_WINDOW (widget), NULL, TRUE);
+}
+
+static void
+send_all_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GArray) ids = NULL;
+
+  /* A server's default target is every client. UDP's is the destination: everyone heard from
+   * is named explicitly. */
+  if (self->running_mode != NP_MODE_UDP)
+    {
+      _np_window_send (self, NULL, TRUE);
+      return;
+    }
+
+  ids = np_peer_table_get_ids (np_peer_list_get_peers (self->peer_list));
+  if (ids->len == 0)
+    _np_window_show_error (self, _("No peer has been heard from yet"));
+  else
+    _np_window_send (self, ids, TRUE);
+}
+
+static void
+send_selected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GArray) ids = np_peer_list_get_selected_ids (self->peer_list);
+
+  if (ids->len == 0)
+    _np_window_show_error (self, _("Select one or more clients first"));
+  else
+    _np_window_send (self, ids, TRUE);
+}
+
+static void
+send_saved_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!self->running)
+    {
+      _np_window_show_error (self, _("Start or connect first, then click a saved message to send it"));
+      return;
+    }
+
+  payload = np_send_box_encode_saved (self->send_box, g_variant_get_uint32 (parameter), &error);
+  if (payload == NULL)
+    _np_window_show_error (self, error->message);
+  else
+    np_engine_send (self->engine, self->endpoint_id, NULL, 0, payload);
+}
+
+static void
+disconnect_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GArray) ids = np_peer_list_get_selected_ids (self->peer_list);
+
+  for (guint i = 0; i < ids->len; i++)
+    np_engine_disconnect_peer (self->engine, self->endpoint_id, g_array_index (ids, guint64, i));
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  np_log_view_clear (NP_WINDOW (widget)->log_view);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  np_log_view_focus_filter (NP_WINDOW (widget)->log_view);
+}
+
+static void
+copy_rows_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autofree char *text = np_log_view_copy_selection (self->log_view);
+
+  if (text == NULL)
+    _np_window_show_error (self, _("Select rows in the log to copy them"));
+  else
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}
+
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  np_send_box_show_history (NP_WINDOW (widget)->send_box,
+                            g_str_equal (action_name, "win.history-previous") ? -1 : 1);
+}
+
+/* Children report what went wrong through here (a toast). */
+static void
+show_error_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  _np_window_show_error (NP_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _np_window_choose_workspace (NP_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  _np_window_choose_workspace (NP_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SAVE);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _np_window_save_workspace_here (NP_WINDOW (widget));
+}
+
+void
+_np_window_class_actions_init (NpWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-running", NULL, toggle_running_action);
+  gtk_widget_class_install_action (widget_class, "win.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "win.send-all", NULL, send_all_action);
+  gtk_widget_class_install_action (widget_class, "win.send-selected", NULL, send_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.send-saved", "u", send_saved_action);
+  gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-rows", NULL, copy_rows_action);
+  gtk_widget_class_install_action (widget_class, "win.history-previous", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.history-next", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_property_action (widget_class, "win.repeat", "repeating");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.send", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.toggle-running", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.clear", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.copy-rows", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK, "win.history-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK, "win.history-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
+}
+
+/* Which actions can run now: from whether the endpoint runs, its mode, the fields' validity and
+ * the client selection. Called whenever one of those changes. */
+void
+_np_window_actions_update (NpWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean valid = np_endpoint_bar_get_validation (self->endpoint_bar) == NULL;
+  gboolean multi = self->running && self->running_mode != NP_MODE_TCP_CLIENT;
+  gboolean selected = np_peer_list_get_has_selection (self->peer_list);
+
+  gtk_widget_action_set_enabled (widget, "win.start", !self->running && valid);
+  gtk_widget_action_set_enabled (widget, "win.stop", self->running);
+  gtk_widget_action_set_enabled (widget, "win.toggle-running", self->running || valid);
+  gtk_widget_action_set_enabled (widget, "win.send", self->running);
+  gtk_widget_action_set_enabled (widget, "win.repeat", self->running);
+  gtk_widget_action_set_enabled (widget, "win.send-all", multi);
+  gtk_widget_action_set_enabled (widget, "win.send-selected", multi && selected);
+  gtk_widget_action_set_enabled (widget, "win.disconnect",
+                                 multi && selected && self->running_mode == NP_MODE_TCP_SERVER);
+}
