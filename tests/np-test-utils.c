@@ -395,6 +395,31 @@ np_test_count_changes (gpointer       model,
   return g_signal_connect (G_LIST_MODEL (model), "items-changed", G_CALLBACK (on_items_changed), changes);
 }
 
+typedef struct
+{
+  GListModel *model;
+  guint       n;
+} ItemCount;
+
+static gboolean
+has_n_items (gpointer data)
+{
+  ItemCount *count = data;
+
+  return g_list_model_get_n_items (count->model) == count->n;
+}
+
+/* Waits until @model holds exactly @n items. */
+void
+np_test_wait_for_items (gpointer    model,
+                        guint       n,
+                        const char *what)
+{
+  ItemCount count = { G_LIST_MODEL (model), n };
+
+  np_test_wait_until (has_n_items, &count, what);
+}
+
 void
 np_test_async_ready (GObject      *source,
                      GAsyncResult *result,

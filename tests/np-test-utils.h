@@ -59,6 +59,9 @@ typedef struct
 
 gulong          np_test_count_changes       (gpointer         model,
                                              NpTestChanges   *changes);
+void            np_test_wait_for_items      (gpointer         model,
+                                             guint            n,
+                                             const char      *what);
 
 /* An async call's result: pass np_test_async_ready and a GAsyncResult* set to NULL as its
  * callback and data, then np_test_wait_async () for the result to hand to _finish (). */

@@ -241,13 +241,17 @@ test_names (void)
   NpFormat format;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (np_encoding_from_string ("GBK", &encoding, NULL));
+  g_assert_true (np_encoding_from_string ("GBK", &encoding, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (encoding, ==, NP_ENCODING_GB18030);
-  g_assert_true (np_encoding_from_string ("utf8", &encoding, NULL));
+  g_assert_true (np_encoding_from_string ("utf8", &encoding, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (encoding, ==, NP_ENCODING_UTF8);
-  g_assert_true (np_encoding_from_string ("ISO-8859-1", &encoding, NULL));
+  g_assert_true (np_encoding_from_string ("ISO-8859-1", &encoding, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (encoding, ==, NP_ENCODING_LATIN1);
-  g_assert_true (np_format_from_string ("escapes", &format, NULL));
+  g_assert_true (np_format_from_string ("escapes", &format, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (format, ==, NP_FORMAT_ESCAPES);
   g_assert_false (np_format_from_string ("binary", &format, &error));
   g_assert_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT);

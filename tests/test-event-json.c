@@ -6,6 +6,7 @@
 static void
 test_received (void)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(NpEvent) event = np_event_new (NP_EVENT_RECEIVED, 3, 7, "127.0.0.1:4000");
   const guint8 data[] = { 'h', 'i', 0x1f, 0x01, 0xFF };
   g_autofree char *json = NULL;
@@ -21,7 +22,8 @@ test_received (void)
   for (const char *p = json; *p; p++)
     g_assert_cmpint ((guchar) *p, >=, 0x20);
 
-  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (object, "time"), ==, "2023-11-14T22:13:20.123456Z");
   g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "received");
@@ -169,6 +171,7 @@ pairs_to_json_text (JsonArray *array)
 static void
 test_request (void)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(NpEvent) event = np_event_new (NP_EVENT_REQUEST, 2, 5, "127.0.0.1:5000");
   const char *request_headers[] = { "Host", "dev", "X-A", "1", "X-A", "2", NULL };
   const char *response_headers[] = { "Content-Type", "application/json", NULL };
@@ -191,7 +194,8 @@ test_request (void)
   event->message = g_strdup ("canned response");
   json = np_event_to_json (event, NP_ENCODING_UTF8);
 
-  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "request");
   g_assert_cmpstr (json_object_get_string_member (object, "method"), ==, "POST");
@@ -217,6 +221,7 @@ test_request (void)
 static void
 test_request_outgoing (void)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(NpEvent) event = np_event_new (NP_EVENT_REQUEST, 1, 0, "192.0.2.1:80");
   g_autofree char *json = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -231,7 +236,8 @@ test_request_outgoing (void)
   event->http->response_truncated = TRUE;
   json = np_event_to_json (event, NP_ENCODING_UTF8);
 
-  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (object, "url"), ==, "http://192.0.2.1/status");
   g_assert_true (json_object_get_boolean_member (object, "truncated"));

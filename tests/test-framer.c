@@ -200,15 +200,19 @@ test_wrap (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
     {
-      g_autoptr(NpFramer) framer = np_framer_new_from_string (specs[i], NULL);
-      g_autoptr(NpFramer) reader = np_framer_copy_settings (framer);
       g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) wrapped = np_framer_wrap (framer, payload, &error);
+      g_autoptr(NpFramer) framer = np_framer_new_from_string (specs[i], &error);
+      g_autoptr(NpFramer) reader = NULL;
+      g_autoptr(GBytes) wrapped = NULL;
       g_autoptr(GPtrArray) messages = NULL;
       g_autoptr(GBytes) rest = NULL;
-      g_autofree char *name = np_framer_to_string (framer);
+      g_autofree char *name = NULL;
 
       g_assert_no_error (error);
+      reader = np_framer_copy_settings (framer);
+      wrapped = np_framer_wrap (framer, payload, &error);
+      g_assert_no_error (error);
+      name = np_framer_to_string (framer);
       g_assert_cmpstr (name, ==, specs[i]);
       messages = feed (reader, g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped), 5);
       rest = np_framer_flush (reader);
@@ -236,7 +240,9 @@ test_wrap (void)
     g_assert_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT);
 
     /* The header is what Python's str(len).ljust(16) writes. */
-    ljust = np_framer_wrap (ascii16, payload, NULL);
+    g_clear_error (&error);
+    ljust = np_framer_wrap (ascii16, payload, &error);
+    g_assert_no_error (error);
     g_assert_cmpmem (g_bytes_get_data (ljust, NULL), 16, "11              ", 16);
   }
 }

@@ -55,8 +55,13 @@ test_parse_errors (void)
 static void
 test_matches (void)
 {
-  g_autoptr(NpHttpRoute) any = np_http_route_parse ("* /api/*=>200", NULL);
-  g_autoptr(NpHttpRoute) get = np_http_route_parse ("GET /dev?/status=>200", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpHttpRoute) any = np_http_route_parse ("* /api/*=>200", &error);
+  g_autoptr(NpHttpRoute) get = NULL;
+
+  g_assert_no_error (error);
+  get = np_http_route_parse ("GET /dev?/status=>200", &error);
+  g_assert_no_error (error);
 
   g_assert_true (np_http_route_matches (any, "DELETE", "/api/led/1"));
   g_assert_false (np_http_route_matches (any, "GET", "/apix"));
@@ -68,11 +73,12 @@ test_matches (void)
 static void
 test_headers (void)
 {
-  g_autoptr(NpHttpRoute) route = np_http_route_parse ("GET /=>200", NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(NpHttpRoute) route = np_http_route_parse ("GET /=>200", &error);
   g_autofree char *name = NULL;
   g_autofree char *value = NULL;
 
+  g_assert_no_error (error);
   g_assert_true (np_http_header_split ("X-Token:  a b  ", &name, &value, &error));
   g_assert_cmpstr (name, ==, "X-Token");
   g_assert_cmpstr (value, ==, "a b");
@@ -87,8 +93,10 @@ test_headers (void)
   g_assert_nonnull (strstr (error->message, "line break"));
   g_clear_error (&error);
 
-  g_assert_true (np_http_route_add_header (route, "Cache-Control: no-store", NULL));
-  g_assert_true (np_http_route_add_header (route, "X-A:1", NULL));
+  g_assert_true (np_http_route_add_header (route, "Cache-Control: no-store", &error));
+  g_assert_no_error (error);
+  g_assert_true (np_http_route_add_header (route, "X-A:1", &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (route->headers), ==, 2);
   g_assert_cmpstr (route->headers[1], ==, "X-A: 1");
 }

@@ -64,25 +64,6 @@ stop (NpWindow *window)
   np_test_wait_until (is_stopped, window, "the endpoint to stop");
 }
 
-typedef struct { GListModel *model; guint n; } Count;
-
-static gboolean
-has_n_items (gpointer data)
-{
-  Count *count = data;
-  return g_list_model_get_n_items (count->model) == count->n;
-}
-
-static void
-wait_for_items (gpointer    model,
-                guint       n,
-                const char *what)
-{
-  Count count = { G_LIST_MODEL (model), n };
-
-  np_test_wait_until (has_n_items, &count, what);
-}
-
 static GListModel *
 peers_of (NpWindow *window)
 {
@@ -200,12 +181,12 @@ test_server_session (void)
 
   first = connect_client (window, port);
   second = connect_client (window, port);
-  wait_for_items (peers, 2, "two clients in the list");
+  np_test_wait_for_items (peers, 2, "two clients in the list");
 
   /* Data arrives as a row; the row re-renders as hex from its stored bytes. */
   rows_before = g_list_model_get_n_items (G_LIST_MODEL (log));
   np_test_send (first, NULL, "hello\r\n", 7);
-  wait_for_items (log, rows_before + 1, "the received row");
+  np_test_wait_for_items (log, rows_before + 1, "the received row");
   row = g_list_model_get_item (G_LIST_MODEL (log), rows_before);
   g_assert_cmpint (np_log_row_get_direction (row), ==, NP_LOG_DIRECTION_IN);
   as_text = np_log_renderer_data (renderer, row);
@@ -225,9 +206,9 @@ test_server_session (void)
     GtkEditable *search = part_child (window->log_view, "search_entry");
 
     gtk_editable_set_text (search, "6c 6c 6f");
-    wait_for_items (visible, 1, "one row matching the hex filter");
+    np_test_wait_for_items (visible, 1, "one row matching the hex filter");
     gtk_editable_set_text (search, "");
-    wait_for_items (visible, g_list_model_get_n_items (G_LIST_MODEL (log)), "the filter cleared");
+    np_test_wait_for_items (visible, g_list_model_get_n_items (G_LIST_MODEL (log)), "the filter cleared");
   }
 
   /* Send to all: both clients get the text. */
@@ -246,7 +227,7 @@ test_server_session (void)
     g_assert_cmpuint (np_peer_get_id (peer), ==, 1);
     gtk_selection_model_select_item (selection, 0, TRUE);
     gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
-    wait_for_items (peers, 1, "one client left");
+    np_test_wait_for_items (peers, 1, "one client left");
     np_test_expect_eof (first, "EOF on the disconnected client");
   }
 
@@ -312,7 +293,7 @@ test_sending_tools (void)
   g_autoptr(GSocket) second = connect_client (window, port);
   gboolean repeating = TRUE;
 
-  wait_for_items (peers, 2, "two clients");
+  np_test_wait_for_items (peers, 2, "two clients");
 
   /* Send to the selected (second) client only: the first gets only the later send to all, so
    * anything it had wrongly received would arrive in front of it. */
@@ -394,7 +375,7 @@ test_udp_peers (void)
 
   np_test_send (a, target, "from a", 6);
   np_test_send (b, target, "from b", 6);
-  wait_for_items (peers, 2, "two peers heard");
+  np_test_wait_for_items (peers, 2, "two peers heard");
   g_assert_nonnull (strstr (np_status_bar_get_text (window->status_bar), "Peers heard 2"));
 
   set_draft (window, "to all heard");
@@ -445,7 +426,7 @@ test_confirm_stop (void)
   g_settings_set_boolean (settings, "confirm-stop", TRUE);
   port = start_server (window);
   client = connect_client (window, port);
-  wait_for_items (peers_of (window), 1, "a client");
+  np_test_wait_for_items (peers_of (window), 1, "a client");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   np_test_wait_until (has_dialog, NULL, "the confirmation dialog");
@@ -652,7 +633,7 @@ test_saved_message_sends (void)
   g_assert_no_error (error);
   port = start_server (window);
   client = connect_client (window, port);
-  wait_for_items (peers_of (window), 1, "a client");
+  np_test_wait_for_items (peers_of (window), 1, "a client");
 
   /* flow box child -> linked box -> [send button, remove button] */
   box = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_first_child (part_child (window->send_box, "saved_box"))));
@@ -705,7 +686,7 @@ wait_rows_drawn (NpWindow *window,
   Frames frames = { gtk_widget_get_frame_clock (GTK_WIDGET (window)), 0 };
   gulong id;
 
-  wait_for_items (log_of (window), n, "the rows in the log");
+  np_test_wait_for_items (log_of (window), n, "the rows in the log");
   id = g_signal_connect (frames.clock, "after-paint", G_CALLBACK (on_after_paint), &frames);
   gtk_widget_queue_draw (GTK_WIDGET (window));
   np_test_wait_until (painted_twice, &frames, "two frames drawn");
@@ -729,7 +710,7 @@ test_follow (void)
 
   /* Enough rows to scroll (one per line: "Listening" and "Connected" come first), sent in
    * bursts, each shown before the next. */
-  wait_for_items (peers_of (window), 1, "the client");
+  np_test_wait_for_items (peers_of (window), 1, "the client");
   for (guint i = 0; i < 300; i++)
     {
       g_autofree char *line = g_strdup_printf ("line %u\n", i);
@@ -751,7 +732,7 @@ test_follow (void)
   /* Back at the bottom: following resumes. */
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
   np_test_send (client, NULL, "again\n", 6);
-  wait_for_items (log_of (window), rows + 2, "the next row");
+  np_test_wait_for_items (log_of (window), rows + 2, "the next row");
   scroll.at_end = TRUE;
   np_test_wait_until (scrolled_as_wanted, &scroll, "following to resume");
 
@@ -775,7 +756,7 @@ test_framing (void)
   g_assert_no_error (error);
   port = start_server (window);
   client = connect_client (window, port);
-  wait_for_items (peers_of (window), 1, "a client");
+  np_test_wait_for_items (peers_of (window), 1, "a client");
 
   set_draft (window, "ping");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL);
@@ -808,7 +789,7 @@ test_stop_many_clients (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
     clients[i] = connect_client (window, port);
-  wait_for_items (peers, G_N_ELEMENTS (clients), "fifty clients");
+  np_test_wait_for_items (peers, G_N_ELEMENTS (clients), "fifty clients");
 
   id = np_test_count_changes (peers, &changes);
   stop (window);

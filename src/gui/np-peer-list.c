@@ -13,6 +13,7 @@ struct _NpPeerList
   GtkWidget            parent_instance;
 
   GtkWidget           *box;
+  GtkLabel            *title_label;
   GtkColumnView       *peer_view;
   GtkMultiSelection   *selection;
   NpPeerTable         *peers;
@@ -192,6 +193,7 @@ np_peer_list_class_init (NpPeerListClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-peer-list.ui");
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, box);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, title_label);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, peer_view);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, selection);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, peers);
