@@ -530,7 +530,11 @@ np_log_view_init (NpLogView *self)
   g_object_bind_property_full (self->encoding_dropdown, "selected", self->renderer, "encoding",
                                G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
                                position_to_enum, enum_to_position, NULL, NULL);
-  g_signal_connect_object (self->renderer, "notify", G_CALLBACK (on_rendering_changed), self, G_CONNECT_SWAPPED);
+  /* Not on "started": rows already shown keep the times they were shown with. */
+  g_signal_connect_object (self->renderer, "notify::display", G_CALLBACK (on_rendering_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->renderer, "notify::encoding", G_CALLBACK (on_rendering_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->renderer, "notify::timestamp-format", G_CALLBACK (on_rendering_changed),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->framing_dropdown, "notify::selected", G_CALLBACK (on_framing_selected),
                            self, G_CONNECT_SWAPPED);
 
