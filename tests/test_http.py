@@ -193,6 +193,61 @@ tap.ok(len(stopped) == 1 and stopped[0]["messages_in"] == len(requests)
        "totals: one message in per request, bytes out = the bytes every event counted",
        (stopped, len(requests)))
 
+# ---- IPv6 and dual-stack -------------------------------------------------------------------
+if socket.has_ipv6 and have("curl"):
+    server = Cli("http-server", "--port", "0", "--respond", "GET /where=>200 here")
+    host, port = server.wait_listening()
+    status4, _, body4 = curl(f"http://127.0.0.1:{port}/where")
+    status6, _, body6 = curl("-g", f"http://[::1]:{port}/where")
+    peers = [e["peer"] for e in requests_seen(server, 2)]
+    tap.ok(host == "[::]" and (status4, body4, status6, body6) == (200, b"here", 200, b"here")
+           and len(peers) == 2 and peers[1].startswith("[::1]:"),
+           "without --bind: every address, IPv4 and IPv6 (dual-stack)", (host, status4, status6, peers))
+    server.stop()
+else:
+    tap.skip("without --bind: every address, IPv4 and IPv6 (dual-stack)", "no IPv6 or no curl")
+
+# ---- backpressure: a consumer that does not keep up holds requests, memory stays bounded -----
+# netpoke-cli's standard output is a pipe nobody reads: once the event queue holds 16 MiB the
+# server stops answering (each client waits for its response) instead of piling up bodies.
+proc = subprocess.Popen([os.environ.get("NETPOKE_CLI") or "netpoke-cli", "http-server", "--port", "0",
+                         "--bind", "127.0.0.1", "--respond", "POST /*=>200 ok", "--json"],
+                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+listening = proc.stderr.readline().decode()
+port = int(listening.rsplit(":", 1)[1])
+body = os.urandom(1024 * 1024)
+answered = 0
+held = False
+for _ in range(64):   # 64 MiB: four times the queue's limit
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=3)
+    try:
+        connection.request("POST", "/upload", body=body)
+        answered += connection.getresponse().status == 200
+    except (socket.timeout, TimeoutError):
+        held = True
+        break
+    finally:
+        connection.close()
+with open(f"/proc/{proc.pid}/status") as f:
+    rss_kib = int(next(l for l in f if l.startswith("VmRSS:")).split()[1])
+tap.ok(held and 10 <= answered < 40 and rss_kib < 150 * 1024,
+       f"a consumer that stops reading holds requests back: {answered} MiB answered, then held; "
+       f"RSS {rss_kib // 1024} MiB", (held, answered, rss_kib))
+drained = []
+reader = threading.Thread(target=lambda: drained.extend(proc.stdout), daemon=True)
+reader.start()
+connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+connection.request("POST", "/after", body=b"x")
+status = connection.getresponse().status
+connection.close()
+proc.send_signal(2)
+proc.wait(WAIT)
+reader.join(WAIT)
+events = [json.loads(line) for line in drained]
+tap.ok(status == 200 and sum(e["event"] == "request" and e["request"]["length"] == len(body) for e in events) >= answered,
+       "once the output is read again, the held requests and new ones are answered and logged",
+       (status, len(events)))
+
 # ---- a port in use, a folder that is not there ---------------------------------------------
 code, out, err = run_cli("http-server", "--port", "0", "--root", os.path.join(work, "missing"))
 tap.ok(code == 1 and "missing" in err and "No such file" in err, "a missing folder exits 1 naming it", err)
