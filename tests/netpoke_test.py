@@ -226,3 +226,9 @@ def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
+
+
+def sanitized(pid):
+    """Whether the process runs with AddressSanitizer (its memory figures mean little then)."""
+    with open(f"/proc/{pid}/maps") as f:
+        return "libasan" in f.read()

@@ -6,13 +6,14 @@ stops), exact counters, echo, pings answered, a wrong path refused. ws: text lin
 text messages without their newline, hex as binary, the server's close code ends the client,
 wss refused without --insecure. Loopback only; every wait bounded."""
 import asyncio
+import json
 import os
 import shutil
 import ssl
 import subprocess
 import tempfile
 
-from netpoke_test import Cli, Tap, WAIT, have
+from netpoke_test import Cli, Tap, WAIT, have, sanitized
 
 tap = Tap()
 
@@ -127,8 +128,11 @@ async def echo_binary_ping():
         refused = error.status_code
     tap.eq(refused, 404, "a WebSocket handshake on another path than --path is refused (404)")
 
-    ws = await websockets.connect(f"ws://127.0.0.1:{port}/dev", close_timeout=5)
-    await events(server, kind("connected"))
+    ws = await websockets.connect(f"ws://127.0.0.1:{port}/dev", close_timeout=5, subprotocols=["mqtt", "v2"])
+    (hello,) = await events(server, kind("connected")) or [None]
+    tap.ok(ws.subprotocol == "mqtt" and hello is not None
+           and ["Sec-WebSocket-Protocol", "mqtt"] in hello["response"]["headers"],
+           "the server takes the subprotocol the client asks for first", (ws.subprotocol, hello))
     await ws.send("echo me")
     await ws.send(b"\x01\x02")
     echoes = [await recv(ws), await recv(ws)]
@@ -246,8 +250,59 @@ async def refused_handshake():
     await asyncio.to_thread(server.stop)
 
 
+# ---- backpressure: a consumer that does not keep up stops the server reading -----------------
+async def backpressure():
+    # netpoke-cli's standard output is a pipe nobody reads: once the event queue holds 16 MiB
+    # the server reads no more, TCP fills, and the client's sends wait. Nothing is dropped.
+    proc = subprocess.Popen([os.environ.get("NETPOKE_CLI") or "netpoke-cli", "ws-server", "--port", "0",
+                             "--bind", "127.0.0.1", "--json"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    listening = await asyncio.to_thread(proc.stderr.readline)
+    port = int(listening.decode().rsplit(":", 1)[1])
+    ws = await websockets.connect(f"ws://127.0.0.1:{port}/ws", close_timeout=5, max_size=None)
+    chunk = os.urandom(256 * 1024)
+    sent = 0
+    waiting = None
+    for _ in range(256):   # 64 MiB: four times the queue's limit
+        send = asyncio.ensure_future(ws.send(chunk))
+        done, _ = await asyncio.wait({send}, timeout=3)
+        if not done:
+            waiting = send   # not cancelled: it is to arrive whole once reading resumes
+            break
+        sent += 1
+    held = waiting is not None
+    with open(f"/proc/{proc.pid}/status") as f:
+        rss_kib = int(next(l for l in f if l.startswith("VmRSS:")).split()[1])
+    # Under AddressSanitizer freed memory sits in quarantine: RSS says nothing there.
+    rss_limit = float("inf") if sanitized(proc.pid) else 150 * 1024
+    tap.ok(held and sent < 160 and rss_kib < rss_limit,
+           f"a consumer that stops reading stops the WebSocket reads: {sent // 4} MiB taken, then the "
+           f"client's sends wait; RSS {rss_kib // 1024} MiB", (held, sent, rss_kib))
+
+    lines = []
+    reader = asyncio.create_task(asyncio.to_thread(lambda: lines.extend(proc.stdout)))
+    finished = True
+    try:
+        if waiting is not None:
+            await asyncio.wait_for(waiting, WAIT)
+            sent += 1
+        for _ in range(256 - sent):
+            await asyncio.wait_for(ws.send(chunk), WAIT)
+    except asyncio.TimeoutError:
+        finished = False
+    await ws.close()
+    # Everything sent must have been read before the close: count what the server reports.
+    proc.send_signal(2)
+    await asyncio.to_thread(proc.wait, WAIT)
+    await asyncio.wait_for(reader, WAIT)
+    received = [json.loads(l) for l in lines if b'"received"' in l]
+    tap.ok(finished and len(received) == 256 and all(e["length"] == len(chunk) for e in received),
+           "once the output is read again, all 64 MiB arrive, every message whole", (finished, len(received)))
+
+
 async def main():
     await three_clients()
+    await backpressure()
     await echo_binary_ping()
     await client_modes()
     await refused_handshake()

@@ -417,7 +417,8 @@ send_pending_lines (NpCli    *cli,
 
   for (;;)
     {
-      const char *newline = memchr (data + start, '\n', length - start);
+      /* Nothing read yet is an empty array with no data at all: memchr must not see it. */
+      const char *newline = start < length ? memchr (data + start, '\n', length - start) : NULL;
       gsize end = newline != NULL ? (gsize) (newline - data) : length;
       GBytes *message;
 
@@ -434,7 +435,6 @@ send_pending_lines (NpCli    *cli,
   if (messages->len > 0)
     {
       g_autoptr(NpSendBatch) batch = np_send_batch_new ((GBytes * const *) messages->pdata, messages->len);
-
       NpMessageType type = !is_websocket (cli) ? NP_MESSAGE_BYTES
                            : cli->web.binary ? NP_MESSAGE_BINARY : NP_MESSAGE_TEXT;
 

@@ -103,7 +103,8 @@ on_connected (GObject      *source,
 
   remote = soup_message_get_remote_address (self->handshake);
   peer = remote != NULL ? np_address_to_string (remote) : g_strdup (config->url);
-  self->connection = np_ws_connection_new (endpoint, socket, np_endpoint_next_peer_id (endpoint), peer);
+  self->connection = np_ws_connection_new (endpoint, socket, np_endpoint_next_peer_id (endpoint), peer,
+                                          NULL);
   g_signal_connect_object (self->connection, "closed", G_CALLBACK (on_closed), self, 0);
 
   event = np_event_new (NP_EVENT_CONNECTED, np_endpoint_get_id (endpoint),

@@ -13,6 +13,7 @@ struct _NpWsConnection
 
   NpEndpoint              *owner;     /* not owned: the endpoint owns us */
   SoupWebsocketConnection *socket;
+  NpPausableStream        *pausable;  /* what the socket reads from; NULL: cannot pause */
   guint64                  id;
   char                    *peer;
   gboolean                 closed;    /* DISCONNECTED was emitted */
@@ -141,6 +142,10 @@ on_message (SoupWebsocketConnection *socket,
   np_endpoint_emit (self->owner, event);
 
   answer (self, message, message_type);
+
+  /* The consumer is behind: read no more until it has caught up (TCP then holds the peer). */
+  if (self->pausable != NULL && !self->closed && np_endpoint_is_congested (self->owner))
+    np_pausable_stream_set_paused (self->pausable, TRUE);
 }
 
 /* The pong's data is not read: libsoup 3.2 hands a GByteArray to this signal, which declares
@@ -215,6 +220,7 @@ np_ws_connection_dispose (GObject *object)
         soup_websocket_connection_close (self->socket, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
       g_clear_object (&self->socket);
     }
+  g_clear_object (&self->pausable);
 
   G_OBJECT_CLASS (np_ws_connection_parent_class)->dispose (object);
 }
@@ -251,6 +257,7 @@ np_ws_connection_init (NpWsConnection *self)
 /**
  * np_ws_connection_new:
  * @socket: an open WebSocket; the connection takes a reference
+ * @pausable: (nullable): the stream @socket reads from, when it can be paused
  *
  * Returns: (transfer full): the peer, reporting from now on
  */
@@ -258,7 +265,8 @@ NpWsConnection *
 np_ws_connection_new (NpEndpoint              *owner,
                       SoupWebsocketConnection *socket,
                       guint64                  id,
-                      const char              *peer)
+                      const char              *peer,
+                      NpPausableStream        *pausable)
 {
   const NpEndpointConfig *config;
   NpWsConnection *self;
@@ -271,6 +279,7 @@ np_ws_connection_new (NpEndpoint              *owner,
   self = g_object_new (NP_TYPE_WS_CONNECTION, NULL);
   self->owner = owner;
   self->socket = g_object_ref (socket);
+  self->pausable = pausable != NULL ? g_object_ref (pausable) : NULL;
   self->id = id;
   self->peer = g_strdup (peer);
   self->counters.peer_id = id;
@@ -286,6 +295,16 @@ np_ws_connection_new (NpEndpoint              *owner,
   g_signal_connect (socket, "closed", G_CALLBACK (on_closed), self);
 
   return self;
+}
+
+/* The event queue drained: read again. */
+void
+np_ws_connection_resume (NpWsConnection *self)
+{
+  g_return_if_fail (NP_IS_WS_CONNECTION (self));
+
+  if (self->pausable != NULL && !self->closed)
+    np_pausable_stream_set_paused (self->pausable, FALSE);
 }
 
 guint64

@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "np-endpoint.h"
+#include "np-pausable-stream.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,9 @@ G_DECLARE_FINAL_TYPE (NpWsConnection, np_ws_connection, NP, WS_CONNECTION, GObje
 NpWsConnection *np_ws_connection_new              (NpEndpoint              *owner,
                                                    SoupWebsocketConnection *socket,
                                                    guint64                  id,
-                                                   const char              *peer);
+                                                   const char              *peer,
+                                                   NpPausableStream        *pausable);
+void            np_ws_connection_resume           (NpWsConnection          *self);
 guint64         np_ws_connection_get_id           (NpWsConnection          *self);
 const char     *np_ws_connection_get_peer         (NpWsConnection          *self);
 gboolean        np_ws_connection_get_failed       (NpWsConnection          *self);
