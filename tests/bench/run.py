@@ -1,227 +1,186 @@
 #!/usr/bin/env python3
 """Netpoke benchmarks (build-aux/dev bench). Timings are ratios against a peer measured in the
-same run, because these machines are noisy; nothing here is a pass/fail unit test.
+same run, because these machines are noisy and shared; nothing here is a pass/fail unit test.
+Each load runs --rounds times (the two sides alternating); every round is printed as it ends,
+then one table: metric, Netpoke, peer, ratio, target, each cell the median (min-max).
 
-  ingest      netpoke-cli tcp-server --stats vs socat TCP-LISTEN -> /dev/null, same sender
-  broadcast   one 64-byte line to N connected clients: time until all have it, server RSS
-  gui-flood   1 GiB from socat into the window (TCP server) under Xvfb: longest main-loop stall
-              (NETPOKE_STATS probe), peak RSS, and the byte counter against the bytes sent
+  fanout      1,000 clients x 500 lines of 64 B from standard input: netpoke-cli tcp-server vs
+              ncat -l -k --send-only; until every client has every byte (checked, in order)
+  fanout-10k  10,000 clients x 100 lines: time per client-line against ncat's at 1,000 (ncat's
+              select loop cannot hold 10,000), peak RSS
+  typed       one 64-byte line to 1,000 clients: until the last has it, vs ncat
+  udp         1,000 lines to 100 peers heard (100,000 datagrams) vs a plain Python sendto loop
+  ingest      2 GiB into netpoke-cli tcp-server --stats vs socat TCP-LISTEN -> /dev/null
+  gui-flood   1 GiB from socat into the window under Xvfb: longest main-loop stall, RSS, counter
 """
-import json
-import signal
 import argparse
 import os
-import resource
-import selectors
-import socket
-import subprocess
+import platform
+import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import netpoke_test  # noqa: E402
-from netpoke_test import Cli, free_port, wait_listening_port  # noqa: E402
+import cli_loads  # noqa: E402
+import gui_loads  # noqa: E402
+
+LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood"]
 
 
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, metric, netpoke, peer, ratio, target):
+        self.rows.append((metric, netpoke, peer, ratio, target))
+
+    def print(self):
+        header = ("metric", "Netpoke", "peer", "ratio", "target")
+        widths = [max(len(str(row[i])) for row in self.rows + [header]) for i in range(5)]
+        for row in [header, tuple("-" * w for w in widths)] + self.rows:
+            print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
 
 
-def send_zeros(port, size):
-    """The same sender for both receivers: socat reading /dev/zero."""
-    return subprocess.Popen(["socat", "-u", f"OPEN:/dev/zero,readbytes={size}", f"TCP:127.0.0.1:{port}"],
-                            stderr=subprocess.DEVNULL)
+def cell(values, fmt):
+    """The median of values, with the spread when there is more than one."""
+    if not values:
+        return "-"
+    middle = fmt.format(statistics.median(values))
+    if len(values) == 1:
+        return middle
+    return f"{middle} ({fmt.format(min(values))}-{fmt.format(max(values))})"
 
 
-def ingest_socat(size):
-    port = free_port()
-    receiver = subprocess.Popen(["socat", "-u", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr",
-                                 "OPEN:/dev/null"], stderr=subprocess.DEVNULL)
-    wait_listening_port(port)
-    start = time.monotonic()
-    sender = send_zeros(port, size)
-    receiver.wait(300)
-    elapsed = time.monotonic() - start
-    sender.wait(30)
-    return elapsed
+def ratio(peer_values, netpoke_values, higher_is_better=False):
+    """How many times better Netpoke did than the peer, from the medians."""
+    if not peer_values or not netpoke_values:
+        return "-"
+    p, n = statistics.median(peer_values), statistics.median(netpoke_values)
+    return f"{(n / p if higher_is_better else p / n):.2f}x"
 
 
-def ingest_netpoke(size):
-    server = Cli("tcp-server", "--port", "0", "--bind", "127.0.0.1", "--stats")
-    _, port = server.wait_listening()
-    start = time.monotonic()
-    sender = send_zeros(port, size)
-    gone = server.wait_event(lambda e: e["event"] == "disconnected", 300)
-    elapsed = time.monotonic() - start
-    sender.wait(30)
-    server.stop()
-    if gone is None or gone["bytes_in"] != size:
-        raise RuntimeError(f"netpoke counted {gone and gone['bytes_in']} of {size} bytes")
-    return elapsed
+def machine():
+    with open("/proc/cpuinfo") as f:
+        model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "?")
+    with open("/proc/meminfo") as f:
+        mem = int(f.readline().split()[1]) / 2**20
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    return (f"{platform.node()}: {os.cpu_count()} CPUs ({model}), {mem:.0f} GiB, Linux {platform.release()}, "
+            f"load average {load} at start")
 
 
-def bench_ingest(size, rounds):
-    print(f"ingest: {size / 2**20:.0f} MiB over loopback, {rounds} rounds each, alternating")
-    ratios = []
+def bench_fanout(build, table, rounds, n_clients, n_lines, metric, target, ncat_reference=None):
+    """Returns ncat's times (for the 10,000-client row, which has no ncat of its own)."""
+    payload = cli_loads.lines(n_lines)
+    # Each side (the server, the sink) holds one descriptor per client.
+    if not cli_loads.raise_file_limit(n_clients + 256):
+        table.add(metric, "skipped: the file limit is too low", "-", "-", target)
+        return []
+    times = {"netpoke": [], "ncat": []}
+    incomplete = []
+    peaks = []
+    kinds = ["netpoke"] + (["ncat"] if ncat_reference is None else [])
     for r in range(rounds):
-        t_socat = ingest_socat(size)
-        t_netpoke = ingest_netpoke(size)
-        ratio = t_socat / t_netpoke
-        ratios.append(ratio)
-        print(f"  round {r + 1}: socat {size / t_socat / 2**20:7.0f} MiB/s, "
-              f"netpoke {size / t_netpoke / 2**20:7.0f} MiB/s, netpoke/socat throughput {ratio:.2f}")
-    ratios.sort()
-    print(f"  median netpoke/socat throughput ratio: {ratios[len(ratios) // 2]:.2f} (target >= 0.9)")
+        for kind in kinds:
+            seconds, complete, bad, peak = cli_loads.fanout_once(build, kind, n_clients, payload)
+            times[kind].append(seconds)
+            if complete != n_clients:
+                incomplete.append(f"{kind} round {r + 1}: {complete}/{n_clients} complete, {bad} wrong")
+            if kind == "netpoke":
+                peaks.append(peak / 1024)
+            print(f"  {metric}, round {r + 1}, {kind}: {seconds * 1000:.1f} ms, {complete}/{n_clients} "
+                  f"clients got every byte in order" + (f", peak RSS {peak / 1024:.1f} MiB" if kind == "netpoke" else ""),
+                  flush=True)
+    for line in incomplete:
+        print(f"  INCOMPLETE: {line}")
+    mark = "" if not incomplete else " INCOMPLETE"
+    if ncat_reference is None:
+        table.add(metric, cell([t * 1000 for t in times["netpoke"]], "{:.1f}") + " ms" + mark,
+                  cell([t * 1000 for t in times["ncat"]], "{:.1f}") + " ms (ncat)",
+                  ratio(times["ncat"], times["netpoke"]), target)
+        return times["ncat"]
+    # Per client-line against ncat at 1,000 clients x 500 lines.
+    client_lines = n_clients * n_lines
+    mine = [t / client_lines * 1e9 for t in times["netpoke"]]
+    theirs = [t / (1000 * 500) * 1e9 for t in ncat_reference]
+    table.add(metric, cell(mine, "{:.0f}") + " ns" + mark, cell(theirs, "{:.0f}") + " ns (ncat, 1,000 x 500)",
+              ratio(theirs, mine), target)
+    table.add(f"  peak RSS at {n_clients:,} clients", cell(peaks, "{:.0f}") + " MiB", "-", "-", "< 200 MiB")
+    return []
 
 
-def bench_broadcast(n_clients):
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = n_clients + 256
-    if hard < need:
-        print(f"broadcast {n_clients}: skipped, the file limit {hard} is below {need}")
+def bench_udp(build, table, rounds, n_peers=100, n_lines=1000):
+    payload = cli_loads.lines(n_lines)
+    times = {"netpoke": [], "python": []}
+    for r in range(rounds):
+        for kind in ("netpoke", "python"):
+            seconds, complete, bad = cli_loads.udp_once(build, kind, n_peers, payload)
+            times[kind].append(seconds)
+            print(f"  udp, round {r + 1}, {kind}: {seconds * 1000:.1f} ms, {complete}/{n_peers} peers got all "
+                  f"{n_lines} datagrams in order ({bad} wrong)", flush=True)
+    table.add(f"UDP {n_lines:,} lines to {n_peers} peers heard", cell([t * 1000 for t in times["netpoke"]], "{:.0f}") + " ms",
+              cell([t * 1000 for t in times["python"]], "{:.0f}") + " ms (Python sendto loop)",
+              ratio(times["python"], times["netpoke"]), ">= 1.0x")
+
+
+def bench_ingest(table, rounds, size):
+    speeds = {"netpoke": [], "socat": []}
+    for r in range(rounds):
+        socat = size / cli_loads.ingest_socat(size) / 2**20
+        netpoke = size / cli_loads.ingest_netpoke(size) / 2**20
+        speeds["socat"].append(socat)
+        speeds["netpoke"].append(netpoke)
+        print(f"  ingest, round {r + 1}: socat {socat:.0f} MiB/s, netpoke {netpoke:.0f} MiB/s", flush=True)
+    table.add(f"TCP ingest {size / 2**30:.0f} GiB", cell(speeds["netpoke"], "{:.0f}") + " MiB/s",
+              cell(speeds["socat"], "{:.0f}") + " MiB/s (socat)",
+              ratio(speeds["socat"], speeds["netpoke"], higher_is_better=True), ">= 0.9x")
+
+
+def bench_gui_flood(build, table, size):
+    result = gui_loads.flood(build, size)
+    if result is None:
+        table.add("window: flood, longest stall", "did not start", "-", "-", "< 50 ms")
         return
-    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, need), hard))
-
-    server = Cli("tcp-server", "--port", "0", "--bind", "127.0.0.1", "--stats")
-    _, port = server.wait_listening()
-    rss_empty = rss_mib(server.proc.pid)
-    selector = selectors.DefaultSelector()
-    clients = []
-    start = time.monotonic()
-    for _ in range(n_clients):
-        s = socket.create_connection(("127.0.0.1", port))
-        s.setblocking(False)
-        selector.register(s, selectors.EVENT_READ)
-        clients.append(s)
-    connected = server.wait_events(lambda e: e["event"] == "connected", n_clients, 120)
-    connect_time = time.monotonic() - start
-    rss_connected = rss_mib(server.proc.pid)
-
-    line = "B" * 63           # 64 bytes with the newline
-    pending = set(clients)
-    got = {}
-    start = time.monotonic()
-    server.send_line(line)
-    deadline = start + 120
-    while pending and time.monotonic() < deadline:
-        for key, _ in selector.select(timeout=1):
-            data = key.fileobj.recv(4096)
-            got[key.fileobj] = got.get(key.fileobj, b"") + data
-            if len(got[key.fileobj]) >= 64:
-                pending.discard(key.fileobj)
-    elapsed = time.monotonic() - start
-    rss_after = rss_mib(server.proc.pid)
-    exact = sum(1 for s in clients if got.get(s) == (line + "\n").encode())
-    print(f"broadcast to {n_clients} clients: {len(connected)} connected in {connect_time:.2f} s; "
-          f"all received in {elapsed * 1000:.1f} ms; {exact}/{n_clients} got exactly the 64 bytes; "
-          f"server RSS {rss_empty:.1f} MiB idle, {rss_connected:.1f} MiB connected, "
-          f"{rss_after:.1f} MiB after (target < 200 MiB at 10,000)")
-    server.stop(timeout=120)
-    for s in clients:
-        s.close()
-
-
-def server_sockets(port):
-    """Established/closing sockets whose local port is port (the listener excluded)."""
-    count = 0
-    for name in ("tcp", "tcp6"):
-        with open(f"/proc/net/{name}") as f:
-            next(f)
-            for line in f:
-                fields = line.split()
-                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] != "0A":
-                    count += 1
-    return count
-
-
-def bench_gui_flood(build, size):
-    gui = os.path.join(build, "src", "gui", "netpoke")
-    headless = os.path.join(os.path.dirname(__file__), "..", "run-headless")
-    stats = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"netpoke-flood-{os.getpid()}.json")
-    port = free_port()
-    env = dict(os.environ, NETPOKE_STATS=stats, GTK_A11Y="none", NO_AT_BRIDGE="1")
-    app = subprocess.Popen([headless, gui, "--mode", "tcp-server", "--address", "127.0.0.1",
-                            "--port", str(port), "--start"], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    launched = time.monotonic()
-    if not wait_listening_port(port, timeout=30):
-        print("gui-flood: the window did not start listening")
-        os.killpg(app.pid, signal.SIGKILL)
-        return
-    start = time.monotonic()
-    print(f"gui-flood: window listening {start - launched:.2f} s after launch; flooding")
-    sender = send_zeros(port, size)
-    sender.wait(600)
-    sent_time = time.monotonic() - start
-    # The window has read everything when it has closed its side of the connection.
-    deadline = time.monotonic() + 300
-    while server_sockets(port) > 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    # ...and has counted it all when its byte counter (rewritten every second by the probe)
-    # reaches the size, or stops moving.
-    last, still = None, 0
-    while time.monotonic() < deadline and still < 3:
-        try:
-            with open(stats) as f:
-                now = json.load(f)["bytes_in"]
-        except (OSError, ValueError):
-            now = None
-        if now == size:
-            break
-        still = still + 1 if now == last else 0
-        last = now
-        time.sleep(1)
-    gui_time = time.monotonic() - start
-    # Signal the app itself, not the xvfb-run/dbus-run-session wrappers around it.
-    pids = subprocess.run(["pgrep", "-f", f"^{gui} --mode tcp-server"], capture_output=True, text=True).stdout.split()
-    for pid in pids:
-        os.kill(int(pid), signal.SIGTERM)
-    try:
-        app.wait(60)
-    except subprocess.TimeoutExpired:
-        os.killpg(app.pid, signal.SIGKILL)
-        app.wait()
-    try:
-        with open(stats) as f:
-            result = json.load(f)
-        os.unlink(stats)
-    except (OSError, ValueError) as error:
-        print(f"gui-flood: no stats from the window ({error})")
-        return
-    t_socat = ingest_socat(size)
-    print(f"gui-flood: {size / 2**20:.0f} MiB into the window in {gui_time:.2f} s "
-          f"({size / gui_time / 2**20:.0f} MiB/s; socat -> /dev/null took {t_socat:.2f} s in the same run, "
-          f"ratio {t_socat / gui_time:.2f}); sender done after {sent_time:.2f} s")
-    print(f"  byte counter {result['bytes_in']} of {size} sent: {'exact' if result['bytes_in'] == size else 'WRONG'}")
-    print(f"  first frame {result['first_frame_ms']:.0f} ms after start; "
-          f"longest main-loop stall after it {result['max_stall_ms']:.1f} ms "
-          f"(ending {result['max_stall_at_ms']:.0f} ms after start; target < 50), "
-          f"{result['stalls_over_50ms']} stalls over 50 ms, {result['ticks']} probe ticks")
-    print(f"  peak RSS {result['peak_rss_kib'] / 1024:.1f} MiB, at exit {result['rss_kib'] / 1024:.1f} MiB; "
-          f"log rows {result['rows']} shown, {result['rows_dropped']} dropped from view")
+    exact = "exact" if result["bytes_in"] == size else "WRONG"
+    table.add(f"window: {size / 2**30:.0f} GiB flood, longest stall",
+              f"{result['max_stall_ms']:.1f} ms ({result['stalls_over_50ms']} over 50 ms, counter {exact})",
+              "-", "-", "< 50 ms")
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build", help="the meson build directory")
-    parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", choices=["ingest", "broadcast", "gui-flood"])
+    parser.add_argument("--ingest-mib", type=int, default=2048)
+    parser.add_argument("--flood-mib", type=int, default=1024)
+    parser.add_argument("--only", choices=LOADS, action="append")
     args = parser.parse_args()
     netpoke_test.CLI = os.path.join(args.build, "src", "cli", "netpoke-cli")
     os.environ["NETPOKE_CLI"] = netpoke_test.CLI
+    only = set(args.only or LOADS)
+    table = Table()
 
-    if args.only in (None, "ingest"):
-        bench_ingest(args.size_mib * 2**20, args.rounds)
-    if args.only in (None, "broadcast"):
-        bench_broadcast(1000)
-        bench_broadcast(10000)
-    if args.only in (None, "gui-flood"):
-        bench_gui_flood(args.build, args.size_mib * 2**20)
+    print(machine(), flush=True)
+    ncat_1000 = []
+    if only & {"fanout", "fanout-10k"}:
+        ncat_1000 = bench_fanout(args.build, table, args.rounds, 1000, 500, "fan-out 1,000 clients x 500 lines",
+                                 ">= 1.0x, every client complete")
+    if "fanout-10k" in only:
+        bench_fanout(args.build, table, args.rounds, 10000, 100, "fan-out 10,000 x 100, per client-line",
+                     ">= 1.0x", ncat_reference=ncat_1000)
+    if "typed" in only:
+        bench_fanout(args.build, table, args.rounds, 1000, 1, "one typed line to 1,000 clients",
+                     "< 25 ms (was 25-34)")
+    if "udp" in only:
+        bench_udp(args.build, table, args.rounds)
+    if "ingest" in only:
+        bench_ingest(table, args.rounds, args.ingest_mib * 2**20)
+    if "gui-flood" in only:
+        bench_gui_flood(args.build, table, args.flood_mib * 2**20)
+
+    print()
+    table.print()
 
 
 if __name__ == "__main__":
