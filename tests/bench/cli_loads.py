@@ -140,12 +140,15 @@ class Server:
 
 def fanout_once(build, kind, n_clients, payload):
     """Every one of n_clients gets payload from a server fed it on standard input. Returns
-    (seconds from the write until the last client had it all, complete, bad, peak RSS KiB)."""
+    (seconds from the write until the last client had it all, complete, bad, peak RSS KiB,
+    seconds until every client was connected and accepted)."""
     server = Server(kind, n_clients)
     try:
+        connecting = time.monotonic()
         sink = Sink(build, "tcp", server.port, n_clients, payload)
         # Accepted, not only connected: data given before the accept would miss that client.
         wait_for(lambda: listen_backlog(server.port) == 0, "the server to accept every client")
+        connected = time.monotonic() - connecting
         time.sleep(0.2)
         sink.go()
         start = time.monotonic()
@@ -154,7 +157,7 @@ def fanout_once(build, kind, n_clients, payload):
         peak = memory_kib(server.proc.pid, "VmHWM")
     finally:
         server.stop()
-    return last - start, complete, bad, peak
+    return last - start, complete, bad, peak, connected
 
 
 def udp_once(build, kind, n_peers, payload):

@@ -83,15 +83,15 @@ def bench_fanout(build, table, rounds, n_clients, n_lines, metric, target, ncat_
     kinds = ["netpoke"] + (["ncat"] if ncat_reference is None else [])
     for r in range(rounds):
         for kind in kinds:
-            seconds, complete, bad, peak = cli_loads.fanout_once(build, kind, n_clients, payload)
+            seconds, complete, bad, peak, connected = cli_loads.fanout_once(build, kind, n_clients, payload)
             times[kind].append(seconds)
             if complete != n_clients:
                 incomplete.append(f"{kind} round {r + 1}: {complete}/{n_clients} complete, {bad} wrong")
             if kind == "netpoke":
                 peaks.append(peak / 1024)
             print(f"  {metric}, round {r + 1}, {kind}: {seconds * 1000:.1f} ms, {complete}/{n_clients} "
-                  f"clients got every byte in order" + (f", peak RSS {peak / 1024:.1f} MiB" if kind == "netpoke" else ""),
-                  flush=True)
+                  f"clients got every byte in order (all connected and accepted in {connected:.2f} s)"
+                  + (f", peak RSS {peak / 1024:.1f} MiB" if kind == "netpoke" else ""), flush=True)
     for line in incomplete:
         print(f"  INCOMPLETE: {line}")
     mark = "" if not incomplete else " INCOMPLETE"
