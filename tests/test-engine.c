@@ -77,18 +77,19 @@ fixture_tear_down (Fixture       *f,
   np_test_recorder_clear (&f->recorder);
 }
 
-/* Starts the variant's endpoint on the loopback, on a port the kernel picks. */
+/* Starts the variant's endpoint on the loopback, on a port the kernel picks, answering with
+ * @responder's rules. */
 static void
-start (Fixture    *f,
-       const char *framing,
-       gboolean    echo)
+start_answering (Fixture     *f,
+                 const char  *framing,
+                 NpResponder *responder)
 {
   g_autoptr(NpEndpointConfig) config = np_endpoint_config_new (f->variant->mode);
   g_autoptr(GError) error = NULL;
   NpEvent *event;
 
   config->bind_address = g_strdup (np_test_loopback (f->variant->family));
-  config->echo = echo;
+  config->responder = responder != NULL ? g_object_ref (responder) : NULL;
   config->publish_counters = TRUE;
   if (framing != NULL)
     {
@@ -101,6 +102,16 @@ start (Fixture    *f,
   g_assert_cmpuint (event->endpoint_id, ==, f->endpoint);
   f->port = np_test_port_of (event->peer);
   f->address = np_test_loopback_address (f->variant->family, f->port);
+}
+
+static void
+start (Fixture    *f,
+       const char *framing,
+       gboolean    echo)
+{
+  g_autoptr(NpResponder) responder = echo ? np_responder_new_echo () : NULL;
+
+  start_answering (f, framing, responder);
 }
 
 /* N_PEERS peers: TCP clients that connected, or UDP sockets the endpoint has heard from. */
@@ -427,6 +438,69 @@ test_echo (Fixture       *f,
       np_test_send (f->peers[0], NULL, "ping\n", 5);
       np_test_expect_text (f->peers[0], "ping\n", "the line back");
     }
+}
+
+/* Reply rules answer the sender, after a rule's delay if it has one, and their SENT events
+ * name the rule; new rules apply to the next message, and without rules nothing answers. */
+static void
+test_rules (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) np_reply_rule_free);
+  g_autoptr(NpResponder) responder = NULL;
+  g_autoptr(NpResponder) echo = np_responder_new_echo ();
+  g_autoptr(GBytes) marker = g_bytes_new_static ("marker\n", 7);
+  g_autoptr(GError) error = NULL;
+  NpReplyRule *late = np_reply_rule_new (NP_MATCH_TEXT, "late", NP_REPLY_TEXT, "late answer\\n");
+  NpEvent *event;
+  gint64 sent_at;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  g_ptr_array_add (rules, np_reply_rule_new (NP_MATCH_REGEX, "^ping(\\d)", NP_REPLY_TEXT, "pong\\1\\n"));
+  late->delay_ms = 300;
+  g_ptr_array_add (rules, late);
+  responder = np_responder_new (rules, NP_ENCODING_UTF8, NP_ENCODING_UTF8, &error);
+  g_assert_no_error (error);
+  start_answering (f, NULL, responder);
+  add_peers (f);
+
+  np_test_send (f->peers[1], f->address, "ping7\n", 6);
+  np_test_expect_text (f->peers[1], "pong7\n", "the first rule's answer");
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->reply_rule, ==, 1);
+  g_assert_cmpuint (event->peer_id, ==, f->ids[1]);
+  g_assert_cmpuint (event->n_peers, ==, 1);
+
+  sent_at = g_get_monotonic_time ();
+  np_test_send (f->peers[1], f->address, "late\n", 5);
+  np_test_expect_text (f->peers[1], "late answer\n", "the delayed answer");
+  g_assert_cmpint (g_get_monotonic_time () - sent_at, >=, 300 * 1000);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->reply_rule, ==, 2);
+
+  /* Commands run in order: once the marker has arrived, the new rules are in place. */
+  np_engine_set_responder (f->engine, f->endpoint, echo);
+  np_engine_send (f->engine, f->endpoint, &f->ids[2], 1, marker);
+  np_test_expect_text (f->peers[2], "marker\n", "the marker after the new rules");
+  np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  np_test_send (f->peers[2], f->address, "again\n", 6);
+  np_test_expect_text (f->peers[2], "again\n", "the new rules' answer (echo)");
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->reply_rule, ==, 1);
+
+  /* No rules: the message is not answered; the next thing peer 3 reads is the marker. */
+  np_engine_set_responder (f->engine, f->endpoint, NULL);
+  np_engine_send (f->engine, f->endpoint, &f->ids[2], 1, marker);
+  np_test_expect_text (f->peers[2], "marker\n", "the marker after removing the rules");
+  np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  np_test_send (f->peers[2], f->address, "ping1\n", 6);
+  np_test_recorder_wait (&f->recorder, NP_EVENT_RECEIVED);
+  np_engine_send (f->engine, f->endpoint, &f->ids[2], 1, marker);
+  np_test_expect_text (f->peers[2], "marker\n", "the marker, with no answer before it");
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpuint (event->reply_rule, ==, 0);
 }
 
 /* ---- framing: the engine adds the header, once, for every way of sending --------------- */
@@ -757,6 +831,7 @@ main (int    argc,
         { "stop-reports-totals", test_stop_reports_totals, FALSE },
         { "disconnect-peer", test_disconnect_peer, TRUE },
         { "echo", test_echo, FALSE },
+        { "rules", test_rules, FALSE },
         { "bind-in-use", test_bind_in_use, FALSE },
         { "client", test_client, TRUE },
         { "endpoint-finalized", test_endpoint_finalized, FALSE },

@@ -33,6 +33,21 @@ sample (void)
   np_session_add_message (session, "Ping", "PING\\r\\n", NP_FORMAT_ESCAPES);
   np_session_add_message (session, "Modbus read", "00 01 00 00 00 06 01 03 00 00 00 02", NP_FORMAT_HEX);
   np_session_add_message (session, "温度", "读取温度\n", NP_FORMAT_TEXT);
+  {
+    g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) np_reply_rule_free);
+    NpReplyRule *alarm = np_reply_rule_new (NP_MATCH_REGEX, "^.{6}([^,]*).*", NP_REPLY_TEXT, "alarm=\\1,Switch:clear");
+    NpReplyRule *modbus = np_reply_rule_new (NP_MATCH_HEX, "01 03 00 00", NP_REPLY_HEX, "01 83 02");
+
+    g_ptr_array_add (rules, np_reply_rule_new (NP_MATCH_REGEX, "^report(.*)", NP_REPLY_TEXT, "SET OK:report\\1"));
+    g_free (alarm->name);
+    alarm->name = g_strdup ("告警");
+    alarm->delay_ms = 250;
+    g_ptr_array_add (rules, alarm);
+    modbus->enabled = FALSE;
+    g_ptr_array_add (rules, modbus);
+    g_ptr_array_add (rules, np_reply_rule_new_echo ());
+    np_session_set_rules (session, rules);
+  }
   window->width = 1400;
   window->maximized = TRUE;
   window->display = NP_FORMAT_HEX;
@@ -78,6 +93,10 @@ test_round_trip (void)
   g_assert_cmpstr (message->name, ==, "温度");
   g_assert_cmpstr (message->payload, ==, "读取温度\n");
   g_assert_cmpint (np_session_get_window (loaded)->display, ==, NP_FORMAT_HEX);
+  g_assert_cmpuint (np_session_get_rules (loaded)->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_true (np_reply_rule_equal (g_ptr_array_index (np_session_get_rules (saved), i),
+                                        g_ptr_array_index (np_session_get_rules (loaded), i)));
   g_assert_true (np_session_get_window (loaded)->maximized);
 
   /* Saving again replaces the file in place and leaves no temporary files behind. */
@@ -109,6 +128,8 @@ test_grows_compatibly (void)
   g_assert_cmpint (endpoint->send_encoding, ==, NP_ENCODING_UTF8);
   g_assert_cmpstr (endpoint->framing, ==, "raw");
   g_assert_cmpuint (np_session_get_messages (session)->len, ==, 0);
+  /* Version 1 had no rules: its "rules" member (whatever it held) is not read. */
+  g_assert_cmpuint (np_session_get_rules (session)->len, ==, 0);
 }
 
 static void
@@ -152,6 +173,7 @@ test_malformed (void)
 }
 
 #define HEAD "{\"format\":\"netpoke-workspace\",\"version\":1,"
+#define HEAD2 "{\"format\":\"netpoke-workspace\",\"version\":2,"
 
 /* Hostile workspaces (issue 8): each is refused with a message that names the problem, with no
  * crash and no json-glib CRITICAL (the tests run with G_DEBUG=fatal-warnings). */
@@ -189,6 +211,25 @@ long_payload (gsize length)
   return g_strdup_printf (HEAD "\"messages\":[{\"name\":\"big\",\"payload\":\"%s\"}]}", payload);
 }
 
+static char *
+many_rules (guint count)
+{
+  GString *out = g_string_new (HEAD2 "\"rules\":[");
+
+  for (guint i = 0; i < count; i++)
+    g_string_append_printf (out, "%s{\"pattern\":\"^m%u\",\"response\":\"x\"}", i > 0 ? "," : "", i);
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
+}
+
+static char *
+long_pattern (gsize length)
+{
+  g_autofree char *pattern = g_strnfill (length, 'x');
+
+  return g_strdup_printf (HEAD2 "\"rules\":[{\"pattern\":\"%s\"}]}", pattern);
+}
+
 static void
 test_hostile (gconstpointer data)
 {
@@ -204,6 +245,10 @@ test_hostile (gconstpointer data)
     text = built = many_messages (1001);
   else if (g_str_equal (hostile->name, "payload-over-1-MiB"))
     text = built = long_payload (NP_SESSION_MAX_PAYLOAD + 1);
+  else if (g_str_equal (hostile->name, "257-rules"))
+    text = built = many_rules (NP_SESSION_MAX_RULES + 1);
+  else if (g_str_equal (hostile->name, "pattern-over-64-KiB"))
+    text = built = long_pattern (NP_SESSION_MAX_RULE_TEXT + 1);
   else if (g_str_equal (hostile->name, "file-over-8-MiB"))
     text = built = long_payload (NP_SESSION_MAX_FILE_SIZE);
 
@@ -229,6 +274,22 @@ static const Hostile hostile_cases[] = {
   { "1001-messages", NULL, "more than 1000 messages" },
   { "payload-over-1-MiB", NULL, "saved message 1: “payload” is too long (1048577 bytes, at most 1048576)" },
   { "file-over-8-MiB", NULL, "too large for a Netpoke workspace" },
+  { "257-rules", NULL, "more than 256 rules" },
+  { "pattern-over-64-KiB", NULL, "rule 1: “pattern” is too long (65537 bytes, at most 65536)" },
+  { "rule-not-object", HEAD2 "\"rules\":[1]}", "rule 1 is not an object" },
+  { "rule-bad-regex", HEAD2 "\"rules\":[{},{\"pattern\":\"^report(.*\"}]}",
+    "rule 2: pattern: Error while compiling regular expression ‘^report(.*’ at char 10: missing terminating )" },
+  { "rule-bad-group", HEAD2 "\"rules\":[{\"pattern\":\"(a)\",\"response\":\"\\\\2\"}]}",
+    "rule 1: reply: the reply uses \\2, but the pattern has 1 group(s)" },
+  { "rule-unknown-match", HEAD2 "\"rules\":[{\"match\":\"glob\"}]}", "rule 1: unknown match “glob”" },
+  { "rule-unknown-reply", HEAD2 "\"rules\":[{\"reply\":\"file\"}]}", "rule 1: unknown reply “file”" },
+  { "rule-delay-negative", HEAD2 "\"rules\":[{\"delay_ms\":-1}]}", "rule 1: “delay_ms” must be 0–600000" },
+  { "rule-delay-huge", HEAD2 "\"rules\":[{\"delay_ms\":600001}]}", "rule 1: “delay_ms” must be 0–600000" },
+  { "rule-delay-text", HEAD2 "\"rules\":[{\"delay_ms\":\"5\"}]}", "rule 1: “delay_ms” must be a whole number" },
+  { "rule-enabled-text", HEAD2 "\"rules\":[{\"enabled\":\"no\"}]}", "rule 1: “enabled” must be true or false" },
+  { "rules-not-list", HEAD2 "\"rules\":{}}", "“rules” must be a list" },
+  { "rule-latin1-reply", HEAD2 "\"endpoints\":[{\"send_encoding\":\"latin1\"}],\"rules\":[{\"response\":\"温度\"}]}",
+    "rule 1: reply: “温” cannot be written in Latin-1" },
   { "address-over-1-KiB", HEAD "\"endpoints\":[{\"address\":\""
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -279,6 +340,36 @@ test_message_limits (void)
   g_clear_error (&error);
   g_assert_false (np_session_check_message ("Big", big, 0, &error));
   g_assert_nonnull (strstr (error->message, "at most 1024 KiB"));
+}
+
+/* --rules reads the rules of a workspace, or a bare list of them, under the same checks. */
+static void
+test_rules_files (void)
+{
+  g_autoptr(NpSession) session = sample ();
+  g_autofree char *workspace = np_session_to_data (session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) from_workspace = np_reply_rules_new_from_data (workspace, -1, "w.netpoke", &error);
+  g_autoptr(GPtrArray) from_list = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  const char *list = "[{\"match\":\"text\",\"pattern\":\"PING\",\"response\":\"PONG\\\\r\\\\n\"},"
+                     " {\"match\":\"any\",\"reply\":\"echo\",\"enabled\":false}]";
+  NpReplyRule *first;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_workspace->len, ==, 4);
+
+  from_list = np_reply_rules_new_from_data (list, -1, "rules.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_list->len, ==, 2);
+  first = g_ptr_array_index (from_list, 0);
+  g_assert_cmpint (first->match, ==, NP_MATCH_TEXT);
+  g_assert_cmpstr (first->response, ==, "PONG\\r\\n");
+  g_assert_false (((NpReplyRule *) g_ptr_array_index (from_list, 1))->enabled);
+
+  refused = np_reply_rules_new_from_data ("[{\"pattern\":\"(\"}]", -1, "bad.json", &error);
+  g_assert_null (refused);
+  g_assert_nonnull (strstr (error->message, "bad.json: rule 1: pattern: Error while compiling regular expression"));
 }
 
 static void
@@ -397,6 +488,7 @@ main (int    argc,
   g_test_add_func ("/session/grows-compatibly", test_grows_compatibly);
   g_test_add_func ("/session/malformed", test_malformed);
   g_test_add_func ("/session/missing-file", test_missing_file);
+  g_test_add_func ("/session/rules-files", test_rules_files);
   g_test_add_func ("/session/save-failure-keeps-old-file", test_save_failure_keeps_old_file);
   g_test_add_func ("/session/save-async", test_save_async);
   g_test_add_func ("/session/save-load-stable", test_save_load_stable);

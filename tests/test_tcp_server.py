@@ -230,8 +230,8 @@ line = server.wait_event(lambda l: "<-" in l)
 tap.ok(line is not None and "ping\\x1B[31m\\r\\n" in line and "\x1b" not in line,
        "human output escapes control characters", line)
 line = server.wait_event(lambda l: "->" in l)
-tap.ok(line is not None and f"#1 127.0.0.1:{c.getsockname()[1]} -> 11 B: ping" in line,
-       "the echo is one line naming its one peer", line)
+tap.ok(line is not None and f"#1 127.0.0.1:{c.getsockname()[1]} -> 11 B by rule 1: ping" in line,
+       "the echo is one line naming its one peer and its rule", line)
 d = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
 server.wait_event(lambda l: "#2" in l and "connected" in l)
 server.send_line("hello both")

@@ -40,14 +40,23 @@ append_counters (GString       *out,
 #define BODY_PREVIEW 256
 
 static char *
+decode_as (const NpCliPrinter *printer,
+           const guint8       *data,
+           gsize               length,
+           NpMessageType       type,
+           NpEncoding          encoding)
+{
+  /* A WebSocket text message is UTF-8 by definition. */
+  return np_codec_decode (data, length, printer->display, type == NP_MESSAGE_TEXT ? NP_ENCODING_UTF8 : encoding);
+}
+
+static char *
 decode (const NpCliPrinter *printer,
         const guint8       *data,
         gsize               length,
         NpMessageType       type)
 {
-  /* A WebSocket text message is UTF-8 by definition. */
-  return np_codec_decode (data, length, printer->display,
-                          type == NP_MESSAGE_TEXT ? NP_ENCODING_UTF8 : printer->encoding);
+  return decode_as (printer, data, length, type, printer->encoding);
 }
 
 /* A body, line by line, so a page or a JSON document stays readable; each line escaped. */
@@ -140,7 +149,8 @@ np_cli_printer_print (const NpCliPrinter *printer,
 
   if (printer->json)
     {
-      g_autofree char *line = np_event_to_json (event, printer->encoding);
+      g_autofree char *line =
+        np_event_to_json (event, np_event_text_encoding (event, printer->encoding, printer->reply_encoding));
 
       g_string_append (out, line);
       g_string_append_c (out, '\n');
@@ -165,11 +175,15 @@ np_cli_printer_print (const NpCliPrinter *printer,
       g_string_append_printf (out, "%" G_GSIZE_FORMAT " B", event->length);
       if (event->message_type != NP_MESSAGE_BYTES)
         g_string_append_printf (out, " %s", np_message_type_to_string (event->message_type));
+      if (event->reply_rule != 0)
+        g_string_append_printf (out, " by rule %u", event->reply_rule);
       if (event->payload != NULL)
         {
           gsize length;
           const guint8 *data = g_bytes_get_data (event->payload, &length);
-          g_autofree char *text = decode (printer, data, length, event->message_type);
+          g_autofree char *text =
+            decode_as (printer, data, length, event->message_type,
+                       np_event_text_encoding (event, printer->encoding, printer->reply_encoding));
 
           g_string_append_printf (out, ": %s", text);
         }

@@ -13,6 +13,7 @@ typedef struct
   gboolean    quiet;      /* only errors */
   NpFormat    display;    /* escapes or hex for human output */
   NpEncoding  encoding;
+  NpEncoding  reply_encoding; /* of reply rules' answers */
 } NpCliPrinter;
 
 void np_cli_printer_print (const NpCliPrinter *printer,

@@ -14,6 +14,7 @@ struct _NpCapture
 
   GOutputStream *stream;     /* buffered */
   NpEncoding     encoding;
+  NpEncoding     reply_encoding;
 };
 
 G_DEFINE_FINAL_TYPE (NpCapture, np_capture, G_TYPE_OBJECT)
@@ -70,8 +71,19 @@ np_capture_new (GFile       *file,
   self = g_object_new (NP_TYPE_CAPTURE, NULL);
   self->stream = g_buffered_output_stream_new_sized (G_OUTPUT_STREAM (output), 64 * 1024);
   self->encoding = encoding;
+  self->reply_encoding = encoding;
 
   return self;
+}
+
+/* The text of a reply rule's answers is in @encoding (by default, the capture's encoding). */
+void
+np_capture_set_reply_encoding (NpCapture  *self,
+                               NpEncoding  encoding)
+{
+  g_return_if_fail (NP_IS_CAPTURE (self));
+
+  self->reply_encoding = encoding;
 }
 
 gboolean
@@ -84,7 +96,7 @@ np_capture_write (NpCapture  *self,
   g_return_val_if_fail (NP_IS_CAPTURE (self), FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
 
-  line = np_event_to_json (event, self->encoding);
+  line = np_event_to_json (event, np_event_text_encoding (event, self->encoding, self->reply_encoding));
 
   return g_output_stream_write_all (self->stream, line, strlen (line), NULL, NULL, error)
          && g_output_stream_write_all (self->stream, "\n", 1, NULL, NULL, error);

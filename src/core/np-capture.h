@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (NpCapture, np_capture, NP, CAPTURE, GObject)
 NpCapture *np_capture_new   (GFile      *file,
                              NpEncoding  encoding,
                              GError    **error);
+void       np_capture_set_reply_encoding (NpCapture *self,
+                                          NpEncoding encoding);
 gboolean   np_capture_write (NpCapture  *self,
                              NpEvent    *event,
                              GError    **error);

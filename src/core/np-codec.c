@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "np-codec.h"
+#include "np-enum.h"
 #include "np-enum-types.h"
 #include "np-error.h"
 
@@ -38,12 +39,7 @@ np_format_from_string (const char  *name,
 const char *
 np_format_to_string (NpFormat format)
 {
-  g_autoptr(GEnumClass) formats = g_type_class_ref (NP_TYPE_FORMAT);
-  GEnumValue *value = g_enum_get_value (formats, format);
-
-  g_return_val_if_fail (value != NULL, NULL);
-
-  return value->value_nick;
+  return np_enum_to_nick (NP_TYPE_FORMAT, format);
 }
 
 /* NpEncoding's nicks ("utf-8", "gb18030", "latin1"), and the other names people use for them. */
@@ -86,12 +82,7 @@ np_encoding_from_string (const char  *name,
 const char *
 np_encoding_to_string (NpEncoding encoding)
 {
-  g_autoptr(GEnumClass) encodings = g_type_class_ref (NP_TYPE_ENCODING);
-  GEnumValue *value = g_enum_get_value (encodings, encoding);
-
-  g_return_val_if_fail (value != NULL, NULL);
-
-  return value->value_nick;
+  return np_enum_to_nick (NP_TYPE_ENCODING, encoding);
 }
 
 /* ---- decoding ---------------------------------------------------------------------------- */

@@ -187,13 +187,9 @@ deliver (NpConnection *self,
   np_endpoint_emit_received (self->owner, self->id, self->peer,
                              config->count_only ? NULL : message, length);
 
-  /* Echo goes out the way every send does: framed by the endpoint. */
-  if (config->echo && message != NULL)
-    {
-      g_autoptr(NpSendBatch) reply = np_send_batch_new_for_bytes (message);
-
-      np_endpoint_send (self->owner, &self->id, 1, reply);
-    }
+  /* The reply rules (echo among them) answer whole messages; the answer goes out the way
+   * every send does, framed by the endpoint. */
+  np_endpoint_answer (self->owner, self->id, self->peer, message, NP_MESSAGE_BYTES);
 }
 
 /* Hands what is still buffered to the user when the stream ends: nothing is lost. */
@@ -226,8 +222,9 @@ handle_data (NpConnection *self,
 
   if (self->framer == NULL)
     {
-      /* Raw: the read is the message. Count-only mode skips the copy unless echo needs it. */
-      g_autoptr(GBytes) message = config->count_only && !config->echo
+      /* Raw: the read is the message. Count-only mode skips the copy unless a rule may
+       * answer it. */
+      g_autoptr(GBytes) message = config->count_only && !np_endpoint_is_answering (self->owner)
                                   ? NULL : g_bytes_new (data, length);
 
       deliver (self, message, length);

@@ -1,4 +1,5 @@
 #include "np-endpoint-config.h"
+#include "np-enum.h"
 #include "np-enum-types.h"
 
 G_DEFINE_BOXED_TYPE (NpEndpointConfig, np_endpoint_config,
@@ -40,6 +41,7 @@ np_endpoint_config_copy (const NpEndpointConfig *config)
   for (guint i = 0; config->routes != NULL && i < config->routes->len; i++)
     g_ptr_array_add (copy->routes, np_http_route_copy (g_ptr_array_index (config->routes, i)));
   copy->ws_path = g_strdup (config->ws_path);
+  copy->responder = config->responder != NULL ? g_object_ref (config->responder) : NULL;
 
   return copy;
 }
@@ -60,18 +62,14 @@ np_endpoint_config_free (NpEndpointConfig *config)
   g_free (config->root);
   g_clear_pointer (&config->routes, g_ptr_array_unref);
   g_free (config->ws_path);
+  g_clear_object (&config->responder);
   g_free (config);
 }
 
 const char *
 np_mode_to_string (NpMode mode)
 {
-  g_autoptr(GEnumClass) modes = g_type_class_ref (NP_TYPE_MODE);
-  GEnumValue *value = g_enum_get_value (modes, mode);
-
-  g_return_val_if_fail (value != NULL, NULL);
-
-  return value->value_nick;
+  return np_enum_to_nick (NP_TYPE_MODE, mode);
 }
 
 /* "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server" or "ws" (NpMode's
@@ -80,12 +78,5 @@ gboolean
 np_mode_from_string (const char *name,
                      NpMode     *mode)
 {
-  g_autoptr(GEnumClass) modes = g_type_class_ref (NP_TYPE_MODE);
-  GEnumValue *value = name != NULL ? g_enum_get_value_by_nick (modes, name) : NULL;
-
-  if (value == NULL)
-    return FALSE;
-
-  *mode = value->value;
-  return TRUE;
+  return np_enum_from_nick (NP_TYPE_MODE, name, (int *) mode);
 }

@@ -5,6 +5,7 @@
 
 #include "np-framer.h"
 #include "np-http-route.h"
+#include "np-responder.h"
 
 G_BEGIN_DECLS
 
@@ -37,7 +38,7 @@ typedef struct
   char      *host;                /* client: where to connect; udp: default destination */
   guint16    remote_port;
   NpFramer  *framer;              /* template for per-connection framers; NULL = raw */
-  gboolean   echo;                /* send every received message back to its sender */
+  NpResponder *responder;         /* reply rules (echo is one); NULL = no automatic answers */
   gboolean   count_only;          /* events carry lengths, not payload copies (throughput) */
   gboolean   publish_counters;    /* COUNTERS snapshots of per-peer traffic, every 100 ms at most */
   guint      connect_timeout_ms;

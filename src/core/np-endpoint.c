@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include "np-answerer.h"
 #include "np-endpoint.h"
 #include "np-tcp-client.h"
 #include "np-tcp-server.h"
@@ -38,6 +39,8 @@ typedef struct
 
   GHashTable             *changed_peers;   /* &counters->peer_id -> NpPeerCounters* (not owned) */
   GSource                *counters_source; /* armed while changed_peers is not empty */
+
+  NpAnswerer             *answerer;        /* reply rules */
 
   NpEndpointFinishedFunc  finished_func;
   gpointer                finished_data;
@@ -79,6 +82,7 @@ np_endpoint_dispose (GObject *object)
 
   clear_counters_source (priv);
   g_hash_table_remove_all (priv->changed_peers);
+  g_clear_object (&priv->answerer);
 
   G_OBJECT_CLASS (np_endpoint_parent_class)->dispose (object);
 }
@@ -134,6 +138,8 @@ np_endpoint_new_for_config (guint                   id,
   priv->id = id;
   priv->config = np_endpoint_config_copy (config);
   priv->queue = g_object_ref (queue);
+  priv->answerer = np_answerer_new (self);
+  np_answerer_set_responder (priv->answerer, config->responder);
 
   return self;
 }
@@ -246,7 +252,12 @@ wrap (NpEndpoint  *self,
   if (framed->len == 0)
     return NULL;
 
-  return np_send_batch_new ((GBytes * const *) framed->pdata, framed->len);
+  {
+    NpSendBatch *wrapped = np_send_batch_new ((GBytes * const *) framed->pdata, framed->len);
+
+    np_send_batch_set_reply_rule (wrapped, np_send_batch_get_reply_rule (batch));
+    return wrapped;
+  }
 }
 
 /**
@@ -445,6 +456,7 @@ np_endpoint_new_sent (NpEndpoint  *self,
   event->length = np_send_batch_get_size (batch);
   event->n_messages = np_send_batch_get_n_messages (batch);
   event->to_all = to_all;
+  event->reply_rule = np_send_batch_get_reply_rule (batch);
   if (!priv->config->count_only)
     event->payload = g_bytes_ref (np_send_batch_get_data (batch));
 
@@ -485,6 +497,9 @@ np_endpoint_finish (NpEndpoint *self,
   if (priv->stopped)
     return;
   priv->stopped = TRUE;
+
+  /* Answers still waiting for their delay are not sent. */
+  np_answerer_cancel_all (priv->answerer);
 
   /* The last changes of peers that stay (UDP) come before the totals. */
   emit_counters (self);
@@ -563,6 +578,51 @@ np_endpoint_count_dropped (NpEndpoint *self,
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
 
   priv->dropped += datagrams;
+}
+
+/**
+ * np_endpoint_answer:
+ * @message: (nullable): a whole received message (after framing); %NULL: nothing to answer
+ * @type: bytes, or the kind of WebSocket message it was
+ *
+ * The one place every mode hands a received message to the reply rules (echo is one of them).
+ */
+void
+np_endpoint_answer (NpEndpoint    *self,
+                    guint64        peer_id,
+                    const char    *peer,
+                    GBytes        *message,
+                    NpMessageType  type)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  g_return_if_fail (NP_IS_ENDPOINT (self));
+
+  if (!priv->stopped && message != NULL)
+    np_answerer_answer (priv->answerer, peer_id, peer, message, type);
+}
+
+/* Whether received bytes are needed even in count-only mode: the rules may answer them. */
+gboolean
+np_endpoint_is_answering (NpEndpoint *self)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  g_return_val_if_fail (NP_IS_ENDPOINT (self), FALSE);
+
+  return np_answerer_is_active (priv->answerer);
+}
+
+/* New rules take effect with the next message. */
+void
+np_endpoint_set_responder (NpEndpoint  *self,
+                           NpResponder *responder)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  g_return_if_fail (NP_IS_ENDPOINT (self));
+
+  np_answerer_set_responder (priv->answerer, responder);
 }
 
 /* @message may be NULL in count-only mode, where only @length is reported. */

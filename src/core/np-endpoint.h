@@ -9,6 +9,7 @@
 
 #include "np-endpoint-config.h"
 #include "np-event-queue.h"
+#include "np-responder.h"
 #include "np-send-batch.h"
 
 G_BEGIN_DECLS
@@ -74,6 +75,8 @@ void                    np_endpoint_send_batch_as    (NpEndpoint              *s
 void                    np_endpoint_disconnect_peer  (NpEndpoint              *self,
                                                       guint64                  peer_id);
 void                    np_endpoint_resume           (NpEndpoint              *self);
+void                    np_endpoint_set_responder    (NpEndpoint              *self,
+                                                      NpResponder             *responder);
 
 /* For subclasses and NpConnection. */
 void                    np_endpoint_emit             (NpEndpoint              *self,
@@ -102,6 +105,12 @@ void                    np_endpoint_emit_received    (NpEndpoint              *s
                                                       const char              *peer,
                                                       GBytes                  *message,
                                                       gsize                    length);
+void                    np_endpoint_answer           (NpEndpoint              *self,
+                                                      guint64                  peer_id,
+                                                      const char              *peer,
+                                                      GBytes                  *message,
+                                                      NpMessageType            type);
+gboolean                np_endpoint_is_answering     (NpEndpoint              *self);
 NpEvent                *np_endpoint_new_sent         (NpEndpoint              *self,
                                                       NpSendBatch             *batch,
                                                       gboolean                 to_all);

@@ -23,7 +23,15 @@ G_DEFINE_FINAL_TYPE (NpEngine, np_engine, G_TYPE_OBJECT)
 
 /* ---- commands, run on the engine thread ------------------------------------------------- */
 
-typedef enum { COMMAND_START, COMMAND_STOP, COMMAND_SEND, COMMAND_DISCONNECT, COMMAND_SHUTDOWN } CommandKind;
+typedef enum
+{
+  COMMAND_START,
+  COMMAND_STOP,
+  COMMAND_SEND,
+  COMMAND_DISCONNECT,
+  COMMAND_SET_RESPONDER,
+  COMMAND_SHUTDOWN,
+} CommandKind;
 
 /* A command points at its engine without holding a reference. The engine cannot go while a
  * command is pending: disposing it joins the engine thread, which runs every command queued
@@ -38,6 +46,7 @@ typedef struct
   GArray           *peer_ids;
   NpSendBatch      *batch;
   NpMessageType     message_type;
+  NpResponder      *responder;
 } Command;
 
 static void
@@ -46,6 +55,7 @@ command_free (Command *command)
   g_clear_pointer (&command->config, np_endpoint_config_free);
   g_clear_pointer (&command->peer_ids, g_array_unref);
   g_clear_pointer (&command->batch, np_send_batch_unref);
+  g_clear_object (&command->responder);
   g_free (command);
 }
 
@@ -126,6 +136,11 @@ run_command (gpointer user_data)
     case COMMAND_DISCONNECT:
       if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
         np_endpoint_disconnect_peer (endpoint, g_array_index (command->peer_ids, guint64, 0));
+      break;
+
+    case COMMAND_SET_RESPONDER:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+        np_endpoint_set_responder (endpoint, command->responder);
       break;
 
     case COMMAND_SHUTDOWN:
@@ -392,6 +407,29 @@ np_engine_disconnect_peer (NpEngine *self,
   command->endpoint_id = endpoint_id;
   command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), 1);
   g_array_append_val (command->peer_ids, peer_id);
+  invoke (self, command);
+}
+
+/**
+ * np_engine_set_responder:
+ * @responder: (nullable): the reply rules from now on; %NULL: none
+ *
+ * Replaces a running endpoint's reply rules: the next message is answered by the new ones.
+ */
+void
+np_engine_set_responder (NpEngine    *self,
+                         guint        endpoint_id,
+                         NpResponder *responder)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+  g_return_if_fail (responder == NULL || NP_IS_RESPONDER (responder));
+
+  command = g_new0 (Command, 1);
+  command->kind = COMMAND_SET_RESPONDER;
+  command->endpoint_id = endpoint_id;
+  command->responder = responder != NULL ? g_object_ref (responder) : NULL;
   invoke (self, command);
 }
 

@@ -45,6 +45,9 @@ void      np_engine_send_batch_as   (NpEngine               *self,
 void      np_engine_disconnect_peer (NpEngine               *self,
                                      guint                   endpoint_id,
                                      guint64                 peer_id);
+void      np_engine_set_responder   (NpEngine               *self,
+                                     guint                   endpoint_id,
+                                     NpResponder            *responder);
 void      np_engine_shutdown        (NpEngine               *self);
 NpEventQueue *np_engine_get_queue   (NpEngine               *self);
 

@@ -15,6 +15,16 @@ np_time_to_iso8601 (gint64 time_us)
   return g_date_time_format (exact, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
+/* The encoding an event's payload is text in: a reply rule's answer is written in the reply
+ * encoding, which may differ (a device that reads GBK and answers UTF-8). */
+NpEncoding
+np_event_text_encoding (const NpEvent *event,
+                        NpEncoding     encoding,
+                        NpEncoding     reply_encoding)
+{
+  return event->kind == NP_EVENT_SENT && event->reply_rule != 0 ? reply_encoding : encoding;
+}
+
 static char *
 compact_hex (const guint8 *data,
              gsize         length)
@@ -73,6 +83,11 @@ add_sent (JsonBuilder   *builder,
   json_builder_add_int_value (builder, (gint64) (event->length * event->n_peers));
   json_builder_set_member_name (builder, "all");
   json_builder_add_boolean_value (builder, event->to_all);
+  if (event->reply_rule != 0)
+    {
+      json_builder_set_member_name (builder, "rule");
+      json_builder_add_int_value (builder, event->reply_rule);
+    }
 
   if (event->peer_ids != NULL && event->n_peers == event->peer_ids->len)
     {
@@ -207,7 +222,7 @@ add_exchange (JsonBuilder          *builder,
  * np_event_to_json_node:
  * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "type",
  *   "hex", "text", HTTP exchange members, "close_code", "message", "failed", counters…; SENT:
- *   "messages", "peers", "bytes", "all", "peer_ids"; COUNTERS: "counters": […]}, each present
+ *   "messages", "peers", "bytes", "all", "peer_ids", "rule" (an automatic answer); COUNTERS: "counters": […]}, each present
  *   where it means something
  */
 JsonNode *

@@ -13,5 +13,8 @@ JsonNode *np_event_to_json_node (const NpEvent *event,
 char     *np_event_to_json      (const NpEvent *event,
                                  NpEncoding     encoding);
 char     *np_time_to_iso8601    (gint64         time_us);
+NpEncoding np_event_text_encoding (const NpEvent *event,
+                                  NpEncoding     encoding,
+                                  NpEncoding     reply_encoding);
 
 G_END_DECLS

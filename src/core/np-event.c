@@ -1,3 +1,4 @@
+#include "np-enum.h"
 #include "np-enum-types.h"
 #include "np-event.h"
 
@@ -54,13 +55,10 @@ np_event_unref (NpEvent *event)
 const char *
 np_event_kind_to_string (NpEventKind kind)
 {
-  g_autoptr(GEnumClass) kinds = g_type_class_ref (NP_TYPE_EVENT_KIND);
-  GEnumValue *value = g_enum_get_value (kinds, kind);
-
-  g_return_val_if_fail (value != NULL, "unknown");
-
   /* The nick ("received", "stopped", …) is the name in --json output. */
-  return value->value_nick;
+  const char *nick = np_enum_to_nick (NP_TYPE_EVENT_KIND, kind);
+
+  return nick != NULL ? nick : "unknown";
 }
 
 /* SENT: one more peer took the operation's messages. A lone peer is also named in peer_id and

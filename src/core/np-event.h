@@ -63,6 +63,7 @@ typedef struct
   guint        n_peers;
   GArray      *peer_ids;    /* guint64 */
   gboolean     to_all;
+  guint        reply_rule;  /* SENT: the answer of this reply rule (1-based); 0: not a rule's */
   GArray      *counters;    /* COUNTERS: NpPeerCounters of the peers that changed */
   NpMessageType message_type; /* RECEIVED/SENT over WebSocket: text or binary */
   guint        close_code;  /* DISCONNECTED (WebSocket): the close code, 0 = none was sent */

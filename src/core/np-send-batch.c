@@ -3,8 +3,10 @@
 struct _NpSendBatch
 {
   GBytes  *data;
+  gsize    size;
   guint    n_messages;
   gsize   *ends;        /* ends[i]: offset just past message i; ends[n_messages - 1] = size */
+  guint    reply_rule;  /* the rule whose answer this is (1-based), 0: none */
 };
 
 G_DEFINE_BOXED_TYPE (NpSendBatch, np_send_batch, np_send_batch_ref, np_send_batch_unref)
@@ -47,6 +49,7 @@ np_send_batch_new (GBytes * const *messages,
       self->ends[i] = total;
     }
 
+  self->size = total;
   data = g_byte_array_sized_new (total);
   for (guint i = 0; i < n_messages; i++)
     {
@@ -73,11 +76,59 @@ np_send_batch_new_for_bytes (GBytes *message)
 
   self = g_atomic_rc_box_new0 (NpSendBatch);
   self->data = g_bytes_ref (message);
+  self->size = g_bytes_get_size (message);
   self->n_messages = 1;
   self->ends = g_new (gsize, 1);
-  self->ends[0] = g_bytes_get_size (message);
+  self->ends[0] = self->size;
 
   return self;
+}
+
+/**
+ * np_send_batch_new_part:
+ * @last: whether @data ends the message it belongs to
+ *
+ * A piece of one long message (a file sent in chunks): the message counts as sent when the
+ * piece that ends it has been written, not once per piece.
+ *
+ * Returns: (transfer full): a batch of @data (shared, not copied) with one message end (@last)
+ *   or none
+ */
+NpSendBatch *
+np_send_batch_new_part (GBytes   *data,
+                        gboolean  last)
+{
+  NpSendBatch *self;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  if (last)
+    return np_send_batch_new_for_bytes (data);
+
+  self = g_atomic_rc_box_new0 (NpSendBatch);
+  self->data = g_bytes_ref (data);
+  self->size = g_bytes_get_size (data);
+
+  return self;
+}
+
+/* Marks the batch as the answer of reply rule @rule (1-based), before it is shared: its SENT
+ * event says so. */
+void
+np_send_batch_set_reply_rule (NpSendBatch *self,
+                              guint        rule)
+{
+  g_return_if_fail (self != NULL);
+
+  self->reply_rule = rule;
+}
+
+guint
+np_send_batch_get_reply_rule (NpSendBatch *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->reply_rule;
 }
 
 NpSendBatch *
@@ -110,7 +161,7 @@ np_send_batch_get_size (NpSendBatch *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->ends[self->n_messages - 1];
+  return self->size;
 }
 
 guint

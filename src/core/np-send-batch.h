@@ -19,6 +19,8 @@ GType        np_send_batch_get_type        (void) G_GNUC_CONST;
 NpSendBatch *np_send_batch_new             (GBytes * const *messages,
                                             guint           n_messages);
 NpSendBatch *np_send_batch_new_for_bytes   (GBytes         *message);
+NpSendBatch *np_send_batch_new_part        (GBytes         *data,
+                                            gboolean        last);
 NpSendBatch *np_send_batch_ref             (NpSendBatch    *self);
 void         np_send_batch_unref           (NpSendBatch    *self);
 GBytes      *np_send_batch_get_data        (NpSendBatch    *self);
@@ -29,6 +31,9 @@ const guint8 *np_send_batch_get_message    (NpSendBatch    *self,
                                             gsize          *length);
 GBytes      *np_send_batch_dup_message     (NpSendBatch    *self,
                                             guint           index);
+void         np_send_batch_set_reply_rule  (NpSendBatch    *self,
+                                            guint           rule);
+guint        np_send_batch_get_reply_rule  (NpSendBatch    *self);
 guint        np_send_batch_count_ended     (NpSendBatch    *self,
                                             guint           first,
                                             gsize           offset);

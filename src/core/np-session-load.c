@@ -9,6 +9,7 @@
 #include "np-error.h"
 #include "np-framer.h"
 #include "np-json.h"
+#include "np-responder.h"
 #include "np-session.h"
 
 /* Reading a workspace: NpSession's loader, apart from the type so that each stays small. Every
@@ -47,7 +48,9 @@ read_string (JsonObject  *object,
 {
   JsonNode *node = json_object_get_member (object, member);
   const char *text;
-  gsize max_length = g_str_equal (member, "payload") ? NP_SESSION_MAX_PAYLOAD : NP_SESSION_MAX_TEXT;
+  gsize max_length = g_str_equal (member, "payload") ? NP_SESSION_MAX_PAYLOAD
+                     : g_str_equal (member, "pattern") || g_str_equal (member, "response") ? NP_SESSION_MAX_RULE_TEXT
+                     : NP_SESSION_MAX_TEXT;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
@@ -216,6 +219,90 @@ np_session_check_message (const char  *name,
   return FALSE;
 }
 
+/**
+ * np_session_check_rule:
+ * @n_rules: how many rules there are already
+ *
+ * Whether one more rule fits a workspace (its count, the size of its texts, its delay): used by
+ * the loader and by the window before it adds one, so that every workspace Netpoke saves it
+ * can open again. Whether the rule compiles is NpResponder's to say.
+ */
+gboolean
+np_session_check_rule (const NpReplyRule  *rule,
+                       guint               n_rules,
+                       GError            **error)
+{
+  if (n_rules >= NP_SESSION_MAX_RULES)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 _("A workspace holds at most %d reply rules"), NP_SESSION_MAX_RULES);
+  else if (strlen (rule->name) > NP_SESSION_MAX_TEXT)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 _("The name of a rule is at most %d bytes"), NP_SESSION_MAX_TEXT);
+  else if (strlen (rule->pattern) > NP_SESSION_MAX_RULE_TEXT || strlen (rule->response) > NP_SESSION_MAX_RULE_TEXT)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 _("A rule's pattern and reply are at most %d KiB each"), NP_SESSION_MAX_RULE_TEXT / 1024);
+  else if (rule->delay_ms > NP_REPLY_MAX_DELAY_MS)
+    g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                 _("A rule waits at most %d ms"), NP_REPLY_MAX_DELAY_MS);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* {"name", "enabled", "match", "pattern", "reply", "response", "delay_ms"}: every member is
+ * optional; a rule that does not compile is refused here, with GRegex's words, rather than
+ * when it would first answer. */
+static gboolean
+read_rule (NpSession   *self,
+           JsonNode    *node,
+           guint        index,
+           const char  *name,
+           GError     **error)
+{
+  g_autofree char *where = g_strdup_printf (_("rule %u"), index + 1);
+  g_autoptr(NpReplyRule) rule = np_reply_rule_new (NP_MATCH_REGEX, "", NP_REPLY_TEXT, "");
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *match = NULL;
+  g_autofree char *reply = NULL;
+  GPtrArray *endpoints = np_session_get_endpoints (self);
+  NpSessionEndpoint *endpoint = endpoints->len > 0 ? g_ptr_array_index (endpoints, 0) : NULL;
+  gint64 enabled = TRUE;
+  gint64 delay = 0;
+  JsonObject *object;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, name, _("%s is not an object"), where);
+  object = json_node_get_object (node);
+
+  g_clear_pointer (&rule->name, g_free);
+  g_clear_pointer (&rule->pattern, g_free);
+  g_clear_pointer (&rule->response, g_free);
+  if (!read_string (object, "name", "", &rule->name, where, name, error)
+      || !read_value (object, "enabled", G_TYPE_BOOLEAN, &enabled, where, name, error)
+      || !read_string (object, "match", "regex", &match, where, name, error)
+      || !read_string (object, "pattern", "", &rule->pattern, where, name, error)
+      || !read_string (object, "reply", "text", &reply, where, name, error)
+      || !read_string (object, "response", "", &rule->response, where, name, error)
+      || !read_value (object, "delay_ms", G_TYPE_INT64, &delay, where, name, error))
+    return FALSE;
+  if (!np_match_kind_from_string (match, &rule->match))
+    return fail (error, name, _("%s: unknown match “%s” (any, text, regex or hex)"), where, match);
+  if (!np_reply_kind_from_string (reply, &rule->reply))
+    return fail (error, name, _("%s: unknown reply “%s” (text, hex or echo)"), where, reply);
+  if (delay < 0 || delay > NP_REPLY_MAX_DELAY_MS)
+    return fail (error, name, _("%s: “delay_ms” must be 0–%d"), where, NP_REPLY_MAX_DELAY_MS);
+  rule->enabled = enabled != 0;
+  rule->delay_ms = (guint) delay;
+
+  if (!np_session_check_rule (rule, np_session_get_rules (self)->len, &local_error)
+      || !np_responder_check_rule (rule, endpoint != NULL ? endpoint->receive_encoding : NP_ENCODING_UTF8,
+                                   endpoint != NULL ? endpoint->send_encoding : NP_ENCODING_UTF8, &local_error))
+    return fail (error, name, "%s: %s", where, local_error->message);
+
+  g_ptr_array_add (np_session_get_rules (self), g_steal_pointer (&rule));
+  return TRUE;
+}
+
 static gboolean
 read_array (NpSession   *self,
             JsonObject  *root,
@@ -275,41 +362,29 @@ read_window (NpSession   *self,
   return TRUE;
 }
 
-/**
- * np_session_new_from_data:
- * @name: how to call the source in error messages (the file name)
- *
- * Returns: (transfer full) (nullable): the workspace, or %NULL with @error naming @name and
- *   what is wrong with it
- */
-NpSession *
-np_session_new_from_data (const char  *data,
-                          gssize       length,
-                          const char  *name,
-                          GError     **error)
+/* The checks every workspace document gets before its members are read: not empty, not too
+ * large, no nesting or values json-glib mishandles, valid JSON. */
+static JsonNode *
+parse_document (const char  *data,
+                gssize       length,
+                const char  *name,
+                GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) parse_error = NULL;
-  g_autoptr(NpSession) self = NULL;
-  JsonObject *root;
-  JsonNode *node;
-  gint64 version;
-
-  g_return_val_if_fail (data != NULL, NULL);
+  JsonNode *root;
+  gssize i = 0;
 
   if (length < 0)
     length = strlen (data);
-  {
-    gssize i = 0;
 
-    while (i < length && g_ascii_isspace (data[i]))
-      i++;
-    if (i == length)
-      {
-        fail (error, name, _("the file is empty, not a Netpoke workspace"));
-        return NULL;
-      }
-  }
+  while (i < length && g_ascii_isspace (data[i]))
+    i++;
+  if (i == length)
+    {
+      fail (error, name, _("the file is empty, not a Netpoke workspace"));
+      return NULL;
+    }
 
   if ((gsize) length > NP_SESSION_MAX_FILE_SIZE)
     {
@@ -331,8 +406,26 @@ np_session_new_from_data (const char  *data,
       return NULL;
     }
 
-  node = json_parser_get_root (parser);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      fail (error, name, _("not a Netpoke workspace (expected a JSON object)"));
+      return NULL;
+    }
+
+  return json_node_copy (root);
+}
+
+static NpSession *
+session_from_root (JsonNode    *node,
+                   const char  *name,
+                   GError     **error)
+{
+  g_autoptr(NpSession) self = NULL;
+  JsonObject *root;
+  gint64 version;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       fail (error, name, _("not a Netpoke workspace (expected a JSON object)"));
       return NULL;
@@ -366,9 +459,12 @@ np_session_new_from_data (const char  *data,
       return NULL;
     }
 
+  /* Version 1 had no rules: a "rules" member there is not ours, and ignored as every unknown
+   * member is. Endpoints come first: rules are checked in the first endpoint's encodings. */
   self = np_session_new ();
   if (!read_array (self, root, "endpoints", read_endpoint, NP_SESSION_MAX_ENDPOINTS, name, error)
       || !read_array (self, root, "messages", read_message, NP_SESSION_MAX_MESSAGES, name, error)
+      || (version >= 2 && !read_array (self, root, "rules", read_rule, NP_SESSION_MAX_RULES, name, error))
       || !read_window (self, root, name, error))
     return NULL;
 
@@ -376,23 +472,83 @@ np_session_new_from_data (const char  *data,
 }
 
 /**
- * np_session_load:
- * Returns: (transfer full) (nullable): the workspace in @file, or %NULL with @error naming the
- *   file and the problem
+ * np_session_new_from_data:
+ * @name: how to call the source in error messages (the file name)
+ *
+ * Returns: (transfer full) (nullable): the workspace, or %NULL with @error naming @name and
+ *   what is wrong with it
  */
 NpSession *
-np_session_load (GFile   *file,
-                 GError **error)
+np_session_new_from_data (const char  *data,
+                          gssize       length,
+                          const char  *name,
+                          GError     **error)
 {
-  g_autofree char *name = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  root = parse_document (data, length, name, error);
+  if (root == NULL)
+    return NULL;
+
+  return session_from_root (root, name, error);
+}
+
+/**
+ * np_reply_rules_new_from_data:
+ * @data: a workspace (its "rules"), or just the list of rules as a workspace stores it:
+ *   [{"match": "regex", "pattern": "^PING", "reply": "text", "response": "PONG"}, …]
+ *
+ * What --rules reads, held to the limits and checks of a workspace.
+ *
+ * Returns: (transfer full) (element-type NpReplyRule) (nullable): the rules, or %NULL with @error
+ */
+GPtrArray *
+np_reply_rules_new_from_data (const char  *data,
+                              gssize       length,
+                              const char  *name,
+                              GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(NpSession) session = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  root = parse_document (data, length, name, error);
+  if (root == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_autoptr(JsonObject) wrapper = json_object_new ();
+
+      session = np_session_new ();
+      json_object_set_member (wrapper, "rules", g_steal_pointer (&root));
+      if (!read_array (session, wrapper, "rules", read_rule, NP_SESSION_MAX_RULES, name, error))
+        return NULL;
+    }
+  else if ((session = session_from_root (root, name, error)) == NULL)
+    return NULL;
+
+  return g_ptr_array_ref (np_session_get_rules (session));
+}
+
+typedef gpointer (*ParseFunc) (const char *data, gssize length, const char *name, GError **error);
+
+/* Reads @file whole (refusing one larger than a workspace may be before reading it) and hands
+ * it to @parse under the file's name. */
+static gpointer
+load_file (GFile      *file,
+           ParseFunc   parse,
+           GError    **error)
+{
+  g_autofree char *name = g_file_get_parse_name (file);
   g_autofree char *data = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GFileInfo) info = NULL;
   gsize length;
 
-  g_return_val_if_fail (G_IS_FILE (file), NULL);
-
-  name = g_file_get_parse_name (file);
   /* A hostile file is refused before it is read into memory. */
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
   if (info != NULL && g_file_info_get_size (info) > NP_SESSION_MAX_FILE_SIZE)
@@ -409,6 +565,33 @@ np_session_load (GFile   *file,
       return NULL;
     }
 
-  return np_session_new_from_data (data, length, name, error);
+  return parse (data, length, name, error);
 }
 
+/**
+ * np_session_load:
+ * Returns: (transfer full) (nullable): the workspace in @file, or %NULL with @error naming the
+ *   file and the problem
+ */
+NpSession *
+np_session_load (GFile   *file,
+                 GError **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  return load_file (file, (ParseFunc) np_session_new_from_data, error);
+}
+
+/**
+ * np_reply_rules_load:
+ * Returns: (transfer full) (element-type NpReplyRule) (nullable): the rules in @file (a
+ *   workspace or a list of rules), or %NULL with @error naming the file and the problem
+ */
+GPtrArray *
+np_reply_rules_load (GFile   *file,
+                     GError **error)
+{
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  return load_file (file, (ParseFunc) np_reply_rules_new_from_data, error);
+}

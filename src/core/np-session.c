@@ -16,6 +16,7 @@ struct _NpSession
 
   GPtrArray     *endpoints;   /* NpSessionEndpoint* */
   GPtrArray     *messages;    /* NpSavedMessage* */
+  GPtrArray     *rules;       /* NpReplyRule*, in order */
   NpWindowState  window;
 };
 
@@ -65,6 +66,7 @@ np_session_finalize (GObject *object)
 
   g_clear_pointer (&self->endpoints, g_ptr_array_unref);
   g_clear_pointer (&self->messages, g_ptr_array_unref);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
 
   G_OBJECT_CLASS (np_session_parent_class)->finalize (object);
 }
@@ -80,6 +82,7 @@ np_session_init (NpSession *self)
 {
   self->endpoints = g_ptr_array_new_with_free_func ((GDestroyNotify) endpoint_free);
   self->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) np_saved_message_free);
+  self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) np_reply_rule_free);
   self->window.width = 1180;
   self->window.height = 720;
   self->window.display = NP_FORMAT_TEXT;
@@ -150,6 +153,30 @@ np_session_get_messages (NpSession *self)
   return self->messages;
 }
 
+/** np_session_get_rules: Returns: (transfer none) (element-type NpReplyRule): in order */
+GPtrArray *
+np_session_get_rules (NpSession *self)
+{
+  g_return_val_if_fail (NP_IS_SESSION (self), NULL);
+  return self->rules;
+}
+
+/**
+ * np_session_set_rules:
+ * @rules: (element-type NpReplyRule): copied
+ */
+void
+np_session_set_rules (NpSession *self,
+                      GPtrArray *rules)
+{
+  g_return_if_fail (NP_IS_SESSION (self));
+  g_return_if_fail (rules != NULL);
+
+  g_ptr_array_set_size (self->rules, 0);
+  for (guint i = 0; i < rules->len; i++)
+    g_ptr_array_add (self->rules, np_reply_rule_copy (g_ptr_array_index (rules, i)));
+}
+
 NpWindowState *
 np_session_get_window (NpSession *self)
 {
@@ -214,6 +241,26 @@ np_session_to_data (NpSession *self)
       add_string (builder, "name", message->name);
       add_string (builder, "payload", message->payload);
       add_string (builder, "format", np_format_to_string (message->format));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "rules");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->rules->len; i++)
+    {
+      NpReplyRule *rule = g_ptr_array_index (self->rules, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "name", rule->name);
+      json_builder_set_member_name (builder, "enabled");
+      json_builder_add_boolean_value (builder, rule->enabled);
+      add_string (builder, "match", np_match_kind_to_string (rule->match));
+      add_string (builder, "pattern", rule->pattern);
+      add_string (builder, "reply", np_reply_kind_to_string (rule->reply));
+      add_string (builder, "response", rule->response);
+      json_builder_set_member_name (builder, "delay_ms");
+      json_builder_add_int_value (builder, rule->delay_ms);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -1,8 +1,9 @@
 /* np-session.h: a workspace (endpoints, saved messages, window state) as versioned JSON
  *
- * {"format": "netpoke-workspace", "version": 1, "endpoints": [...], "messages": [...],
- *  "window": {...}}. Members this version does not know are ignored, so later versions can
- * add (auto-reply rules will); a file from a newer major version is refused with a clear error.
+ * {"format": "netpoke-workspace", "version": 2, "endpoints": [...], "messages": [...],
+ *  "rules": [...], "window": {...}}. Version 2 added the reply rules; version 1 files (no
+ * rules) still open. Members this version does not know are ignored, so later versions can add;
+ * a file from a newer version is refused with a clear error.
  */
 #pragma once
 
@@ -10,10 +11,11 @@
 
 #include "np-codec.h"
 #include "np-endpoint-config.h"
+#include "np-reply-rule.h"
 
 G_BEGIN_DECLS
 
-#define NP_SESSION_VERSION 1
+#define NP_SESSION_VERSION 2
 #define NP_SESSION_FORMAT  "netpoke-workspace"
 
 /* Limits a workspace is held to, loading and saving alike, so that what Netpoke saves it can
@@ -25,6 +27,8 @@ G_BEGIN_DECLS
 #define NP_SESSION_MAX_MESSAGES   1000
 #define NP_SESSION_MAX_PAYLOAD    (1024 * 1024)   /* bytes of one saved message, as typed */
 #define NP_SESSION_MAX_TEXT       1024            /* bytes of a name, address, port, … */
+#define NP_SESSION_MAX_RULES      256
+#define NP_SESSION_MAX_RULE_TEXT  (64 * 1024)     /* bytes of a rule's pattern or response */
 
 typedef struct
 {
@@ -89,6 +93,18 @@ NpSavedMessage    *np_session_add_message    (NpSession          *self,
                                               const char         *name,
                                               const char         *payload,
                                               NpFormat            format);
+GPtrArray         *np_session_get_rules     (NpSession          *self);
+void               np_session_set_rules     (NpSession          *self,
+                                             GPtrArray          *rules);
+gboolean           np_session_check_rule    (const NpReplyRule  *rule,
+                                             guint               n_rules,
+                                             GError            **error);
+GPtrArray         *np_reply_rules_new_from_data (const char     *data,
+                                             gssize              length,
+                                             const char         *name,
+                                             GError            **error);
+GPtrArray         *np_reply_rules_load      (GFile              *file,
+                                             GError            **error);
 gboolean           np_session_equal          (NpSession          *a,
                                               NpSession          *b);
 gboolean           np_session_check_message  (const char         *name,

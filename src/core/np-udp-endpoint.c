@@ -373,18 +373,13 @@ on_readable (GSocket      *socket,
       peer->counters.messages_in++;
       np_endpoint_peer_changed (endpoint, &peer->counters);
       np_endpoint_count_in (endpoint, n, 1);
-      if (!config->count_only || config->echo)
+      if (!config->count_only || np_endpoint_is_answering (endpoint))
         message = g_bytes_new (buffer, n);
       np_endpoint_emit_received (endpoint, peer->id, peer->name,
                                  config->count_only ? NULL : message, n);
 
-      if (config->echo)
-        {
-          g_autoptr(NpSendBatch) reply = np_send_batch_new_for_bytes (message);
-
-          /* Framed and reported the way every send is. */
-          np_endpoint_send (endpoint, &peer->id, 1, reply);
-        }
+      /* The reply rules answer the datagram's sender; sent and reported as every send is. */
+      np_endpoint_answer (endpoint, peer->id, peer->name, message, NP_MESSAGE_BYTES);
 
       if (np_endpoint_is_congested (endpoint))
         {

@@ -97,24 +97,6 @@ emit_disconnected (NpWsConnection *self,
   np_endpoint_emit (self->owner, event);
 }
 
-/* The one place where automatic answers are decided: echo today. Reply rules (issue 12) plug
- * in here, and apply to text messages as well as binary ones. */
-static void
-answer (NpWsConnection *self,
-        GBytes         *message,
-        NpMessageType   type)
-{
-  const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
-
-  /* Echo goes out the way every send does, through the endpoint: one SENT event. */
-  if (config->echo)
-    {
-      g_autoptr(NpSendBatch) reply = np_send_batch_new_for_bytes (message);
-
-      np_endpoint_send_batch_as (self->owner, &self->id, 1, reply, type);
-    }
-}
-
 static void
 on_message (SoupWebsocketConnection *socket,
             gint                     type,
@@ -141,7 +123,9 @@ on_message (SoupWebsocketConnection *socket,
   event->message_type = message_type;
   np_endpoint_emit (self->owner, event);
 
-  answer (self, message, message_type);
+  /* The endpoint's reply rules (echo among them) answer text messages as well as binary
+   * ones; a text message is answered with text where the answer is UTF-8. */
+  np_endpoint_answer (self->owner, self->id, self->peer, message, message_type);
 
   /* The consumer is behind: read no more until it has caught up (TCP then holds the peer). */
   if (self->pausable != NULL && !self->closed && np_endpoint_is_congested (self->owner))
