@@ -122,6 +122,39 @@ test_content_type (void)
     }
 }
 
+/* The window's editor: one response a line, indented lines are its headers. */
+static void
+test_parse_lines (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) routes = np_http_route_parse_lines ("GET /status=>200 up\r\n"
+                                                           "\n"
+                                                           "POST /api/*=>201 {\"ok\":true}\n"
+                                                           "  X-Device: sim\n"
+                                                           "\tCache-Control: no-store\n", &error);
+  g_autoptr(GPtrArray) orphan = NULL;
+  g_autoptr(GPtrArray) bad = NULL;
+  NpHttpRoute *post;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (routes->len, ==, 2);
+  g_assert_cmpmem (g_bytes_get_data (((NpHttpRoute *) routes->pdata[0])->body, NULL),
+                   g_bytes_get_size (((NpHttpRoute *) routes->pdata[0])->body), "up", 2);
+  post = routes->pdata[1];
+  g_assert_cmpuint (g_strv_length (post->headers), ==, 2);
+  g_assert_cmpstr (post->headers[0], ==, "X-Device: sim");
+
+  orphan = np_http_route_parse_lines ("  X-Device: sim\n", &error);
+  g_assert_null (orphan);
+  g_assert_nonnull (strstr (error->message, "line 1"));
+  g_clear_error (&error);
+
+  bad = np_http_route_parse_lines ("GET /a=>200\nGET b=>200\n", &error);
+  g_assert_null (bad);
+  g_assert_nonnull (strstr (error->message, "line 2"));
+  g_assert_nonnull (strstr (error->message, "must start with /"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -133,6 +166,7 @@ main (int    argc,
   g_test_add_func ("/http-route/matches", test_matches);
   g_test_add_func ("/http-route/headers", test_headers);
   g_test_add_func ("/http-route/content-type", test_content_type);
+  g_test_add_func ("/http-route/parse-lines", test_parse_lines);
 
   return g_test_run ();
 }

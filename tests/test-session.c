@@ -111,6 +111,62 @@ test_round_trip (void)
   g_rmdir (dir);
 }
 
+/* The web modes' fields survive a save and a load; a file without them loads with defaults;
+ * canned responses may be long (a JSON body), but not without a bound. */
+static void
+test_web_endpoint (void)
+{
+  g_autoptr(NpSession) session = np_session_new ();
+  NpSessionEndpoint *web = np_session_add_endpoint (session);
+  g_autofree char *data = NULL;
+  g_autoptr(NpSession) loaded = NULL;
+  g_autoptr(NpSession) old = NULL;
+  g_autoptr(NpSession) huge = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) too_long = g_string_new ("{\"format\": \"netpoke-workspace\", \"version\": 1, "
+                                              "\"endpoints\": [{\"mode\": \"http-server\", \"routes\": \"");
+  NpSessionEndpoint *endpoint;
+
+  web->mode = NP_MODE_HTTP_SERVER;
+  g_free (web->root);
+  web->root = g_strdup ("/srv/firmware");
+  g_free (web->routes);
+  web->routes = g_strdup ("POST /api/*=>201 {\"ok\":true}\n  X-Device: sim\n");
+  g_free (web->ws_path);
+  web->ws_path = g_strdup ("/live");
+  g_free (web->url);
+  web->url = g_strdup ("https://192.0.2.10/status");
+  g_free (web->headers);
+  web->headers = g_strdup ("Authorization: Bearer 12ab\n");
+  web->insecure = TRUE;
+
+  data = np_session_to_data (session);
+  loaded = np_session_new_from_data (data, -1, "web.netpoke", &error);
+  g_assert_no_error (error);
+  g_assert_true (np_session_equal (session, loaded));
+  endpoint = g_ptr_array_index (np_session_get_endpoints (loaded), 0);
+  g_assert_cmpint (endpoint->mode, ==, NP_MODE_HTTP_SERVER);
+  g_assert_cmpstr (endpoint->routes, ==, web->routes);
+  g_assert_cmpstr (endpoint->headers, ==, "Authorization: Bearer 12ab\n");
+  g_assert_true (endpoint->insecure);
+
+  old = np_session_new_from_data ("{\"format\": \"netpoke-workspace\", \"version\": 1, "
+                                  "\"endpoints\": [{\"mode\": \"ws\"}]}", -1, "old.netpoke", &error);
+  g_assert_no_error (error);
+  endpoint = g_ptr_array_index (np_session_get_endpoints (old), 0);
+  g_assert_cmpint (endpoint->mode, ==, NP_MODE_WS_CLIENT);
+  g_assert_cmpstr (endpoint->url, ==, "");
+  g_assert_cmpstr (endpoint->method, ==, "GET");
+  g_assert_false (endpoint->insecure);
+
+  for (guint i = 0; i <= NP_SESSION_MAX_BLOCK; i++)
+    g_string_append_c (too_long, 'x');
+  g_string_append (too_long, "\"}]}");
+  huge = np_session_new_from_data (too_long->str, too_long->len, "huge.netpoke", &error);
+  g_assert_null (huge);
+  g_assert_nonnull (strstr (error->message, "too long"));
+}
+
 static void
 test_grows_compatibly (void)
 {
@@ -485,6 +541,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/session/round-trip", test_round_trip);
+  g_test_add_func ("/session/web-endpoint", test_web_endpoint);
   g_test_add_func ("/session/grows-compatibly", test_grows_compatibly);
   g_test_add_func ("/session/malformed", test_malformed);
   g_test_add_func ("/session/missing-file", test_missing_file);

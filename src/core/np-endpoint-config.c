@@ -80,3 +80,18 @@ np_mode_from_string (const char *name,
 {
   return np_enum_from_nick (NP_TYPE_MODE, name, (int *) mode);
 }
+
+/* The modes that reach out to one server (TCP client, HTTP, WebSocket client). */
+gboolean
+np_mode_is_client (NpMode mode)
+{
+  return mode == NP_MODE_TCP_CLIENT || mode == NP_MODE_HTTP_CLIENT || mode == NP_MODE_WS_CLIENT;
+}
+
+/* The modes with a table of peers to choose from and send to: the clients of a TCP or
+ * WebSocket server, the peers a UDP endpoint heard from. */
+gboolean
+np_mode_has_peers (NpMode mode)
+{
+  return mode == NP_MODE_TCP_SERVER || mode == NP_MODE_WS_SERVER || mode == NP_MODE_UDP;
+}

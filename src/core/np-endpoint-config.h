@@ -66,6 +66,8 @@ void              np_endpoint_config_free     (NpEndpointConfig       *config);
 const char       *np_mode_to_string           (NpMode                  mode);
 gboolean          np_mode_from_string         (const char             *name,
                                                NpMode                 *mode);
+gboolean          np_mode_is_client           (NpMode                  mode);
+gboolean          np_mode_has_peers           (NpMode                  mode);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpEndpointConfig, np_endpoint_config_free)
 

@@ -40,6 +40,47 @@ np_http_exchange_free (NpHttpExchange *exchange)
   g_free (exchange);
 }
 
+/* A body no longer than @max_body is shared; a longer one is cut to a copy of its start (a
+ * slice would keep all of it alive). */
+static GBytes *
+bounded (GBytes *body,
+         gsize   max_body)
+{
+  if (body == NULL)
+    return NULL;
+  if (g_bytes_get_size (body) <= max_body)
+    return g_bytes_ref (body);
+
+  return g_bytes_new (g_bytes_get_data (body, NULL), max_body);
+}
+
+/**
+ * np_http_exchange_copy_bounded:
+ * @max_body: how much of each body to keep
+ *
+ * Returns: (transfer full): a copy keeping at most @max_body bytes of each body (the lengths
+ *   stay the full ones): what a log row can afford to hold
+ */
+NpHttpExchange *
+np_http_exchange_copy_bounded (const NpHttpExchange *exchange,
+                               gsize                 max_body)
+{
+  NpHttpExchange *copy;
+
+  g_return_val_if_fail (exchange != NULL, NULL);
+
+  copy = g_memdup2 (exchange, sizeof *exchange);
+  copy->method = g_strdup (exchange->method);
+  copy->target = g_strdup (exchange->target);
+  copy->reason = g_strdup (exchange->reason);
+  copy->request_headers = g_strdupv (exchange->request_headers);
+  copy->response_headers = g_strdupv (exchange->response_headers);
+  copy->request_body = bounded (exchange->request_body, max_body);
+  copy->response_body = bounded (exchange->response_body, max_body);
+
+  return copy;
+}
+
 /**
  * np_http_headers_to_pairs:
  * Returns: (transfer full): the headers as name, value, name, value, …, NULL, in the order

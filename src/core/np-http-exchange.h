@@ -35,6 +35,8 @@ typedef struct
 NpHttpExchange *np_http_exchange_new          (const char          *method,
                                                const char          *target);
 void            np_http_exchange_free         (NpHttpExchange      *exchange);
+NpHttpExchange *np_http_exchange_copy_bounded (const NpHttpExchange *exchange,
+                                               gsize                max_body);
 char          **np_http_headers_to_pairs      (SoupMessageHeaders  *headers);
 gsize           np_http_exchange_get_size     (const NpHttpExchange *exchange);
 GUri           *np_http_parse_url             (const char          *text,

@@ -249,6 +249,57 @@ np_http_route_to_string (const NpHttpRoute *route)
 }
 
 /**
+ * np_http_route_parse_lines:
+ * @text: one canned response a line, "METHOD PATH=>STATUS BODY"; a line that starts with a
+ *   blank adds a header ("Name: value") to the response above it; empty lines are skipped
+ *
+ * The window's editor for canned responses, written the way netpoke-cli takes them.
+ *
+ * Returns: (transfer full) (element-type NpHttpRoute) (nullable): the routes in order, or
+ *   %NULL with @error naming the line that is wrong
+ */
+GPtrArray *
+np_http_route_parse_lines (const char  *text,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func ((GDestroyNotify) np_http_route_free);
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GError) line_error = NULL;
+      g_autofree char *line = g_strdup (lines[i]);
+      gboolean continues = line[0] == ' ' || line[0] == '\t';
+
+      g_strchomp (line);   /* a CR from pasted text, trailing blanks */
+      if (line[strspn (line, " \t")] == '\0')
+        continue;
+
+      if (continues && routes->len == 0)
+        g_set_error (&line_error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                     _("a header line needs a canned response above it"));
+      else if (continues)
+        np_http_route_add_header (g_ptr_array_index (routes, routes->len - 1), g_strchug (line), &line_error);
+      else
+        {
+          NpHttpRoute *route = np_http_route_parse (line, &line_error);
+
+          if (route != NULL)
+            g_ptr_array_add (routes, route);
+        }
+
+      if (line_error != NULL)
+        {
+          g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                       _("Canned responses, line %u: %s"), i + 1, line_error->message);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&routes);
+}
+
+/**
  * np_http_guess_content_type:
  *
  * Returns: the Content-Type to send with @body when the user named none: JSON, HTML and XML

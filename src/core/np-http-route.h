@@ -38,6 +38,8 @@ gboolean     np_http_route_matches      (const NpHttpRoute  *route,
                                          const char         *method,
                                          const char         *path);
 char        *np_http_route_to_string    (const NpHttpRoute  *route);
+GPtrArray   *np_http_route_parse_lines  (const char         *text,
+                                         GError            **error);
 
 gboolean     np_http_header_split       (const char         *header,
                                          char              **name,

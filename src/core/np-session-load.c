@@ -50,6 +50,7 @@ read_string (JsonObject  *object,
   const char *text;
   gsize max_length = g_str_equal (member, "payload") ? NP_SESSION_MAX_PAYLOAD
                      : g_str_equal (member, "pattern") || g_str_equal (member, "response") ? NP_SESSION_MAX_RULE_TEXT
+                     : g_str_equal (member, "routes") || g_str_equal (member, "headers") ? NP_SESSION_MAX_BLOCK
                      : NP_SESSION_MAX_TEXT;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -118,6 +119,35 @@ read_encoding (JsonObject  *object,
   return TRUE;
 }
 
+/* The web modes' members, each optional: files from before them load as they did. */
+static gboolean
+read_web (JsonObject         *object,
+          NpSessionEndpoint  *endpoint,
+          const char         *where,
+          const char         *name,
+          GError            **error)
+{
+  struct { const char *member; const char *fallback; char **out; } texts[] = {
+    { "url", "", &endpoint->url }, { "method", "GET", &endpoint->method },
+    { "headers", "", &endpoint->headers }, { "body_file", "", &endpoint->body_file },
+    { "root", "", &endpoint->root }, { "ws_path", "", &endpoint->ws_path },
+    { "routes", "", &endpoint->routes },
+  };
+  gint64 insecure = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_clear_pointer (texts[i].out, g_free);
+      if (!read_string (object, texts[i].member, texts[i].fallback, texts[i].out, where, name, error))
+        return FALSE;
+    }
+  if (!read_value (object, "insecure", G_TYPE_BOOLEAN, &insecure, where, name, error))
+    return FALSE;
+  endpoint->insecure = insecure != 0;
+
+  return TRUE;
+}
+
 static gboolean
 read_endpoint (NpSession   *self,
                JsonNode    *node,
@@ -139,12 +169,15 @@ read_endpoint (NpSession   *self,
   if (!read_string (object, "mode", "tcp-server", &mode, where, name, error))
     return FALSE;
   if (!np_mode_from_string (mode, &endpoint->mode))
-    return fail (error, name, _("%s: unknown mode “%s” (tcp-server, tcp-client or udp)"), where, mode);
+    return fail (error, name, _("%s: unknown mode “%s” (tcp-server, tcp-client, udp, http-server, http, "
+                                "ws-server or ws)"), where, mode);
 
   g_clear_pointer (&endpoint->address, g_free);
   g_clear_pointer (&endpoint->port, g_free);
   g_clear_pointer (&endpoint->destination, g_free);
   g_clear_pointer (&endpoint->framing, g_free);
+  if (!read_web (object, endpoint, where, name, error))
+    return FALSE;
   if (!read_string (object, "address", "", &endpoint->address, where, name, error)
       || !read_string (object, "port", "", &endpoint->port, where, name, error)
       || !read_string (object, "destination", "", &endpoint->destination, where, name, error)

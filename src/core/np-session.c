@@ -29,6 +29,13 @@ endpoint_free (NpSessionEndpoint *endpoint)
   g_free (endpoint->port);
   g_free (endpoint->destination);
   g_free (endpoint->framing);
+  g_free (endpoint->url);
+  g_free (endpoint->method);
+  g_free (endpoint->headers);
+  g_free (endpoint->body_file);
+  g_free (endpoint->root);
+  g_free (endpoint->ws_path);
+  g_free (endpoint->routes);
   g_free (endpoint);
 }
 
@@ -111,6 +118,13 @@ np_session_add_endpoint (NpSession *self)
   endpoint->port = g_strdup ("8080");
   endpoint->destination = g_strdup ("");
   endpoint->framing = g_strdup ("raw");
+  endpoint->url = g_strdup ("");
+  endpoint->method = g_strdup ("GET");
+  endpoint->headers = g_strdup ("");
+  endpoint->body_file = g_strdup ("");
+  endpoint->root = g_strdup ("");
+  endpoint->ws_path = g_strdup ("");
+  endpoint->routes = g_strdup ("");
   g_ptr_array_add (self->endpoints, endpoint);
 
   return endpoint;
@@ -227,6 +241,15 @@ np_session_to_data (NpSession *self)
       add_string (builder, "receive_encoding", np_encoding_to_string (endpoint->receive_encoding));
       add_string (builder, "send_encoding", np_encoding_to_string (endpoint->send_encoding));
       add_string (builder, "framing", endpoint->framing);
+      add_string (builder, "url", endpoint->url);
+      add_string (builder, "method", endpoint->method);
+      add_string (builder, "headers", endpoint->headers);
+      add_string (builder, "body_file", endpoint->body_file);
+      add_string (builder, "root", endpoint->root);
+      add_string (builder, "ws_path", endpoint->ws_path);
+      add_string (builder, "routes", endpoint->routes);
+      json_builder_set_member_name (builder, "insecure");
+      json_builder_add_boolean_value (builder, endpoint->insecure);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 #define NP_SESSION_MAX_TEXT       1024            /* bytes of a name, address, port, … */
 #define NP_SESSION_MAX_RULES      256
 #define NP_SESSION_MAX_RULE_TEXT  (64 * 1024)     /* bytes of a rule's pattern or response */
+#define NP_SESSION_MAX_BLOCK      (64 * 1024)     /* bytes of headers or canned responses */
 
 typedef struct
 {
@@ -39,6 +40,15 @@ typedef struct
   NpEncoding  receive_encoding;
   NpEncoding  send_encoding;
   char       *framing;            /* as np_framer_new_from_string() takes it */
+  /* The web modes ("" where unused) */
+  char       *url;                /* http, ws */
+  char       *method;             /* http */
+  char       *headers;            /* http, ws: "Name: value" a line */
+  char       *body_file;          /* http */
+  char       *root;               /* http-server, ws-server */
+  char       *ws_path;
+  char       *routes;             /* canned responses, one a line (np_http_route_parse_lines) */
+  gboolean    insecure;           /* accept any TLS certificate */
 } NpSessionEndpoint;
 
 typedef struct

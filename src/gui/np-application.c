@@ -42,10 +42,10 @@ np_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "to", "s", &self->destination);
   self->start = g_variant_dict_contains (options, "start");
 
-  /* The web modes are netpoke-cli's only, for now. */
-  if (self->mode != NULL && (!np_mode_from_string (self->mode, &mode) || NP_MODE_IS_WEB (mode)))
+  if (self->mode != NULL && !np_mode_from_string (self->mode, &mode))
     {
-      g_printerr (_("netpoke: unknown mode “%s” (use tcp-server, tcp-client or udp)\n"), self->mode);
+      g_printerr (_("netpoke: unknown mode “%s” (use tcp-server, tcp-client, udp, http-server, http, "
+                    "ws-server or ws)\n"), self->mode);
       return 2;
     }
 
@@ -268,8 +268,8 @@ static void
 np_application_init (NpApplication *self)
 {
   static const GOptionEntry options[] = {
-    { "mode", 'm', 0, G_OPTION_ARG_STRING, NULL, N_("tcp-server, tcp-client or udp"), N_("MODE") },
-    { "address", 'a', 0, G_OPTION_ARG_STRING, NULL, N_("Local address (server, udp) or host (client)"), N_("ADDR") },
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, NULL, N_("tcp-server, tcp-client, udp, http-server, http, ws-server or ws"), N_("MODE") },
+    { "address", 'a', 0, G_OPTION_ARG_STRING, NULL, N_("Local address (server, udp), host (client) or URL (http, ws)"), N_("ADDR") },
     { "port", 'p', 0, G_OPTION_ARG_STRING, NULL, N_("Port"), N_("PORT") },
     { "to", 't', 0, G_OPTION_ARG_STRING, NULL, N_("UDP destination"), N_("HOST:PORT") },
     { "start", 's', 0, G_OPTION_ARG_NONE, NULL, N_("Start at once"), NULL },

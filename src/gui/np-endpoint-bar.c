@@ -9,6 +9,8 @@
 #include "np-endpoint-bar.h"
 #include "np-enum-types.h"
 #include "np-error.h"
+#include "np-http-exchange.h"
+#include "np-web-options.h"
 
 /* One row per mode, in the order the selector lists them: a new mode is a new row (and its
  * NpMode), not new branches through the code. */
@@ -20,13 +22,26 @@ typedef struct
   gboolean    has_destination;      /* a default HOST:PORT to send to */
   gboolean    empty_port_is_any;
   const char *port_problem;         /* what a bad port is told */
+  gboolean    has_url;              /* a URL says where to go, instead of address and port */
+  gboolean    has_method;           /* an HTTP method to choose */
+  gboolean    has_options;          /* the web options popover (folder, headers, …) */
+  gboolean    framed;               /* the log's framing applies (TCP) */
 } ModeInfo;
 
+#define ANY_FREE_PORT N_("Port must be 0–65535 (0 for any free port)")
+
 static const ModeInfo modes[] = {
-  { NP_MODE_TCP_SERVER, N_("TCP Server"), FALSE, FALSE, FALSE, N_("Port must be 0–65535 (0 for any free port)") },
-  { NP_MODE_TCP_CLIENT, N_("TCP Client"), TRUE,  FALSE, FALSE, N_("Port must be 1–65535") },
-  { NP_MODE_UDP,        N_("UDP"),        FALSE, TRUE,  TRUE,  N_("Port must be 0–65535 (or empty for any)") },
+  { NP_MODE_TCP_SERVER,  N_("TCP Server"),       FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, FALSE, TRUE },
+  { NP_MODE_TCP_CLIENT,  N_("TCP Client"),       TRUE,  FALSE, FALSE, N_("Port must be 1–65535"), FALSE, FALSE, FALSE, TRUE },
+  { NP_MODE_UDP,         N_("UDP"),              FALSE, TRUE,  TRUE,  N_("Port must be 0–65535 (or empty for any)"), FALSE, FALSE, FALSE, FALSE },
+  { NP_MODE_HTTP_SERVER, N_("HTTP Server"),      FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, TRUE,  FALSE },
+  { NP_MODE_HTTP_CLIENT, N_("HTTP Client"),      TRUE,  FALSE, FALSE, NULL, TRUE,  TRUE,  TRUE,  FALSE },
+  { NP_MODE_WS_SERVER,   N_("WebSocket Server"), FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, TRUE,  FALSE },
+  { NP_MODE_WS_CLIENT,   N_("WebSocket Client"), TRUE,  FALSE, FALSE, NULL, TRUE,  FALSE, TRUE,  FALSE },
 };
+
+/* The methods the HTTP client offers, in the selector's order. */
+static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
 
 struct _NpEndpointBar
 {
@@ -37,6 +52,9 @@ struct _NpEndpointBar
   GtkEntry    *address_entry;
   GtkEntry    *port_entry;
   GtkEntry    *destination_entry;
+  GtkEntry    *url_entry;
+  GtkDropDown *method_dropdown;
+  NpWebOptions *web_options;
   GtkButton   *start_button;
 
   NpMode       mode;        /* the selected one; kept here for bindings made during init */
@@ -90,11 +108,48 @@ has_destination (gpointer unused,
   return mode_info (mode)->has_destination;
 }
 
+static gboolean
+has_address (gpointer unused,
+             NpMode   mode)
+{
+  return !mode_info (mode)->has_url;
+}
+
+static gboolean
+has_url (gpointer unused,
+         NpMode   mode)
+{
+  return mode_info (mode)->has_url;
+}
+
+static gboolean
+has_method (gpointer unused,
+            NpMode   mode)
+{
+  return mode_info (mode)->has_method;
+}
+
+static gboolean
+has_options (gpointer unused,
+             NpMode   mode)
+{
+  return mode_info (mode)->has_options;
+}
+
+static char *
+url_placeholder (gpointer unused,
+                 NpMode   mode)
+{
+  return g_strdup (mode == NP_MODE_WS_CLIENT ? "ws://192.0.2.10:8080/ws" : "http://192.0.2.10/api/status");
+}
+
 static char *
 start_label (gpointer unused,
              NpMode   mode,
              gboolean running)
 {
+  if (mode == NP_MODE_HTTP_CLIENT)
+    return g_strdup (running ? _("Cancel") : _("Send Request"));
   if (mode_info (mode)->connects)
     return g_strdup (running ? _("Disconnect") : _("Connect"));
   return g_strdup (running ? _("Stop") : _("Start"));
@@ -144,6 +199,33 @@ fail (GError    **error,
   return FALSE;
 }
 
+/* HTTP and WebSocket clients: a URL (and a method), the rest in the web options. */
+static gboolean
+fill_web_client (NpEndpointBar     *self,
+                 NpEndpointConfig  *config,
+                 GtkEntry         **bad_entry,
+                 GError           **error)
+{
+  g_autofree char *url = entry_text (self->url_entry);
+  g_autoptr(GError) url_error = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  if (url[0] == '\0')
+    return fail (error, bad_entry, self->url_entry,
+                 config->mode == NP_MODE_WS_CLIENT ? _("Enter the ws:// or wss:// URL to connect to")
+                                                   : _("Enter the URL to request"));
+  uri = np_http_parse_url (url, config->mode == NP_MODE_WS_CLIENT, &url_error);
+  if (uri == NULL)
+    return fail (error, bad_entry, self->url_entry, url_error->message);
+
+  config->url = g_steal_pointer (&url);
+  if (config->mode == NP_MODE_HTTP_CLIENT)
+    config->method = g_strdup (methods[MIN (gtk_drop_down_get_selected (self->method_dropdown),
+                                            G_N_ELEMENTS (methods) - 1)]);
+
+  return np_web_options_fill_config (self->web_options, config, error);
+}
+
 /* Fills @config from the fields, or says what is wrong and which field it is. */
 static gboolean
 fill_config (NpEndpointBar     *self,
@@ -157,6 +239,9 @@ fill_config (NpEndpointBar     *self,
   g_autofree char *destination = entry_text (self->destination_entry);
   guint16 *target = info->connects ? &config->remote_port : &config->port;
   guint64 value;
+
+  if (info->has_url)
+    return fill_web_client (self, config, bad_entry, error);
 
   if (info->connects)
     {
@@ -196,7 +281,10 @@ fill_config (NpEndpointBar     *self,
         return fail (error, bad_entry, self->destination_entry, local_error->message);
     }
 
-  if (self->framing != NULL && config->mode != NP_MODE_UDP)
+  if (info->has_options && !np_web_options_fill_config (self->web_options, config, error))
+    return FALSE;
+
+  if (self->framing != NULL && info->framed)
     {
       config->framer = np_framer_new_from_string (self->framing, error);
       if (config->framer == NULL)
@@ -227,6 +315,7 @@ np_endpoint_bar_build_config (NpEndpointBar  *self,
   mark_entry (self->address_entry, bad_entry == self->address_entry);
   mark_entry (self->port_entry, bad_entry == self->port_entry);
   mark_entry (self->destination_entry, bad_entry == self->destination_entry);
+  mark_entry (self->url_entry, bad_entry == self->url_entry);
 
   return ok ? g_steal_pointer (&config) : NULL;
 }
@@ -356,6 +445,7 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (NP_TYPE_WEB_OPTIONS);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-endpoint-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, box);
@@ -363,11 +453,19 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, address_entry);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, port_entry);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, destination_entry);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, url_entry);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, method_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, web_options);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, start_button);
   gtk_widget_class_bind_template_callback (widget_class, address_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, address_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, port_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, has_destination);
+  gtk_widget_class_bind_template_callback (widget_class, has_address);
+  gtk_widget_class_bind_template_callback (widget_class, has_url);
+  gtk_widget_class_bind_template_callback (widget_class, has_method);
+  gtk_widget_class_bind_template_callback (widget_class, has_options);
+  gtk_widget_class_bind_template_callback (widget_class, url_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, start_label);
   gtk_widget_class_bind_template_callback (widget_class, start_classes);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
@@ -387,18 +485,22 @@ static void
 np_endpoint_bar_init (NpEndpointBar *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) method_names = gtk_string_list_new ((const char * const *) methods);
 
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     gtk_string_list_append (names, _(modes[i].name));
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drop_down_set_model (self->mode_dropdown, G_LIST_MODEL (names));
+  gtk_drop_down_set_model (self->method_dropdown, G_LIST_MODEL (method_names));
 
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->address_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->destination_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->web_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   validate (self);
 }
 
@@ -441,7 +543,7 @@ np_endpoint_bar_get_validation (NpEndpointBar *self)
 }
 
 /* Fills the fields as if typed (command line, settings, workspaces, tests); a %NULL @port
- * keeps the one there. */
+ * keeps the one there. For the HTTP and WebSocket clients @address is the URL. */
 void
 np_endpoint_bar_set_endpoint (NpEndpointBar *self,
                               NpMode         mode,
@@ -452,8 +554,49 @@ np_endpoint_bar_set_endpoint (NpEndpointBar *self,
   g_return_if_fail (NP_IS_ENDPOINT_BAR (self));
 
   set_mode (self, mode);
+  if (mode_info (mode)->has_url)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->url_entry), address != NULL ? address : "");
+      return;
+    }
   gtk_editable_set_text (GTK_EDITABLE (self->address_entry), address != NULL ? address : "");
   if (port != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->port_entry), port);
   gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), destination != NULL ? destination : "");
+}
+
+char *
+np_endpoint_bar_get_url (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return entry_text (self->url_entry);
+}
+
+const char *
+np_endpoint_bar_get_method (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return methods[MIN (gtk_drop_down_get_selected (self->method_dropdown), G_N_ELEMENTS (methods) - 1)];
+}
+
+void
+np_endpoint_bar_set_method (NpEndpointBar *self,
+                            const char    *method)
+{
+  g_return_if_fail (NP_IS_ENDPOINT_BAR (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (g_strcmp0 (methods[i], method) == 0)
+      gtk_drop_down_set_selected (self->method_dropdown, i);
+}
+
+/**
+ * np_endpoint_bar_get_web_options:
+ * Returns: (transfer none): the folder, canned responses, headers, … of the web modes
+ */
+NpWebOptions *
+np_endpoint_bar_get_web_options (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return self->web_options;
 }

@@ -1,10 +1,12 @@
-/* np-endpoint-bar.h: what to start and where: the mode, address, port (and UDP destination),
- * the Start/Stop button, and the validation that turns the fields into an NpEndpointConfig */
+/* np-endpoint-bar.h: what to start and where: the mode, address, port (and UDP destination)
+ * or URL (and HTTP method), the web options, the Start/Stop button, and the validation that
+ * turns the fields into an NpEndpointConfig */
 #pragma once
 
 #include <adwaita.h>
 
 #include "np-endpoint-config.h"
+#include "np-web-options.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +26,10 @@ void              np_endpoint_bar_set_endpoint     (NpEndpointBar *self,
                                                     const char    *destination);
 NpEndpointConfig *np_endpoint_bar_build_config     (NpEndpointBar *self,
                                                     GError       **error);
+char             *np_endpoint_bar_get_url          (NpEndpointBar *self);
+const char       *np_endpoint_bar_get_method       (NpEndpointBar *self);
+void              np_endpoint_bar_set_method       (NpEndpointBar *self,
+                                                    const char    *method);
+NpWebOptions     *np_endpoint_bar_get_web_options  (NpEndpointBar *self);
 
 G_END_DECLS

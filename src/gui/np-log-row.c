@@ -16,7 +16,9 @@ struct _NpLogRow
   guint64         peer_id;
   gsize           length;    /* full payload length */
   GBytes         *preview;   /* at most NP_LOG_ROW_PREVIEW bytes of it, or NULL */
-  char           *message;   /* info and error rows */
+  char           *message;   /* info and error rows; the summary of an HTTP row */
+  NpMessageType   message_type;
+  NpHttpExchange *http;      /* HTTP rows: the exchange, bodies cut to NP_LOG_ROW_BODY_LIMIT */
 };
 
 G_DEFINE_FINAL_TYPE (NpLogRow, np_log_row, G_TYPE_OBJECT)
@@ -29,6 +31,7 @@ np_log_row_finalize (GObject *object)
   g_clear_pointer (&self->peer, g_ref_string_release);
   g_clear_pointer (&self->preview, g_bytes_unref);
   g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->http, np_http_exchange_free);
 
   G_OBJECT_CLASS (np_log_row_parent_class)->finalize (object);
 }
@@ -55,11 +58,41 @@ direction_for (const NpEvent *event)
     case NP_EVENT_STOPPED:
     case NP_EVENT_DISCONNECTED:
       return event->failed ? NP_LOG_DIRECTION_ERROR : NP_LOG_DIRECTION_INFO;
+    case NP_EVENT_REQUEST:
+      /* A request the server answered came in; one the client made went out. */
+      if (event->http->status == 0)
+        return NP_LOG_DIRECTION_ERROR;
+      return event->http->outgoing ? NP_LOG_DIRECTION_OUT : NP_LOG_DIRECTION_IN;
     case NP_EVENT_LISTENING:
     case NP_EVENT_CONNECTED:
+    case NP_EVENT_PONG:
     default:
       return NP_LOG_DIRECTION_INFO;
     }
+}
+
+/**
+ * np_log_row_describe_http:
+ * @note: (nullable): what the server said about it (a canned response, a refusal)
+ *
+ * Returns: (transfer full): one line for the log: "GET /status → 200 OK, 2 B (…)"
+ */
+char *
+np_log_row_describe_http (const NpHttpExchange *http,
+                          const char           *note)
+{
+  g_autofree char *length = g_strdup_printf ("%" G_GUINT64_FORMAT, http->response_length);
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s %s → %u %s", http->method, http->target, http->status,
+                          http->reason != NULL ? http->reason : "");
+  g_string_append_printf (text, _(", %s bytes"), length);
+  if (http->outgoing && http->duration_us >= 0)
+    g_string_append_printf (text, _(" in %.1f ms"), http->duration_us / 1000.0);
+  if (note != NULL)
+    g_string_append_printf (text, " (%s)", note);
+
+  return g_string_free (text, FALSE);
 }
 
 /**
@@ -79,6 +112,9 @@ np_log_row_new_from_event (const NpEvent *event)
   self->peer = event->peer != NULL ? g_ref_string_new_intern (event->peer) : NULL;
   self->peer_id = event->peer_id;
   self->length = event->length;
+  self->message_type = event->message_type;
+  if (event->http != NULL)
+    self->http = np_http_exchange_copy_bounded (event->http, NP_LOG_ROW_BODY_LIMIT);
   if (event->payload != NULL)
     {
       gsize size = g_bytes_get_size (event->payload);
@@ -95,7 +131,16 @@ np_log_row_new_from_event (const NpEvent *event)
       self->message = g_strdup_printf (_("Listening on %s"), event->peer);
       break;
     case NP_EVENT_CONNECTED:
-      self->message = g_strdup (_("Connected"));
+      if (event->http != NULL && !event->http->outgoing)
+        self->message = g_strdup_printf (_("Connected (WebSocket %s)"), event->http->target);
+      else
+        self->message = g_strdup (_("Connected"));
+      break;
+    case NP_EVENT_REQUEST:
+      self->message = np_log_row_describe_http (event->http, event->message);
+      break;
+    case NP_EVENT_PONG:
+      self->message = g_strdup (_("Pong: the peer answered a ping"));
       break;
     case NP_EVENT_DISCONNECTED:
       self->message = g_strdup_printf (_("Disconnected: %s"), event->message);
@@ -188,4 +233,23 @@ np_log_row_get_message (NpLogRow *self)
 {
   g_return_val_if_fail (NP_IS_LOG_ROW (self), NULL);
   return self->message;
+}
+
+NpMessageType
+np_log_row_get_message_type (NpLogRow *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), NP_MESSAGE_BYTES);
+  return self->message_type;
+}
+
+/**
+ * np_log_row_get_http:
+ * Returns: (transfer none) (nullable): the HTTP exchange of a request row or a WebSocket
+ *   handshake, bodies cut to NP_LOG_ROW_BODY_LIMIT
+ */
+const NpHttpExchange *
+np_log_row_get_http (NpLogRow *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), NULL);
+  return self->http;
 }

@@ -19,6 +19,9 @@ typedef enum
  * shows 300 bytes at most; 100,000 rows of 1 KiB previews stay near 120 MB. */
 #define NP_LOG_ROW_PREVIEW 1024
 
+/* An HTTP row keeps this much of each body for its details view (the lengths stay whole). */
+#define NP_LOG_ROW_BODY_LIMIT (64 * 1024)
+
 #define NP_TYPE_LOG_ROW (np_log_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (NpLogRow, np_log_row, NP, LOG_ROW, GObject)
@@ -35,5 +38,9 @@ gsize           np_log_row_get_length     (NpLogRow      *self);
 GBytes         *np_log_row_get_preview    (NpLogRow      *self);
 gboolean        np_log_row_is_truncated   (NpLogRow      *self);
 const char     *np_log_row_get_message    (NpLogRow      *self);
+NpMessageType   np_log_row_get_message_type (NpLogRow    *self);
+const NpHttpExchange *np_log_row_get_http (NpLogRow      *self);
+char           *np_log_row_describe_http  (const NpHttpExchange *http,
+                                           const char    *note);
 
 G_END_DECLS

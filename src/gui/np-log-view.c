@@ -54,6 +54,9 @@ struct _NpLogView
 enum { PROP_0, PROP_FRAMING, PROP_RUNNING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
+enum { ROW_ACTIVATED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (NpLogView, np_log_view, GTK_TYPE_WIDGET)
 
 /* ---- cells ---------------------------------------------------------------------------------- */
@@ -312,6 +315,35 @@ np_log_view_clear (NpLogView *self)
  * Returns: (transfer full) (nullable): the selected rows as tab-separated lines, or %NULL when
  *   none is selected
  */
+/* Enter or a double click on a row: whoever shows details is told which row. */
+static void
+on_activate (NpLogView *self,
+             guint      position)
+{
+  g_autoptr(NpLogRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (row != NULL)
+    g_signal_emit (self, signals[ROW_ACTIVATED], 0, row);
+}
+
+/**
+ * np_log_view_get_selected_row:
+ * Returns: (transfer full) (nullable): the first selected row
+ */
+NpLogRow *
+np_log_view_get_selected_row (NpLogView *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+
+  g_return_val_if_fail (NP_IS_LOG_VIEW (self), NULL);
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  if (gtk_bitset_is_empty (selected))
+    return NULL;
+
+  return g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_minimum (selected));
+}
+
 char *
 np_log_view_copy_selection (NpLogView *self)
 {
@@ -484,6 +516,9 @@ np_log_view_class_init (NpLogViewClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  signals[ROW_ACTIVATED] = g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, NP_TYPE_LOG_ROW);
+
   g_type_ensure (NP_TYPE_LOG_MODEL);
   g_type_ensure (NP_TYPE_LOG_RENDERER);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -503,6 +538,7 @@ np_log_view_class_init (NpLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpLogView, renderer);
   gtk_widget_class_bind_template_callback (widget_class, dropped_text);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
 }
 
 static void

@@ -20,6 +20,7 @@ void           np_log_view_append          (NpLogView  *self,
                                             GPtrArray  *rows);
 void           np_log_view_clear           (NpLogView  *self);
 char          *np_log_view_copy_selection  (NpLogView  *self);
+NpLogRow      *np_log_view_get_selected_row (NpLogView *self);
 void           np_log_view_focus_filter    (NpLogView  *self);
 const char    *np_log_view_get_framing     (NpLogView  *self);
 void           np_log_view_set_framing     (NpLogView  *self,

@@ -61,7 +61,7 @@ static gboolean
 can_disconnect (gpointer unused,
                 NpMode   mode)
 {
-  return mode == NP_MODE_TCP_SERVER;
+  return mode == NP_MODE_TCP_SERVER || mode == NP_MODE_WS_SERVER;
 }
 
 static char *

@@ -23,6 +23,7 @@ struct _NpStatusBar
   guint64    bytes_out;
   guint64    messages_in;
   guint64    messages_out;
+  guint64    requests;     /* HTTP requests answered or made */
 
   guint64    rate_bytes;   /* bytes out since the last rate tick */
   double     send_rate;    /* bytes per second */
@@ -45,7 +46,13 @@ update_text (NpStatusBar *self)
   g_autofree char *status = NULL;
 
   /* Numbers are formatted first: gettext cannot see through G_GUINT64_FORMAT. */
-  if (self->mode == NP_MODE_UDP)
+  if (self->mode == NP_MODE_HTTP_SERVER || self->mode == NP_MODE_HTTP_CLIENT)
+    {
+      g_autofree char *requests = g_strdup_printf ("%" G_GUINT64_FORMAT, self->requests);
+
+      status = g_strdup_printf (_("In %s B   Out %s B   Requests %s"), in_bytes, out_bytes, requests);
+    }
+  else if (self->mode == NP_MODE_UDP)
     status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Peers heard %u   Send rate %s/s"),
                               in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
   else
@@ -92,6 +99,18 @@ np_status_bar_count (NpStatusBar *self,
         {
           self->bytes_in += event->length;
           self->messages_in++;
+        }
+      else if (event->kind == NP_EVENT_REQUEST)
+        {
+          /* A server takes the request's body in and sends the response's out; a client the
+           * other way round. */
+          const NpHttpExchange *http = event->http;
+
+          self->bytes_in += http->outgoing ? http->response_length : http->request_length;
+          self->bytes_out += http->outgoing ? http->request_length : http->response_length;
+          self->messages_in++;
+          self->messages_out++;
+          self->requests++;
         }
       else if (event->kind == NP_EVENT_SENT)
         {

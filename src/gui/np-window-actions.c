@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "np-row-details.h"
 #include "np-window-private.h"
 
 /* The window's actions (win.*) and the keys bound to them. Buttons in the children name these
@@ -25,8 +26,18 @@ _np_window_send (NpWindow *self,
 {
   g_autoptr(GBytes) payload = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(NpSendBatch) batch = NULL;
+  NpFormat format;
 
-  if (!self->running)
+  /* An HTTP client sends its request by starting (one request, one endpoint), the message
+   * box being the body; while one is on its way the next waits. */
+  if (np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT && !self->running)
+    {
+      np_window_start (self);
+      return;
+    }
+
+  if (!self->running || self->running_mode == NP_MODE_HTTP_CLIENT)
     return;
 
   payload = np_send_box_encode_draft (self->send_box, remember, &error);
@@ -37,9 +48,13 @@ _np_window_send (NpWindow *self,
       return;
     }
 
-  np_engine_send (self->engine, self->endpoint_id,
-                  peer_ids != NULL ? (const guint64 *) peer_ids->data : NULL,
-                  peer_ids != NULL ? peer_ids->len : 0, payload);
+  /* Over WebSocket, what is written as hex goes as a binary message, the rest as text. */
+  g_object_get (self->send_box, "format", &format, NULL);
+  batch = np_send_batch_new_for_bytes (payload);
+  np_engine_send_batch_as (self->engine, self->endpoint_id,
+                           peer_ids != NULL ? (const guint64 *) peer_ids->data : NULL,
+                           peer_ids != NULL ? peer_ids->len : 0, batch,
+                           format == NP_FORMAT_HEX ? NP_MESSAGE_BINARY : NP_MESSAGE_TEXT);
 }
 
 static gboolean
@@ -104,7 +119,8 @@ stop_action (GtkWidget  *widget,
   if (!self->running)
     return;
 
-  if (self->running_mode != NP_MODE_TCP_SERVER || n_clients == 0 || self->settings == NULL
+  if ((self->running_mode != NP_MODE_TCP_SERVER && self->running_mode != NP_MODE_WS_SERVER)
+      || n_clients == 0 || self->settings == NULL
       || !g_settings_get_boolean (self->settings, "confirm-stop"))
     {
       np_engine_stop (self->engine, self->endpoint_id);
@@ -248,6 +264,31 @@ copy_rows_action (GtkWidget  *widget,
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
 }
 
+/* Shows a row in full (an HTTP request's headers and bodies), in the log's encoding and format. */
+void
+_np_window_show_details (NpWindow *self,
+                         NpLogRow *row)
+{
+  NpLogRenderer *renderer = np_log_view_get_renderer (self->log_view);
+
+  np_row_details_new (GTK_WINDOW (self), row, np_log_renderer_get_encoding (renderer),
+                      np_log_renderer_get_display (renderer));
+}
+
+static void
+details_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(NpLogRow) row = np_log_view_get_selected_row (self->log_view);
+
+  if (row == NULL)
+    _np_window_show_error (self, _("Select a row in the log to see it in full"));
+  else
+    _np_window_show_details (self, row);
+}
+
 static void
 history_action (GtkWidget  *widget,
                 const char *action_name,
@@ -306,6 +347,7 @@ _np_window_class_actions_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.copy-rows", NULL, copy_rows_action);
+  gtk_widget_class_install_action (widget_class, "win.details", NULL, details_action);
   gtk_widget_class_install_action (widget_class, "win.history-previous", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.history-next", NULL, history_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
@@ -334,16 +376,19 @@ _np_window_actions_update (NpWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean valid = np_endpoint_bar_get_validation (self->endpoint_bar) == NULL;
-  gboolean multi = self->running && self->running_mode != NP_MODE_TCP_CLIENT;
+  gboolean multi = self->running && np_mode_has_peers (self->running_mode);
   gboolean selected = np_peer_list_get_has_selection (self->peer_list);
+  /* The HTTP client sends by making a request: possible whenever it is not making one. */
+  gboolean requests = np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT;
+  gboolean can_send = requests ? !self->running && valid : self->running;
 
   gtk_widget_action_set_enabled (widget, "win.start", !self->running && valid);
   gtk_widget_action_set_enabled (widget, "win.stop", self->running);
   gtk_widget_action_set_enabled (widget, "win.toggle-running", self->running || valid);
-  gtk_widget_action_set_enabled (widget, "win.send", self->running);
-  gtk_widget_action_set_enabled (widget, "win.repeat", self->running);
+  gtk_widget_action_set_enabled (widget, "win.send", can_send);
+  gtk_widget_action_set_enabled (widget, "win.repeat", self->running && !requests);
   gtk_widget_action_set_enabled (widget, "win.send-all", multi);
   gtk_widget_action_set_enabled (widget, "win.send-selected", multi && selected);
   gtk_widget_action_set_enabled (widget, "win.disconnect",
-                                 multi && selected && self->running_mode == NP_MODE_TCP_SERVER);
+                                 multi && selected && self->running_mode != NP_MODE_UDP);
 }

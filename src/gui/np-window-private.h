@@ -59,6 +59,8 @@ void        _np_window_set_repeating           (NpWindow            *self,
 
 /* np-window-actions.c */
 void        _np_window_class_actions_init      (NpWindowClass       *klass);
+void        _np_window_show_details            (NpWindow            *self,
+                                               NpLogRow            *row);
 void        _np_window_actions_update          (NpWindow            *self);
 
 /* np-window-workspace.c */

@@ -13,6 +13,47 @@
 
 /* ---- workspace -------------------------------------------------------------------------- */
 
+/* The web modes' fields; kept whatever the mode, as the other fields are. */
+static void
+capture_web (NpWindow          *self,
+             NpSessionEndpoint *endpoint)
+{
+  NpWebOptions *options = np_endpoint_bar_get_web_options (self->endpoint_bar);
+
+  g_free (endpoint->url);
+  endpoint->url = np_endpoint_bar_get_url (self->endpoint_bar);
+  g_free (endpoint->method);
+  endpoint->method = g_strdup (np_endpoint_bar_get_method (self->endpoint_bar));
+  g_free (endpoint->headers);
+  endpoint->headers = np_web_options_get_headers (options);
+  g_free (endpoint->body_file);
+  endpoint->body_file = np_web_options_get_body_file (options);
+  g_free (endpoint->root);
+  endpoint->root = np_web_options_get_root (options);
+  g_free (endpoint->ws_path);
+  endpoint->ws_path = np_web_options_get_ws_path (options);
+  g_free (endpoint->routes);
+  endpoint->routes = np_web_options_get_routes (options);
+  endpoint->insecure = np_web_options_get_insecure (options);
+}
+
+static void
+apply_web (NpWindow          *self,
+           NpSessionEndpoint *endpoint)
+{
+  NpWebOptions *options = np_endpoint_bar_get_web_options (self->endpoint_bar);
+
+  if (NP_MODE_IS_WEB (endpoint->mode) && endpoint->url[0] != '\0')
+    np_endpoint_bar_set_endpoint (self->endpoint_bar, endpoint->mode, endpoint->url, NULL, NULL);
+  np_endpoint_bar_set_method (self->endpoint_bar, endpoint->method);
+  np_web_options_set_headers (options, endpoint->headers);
+  np_web_options_set_body_file (options, endpoint->body_file);
+  np_web_options_set_root (options, endpoint->root);
+  np_web_options_set_ws_path (options, endpoint->ws_path);
+  np_web_options_set_routes (options, endpoint->routes);
+  np_web_options_set_insecure (options, endpoint->insecure);
+}
+
 /**
  * np_window_capture_workspace:
  * Returns: (transfer full): the window's endpoint, saved messages and window state
@@ -37,6 +78,7 @@ np_window_capture_workspace (NpWindow *self)
   g_object_get (self->send_box, "encoding", &endpoint->send_encoding, NULL);
   g_free (endpoint->framing);
   endpoint->framing = g_strdup (np_log_view_get_framing (self->log_view));
+  capture_web (self, endpoint);
 
   for (guint i = 0; i < saved->len; i++)
     {
@@ -69,6 +111,7 @@ apply_workspace (NpWindow  *self,
       g_object_set (renderer, "encoding", endpoint->receive_encoding, NULL);
       g_object_set (self->send_box, "encoding", endpoint->send_encoding, NULL);
       np_log_view_set_framing (self->log_view, endpoint->framing);
+      apply_web (self, endpoint);
     }
 
   np_send_box_set_saved_messages (self->send_box, np_session_get_messages (session));
@@ -111,7 +154,6 @@ np_window_open_workspace (NpWindow  *self,
                           GError   **error)
 {
   g_autoptr(NpSession) session = np_session_load (file, error);
-  GPtrArray *endpoints;
 
   if (session == NULL)
     return FALSE;
@@ -121,20 +163,6 @@ np_window_open_workspace (NpWindow  *self,
                            _("Stop the endpoint before opening a workspace"));
       return FALSE;
     }
-  endpoints = np_session_get_endpoints (session);
-  if (endpoints->len > 0)
-    {
-      NpMode mode = ((NpSessionEndpoint *) g_ptr_array_index (endpoints, 0))->mode;
-
-      if (NP_MODE_IS_WEB (mode))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("This workspace uses the %s mode, which the window does not offer yet (netpoke-cli does)"),
-                       np_mode_to_string (mode));
-          return FALSE;
-        }
-    }
-
   apply_workspace (self, session);
   set_workspace_file (self, file);
   return TRUE;

@@ -33,7 +33,15 @@ static gboolean
 has_peers (gpointer unused,
            NpMode   mode)
 {
-  return mode != NP_MODE_TCP_CLIENT;
+  return np_mode_has_peers (mode);
+}
+
+/* An HTTP server only answers: it has nothing to send (a WebSocket server has). */
+static gboolean
+has_send_box (gpointer unused,
+              NpMode   mode)
+{
+  return mode != NP_MODE_HTTP_SERVER;
 }
 
 /* ---- state ---------------------------------------------------------------------------------- */
@@ -93,7 +101,7 @@ handle_event (NpWindow      *self,
       break;
 
     case NP_EVENT_CONNECTED:
-      if (!current || self->running_mode != NP_MODE_TCP_CLIENT)
+      if (!current || !np_mode_is_client (self->running_mode))
         break;
       subtitle = g_strdup_printf (_("Connected to %s"), event->peer);
       adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -107,7 +115,11 @@ handle_event (NpWindow      *self,
       if (!current)
         break;
       set_running (self, FALSE);
-      adw_window_title_set_subtitle (self->window_title, event->failed ? _("Failed") : _("Stopped"));
+      /* An HTTP request ends its endpoint: the subtitle tells how it went ("HTTP 200 OK"). */
+      adw_window_title_set_subtitle (self->window_title,
+                                     event->failed ? _("Failed")
+                                     : self->running_mode == NP_MODE_HTTP_CLIENT ? event->message
+                                     : _("Stopped"));
       if (event->failed)
         _np_window_show_error (self, event->message);
       break;
@@ -142,6 +154,30 @@ on_events (GPtrArray *batch,
 
 /* ---- starting ----------------------------------------------------------------------------- */
 
+/* An HTTP request's body: the body file when one is chosen, else the message box (as it is
+ * written there: text, hex or escapes), else none. */
+static gboolean
+add_request_body (NpWindow          *self,
+                  NpEndpointConfig  *config,
+                  GError           **error)
+{
+  NpWebOptions *options = np_endpoint_bar_get_web_options (self->endpoint_bar);
+  g_autofree char *draft = np_send_box_get_draft (self->send_box);
+  GError *file_error = NULL;
+
+  config->body = np_web_options_load_body_file (options, &file_error);
+  if (file_error != NULL)
+    {
+      g_propagate_error (error, file_error);
+      return FALSE;
+    }
+  if (config->body != NULL || draft[0] == '\0')
+    return TRUE;
+
+  config->body = np_send_box_encode_draft (self->send_box, TRUE, error);
+  return config->body != NULL;
+}
+
 /* Starts the endpoint the bar describes; says what is wrong instead when it cannot. */
 void
 np_window_start (NpWindow *self)
@@ -155,7 +191,7 @@ np_window_start (NpWindow *self)
     return;
 
   config = np_endpoint_bar_build_config (self->endpoint_bar, &error);
-  if (config == NULL)
+  if (config == NULL || (config->mode == NP_MODE_HTTP_CLIENT && !add_request_body (self, config, &error)))
     {
       _np_window_show_error (self, error->message);
       return;
@@ -163,7 +199,9 @@ np_window_start (NpWindow *self)
 
   if (self->settings != NULL)
     {
-      g_autofree char *address = np_endpoint_bar_get_address (self->endpoint_bar);
+      /* The HTTP and WebSocket clients' "address" is their URL (np_endpoint_bar_set_endpoint). */
+      g_autofree char *address = config->url != NULL ? g_strdup (config->url)
+                                                     : np_endpoint_bar_get_address (self->endpoint_bar);
       g_autofree char *port = np_endpoint_bar_get_port (self->endpoint_bar);
       g_autofree char *destination = np_endpoint_bar_get_destination (self->endpoint_bar);
 
@@ -179,7 +217,8 @@ np_window_start (NpWindow *self)
   self->endpoint_id = np_engine_start (self->engine, config);
   set_running (self, TRUE);
   adw_window_title_set_subtitle (self->window_title,
-                                 config->mode == NP_MODE_TCP_CLIENT ? _("Connecting…") : _("Starting…"));
+                                 config->mode == NP_MODE_HTTP_CLIENT ? _("Sending the request…")
+                                 : np_mode_is_client (config->mode) ? _("Connecting…") : _("Starting…"));
 }
 
 /* ---- settings ------------------------------------------------------------------------------ */
@@ -378,6 +417,7 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, status_bar);
   gtk_widget_class_bind_template_callback (widget_class, has_text);
   gtk_widget_class_bind_template_callback (widget_class, has_peers);
+  gtk_widget_class_bind_template_callback (widget_class, has_send_box);
 
   _np_window_class_actions_init (klass);
 }
@@ -397,6 +437,8 @@ np_window_init (NpWindow *self)
   g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->peer_list, "notify::has-selection", G_CALLBACK (_np_window_actions_update),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->log_view, "row-activated", G_CALLBACK (_np_window_show_details),
                            self, G_CONNECT_SWAPPED);
   _np_window_actions_update (self);
 
