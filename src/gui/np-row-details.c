@@ -133,14 +133,12 @@ add_side (NpRowDetails *self,
           NpEncoding    encoding)
 {
   GString *text = g_string_new (first_line);
-  GtkWidget *label;
 
+  /* The heading, then the lines as they are: a screen reader reads them in that order. */
   add_label (self, heading, "title-4");
   for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
     g_string_append_printf (text, "\n%s: %s", headers[i], headers[i + 1]);
-  label = add_label (self, text->str, "monospace");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  heading, -1);
+  add_label (self, text->str, "monospace");
   g_string_free (text, TRUE);
 
   add_body (self, body_name, data, length, missing, encoding);
