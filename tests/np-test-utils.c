@@ -260,6 +260,63 @@ receive (GSocket    *socket,
   return reception.got;
 }
 
+typedef struct
+{
+  Reception *receptions;
+  guint      n;
+} Receptions;
+
+static gboolean
+all_received_enough (gpointer data)
+{
+  Receptions *all = data;
+
+  for (guint i = 0; i < all->n; i++)
+    if (!received_enough (&all->receptions[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * np_test_receive_together:
+ * @sockets: (array length=n): stream sockets, read at the same time (a sender that goes at the
+ *   pace of the slowest peer needs every one of them to read)
+ * @want: bytes to wait for on each (fewer if its stream ends)
+ *
+ * Returns: (transfer full) (element-type GByteArray): what each one received, in order
+ */
+GPtrArray *
+np_test_receive_together (GSocket    **sockets,
+                          guint        n,
+                          gsize        want,
+                          const char  *what)
+{
+  Receptions all = { g_new0 (Reception, n), n };
+  GPtrArray *got = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  GSource **watches = g_new0 (GSource *, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      all.receptions[i] = (Reception) { sockets[i], g_byte_array_new (), want, FALSE };
+      g_socket_set_blocking (sockets[i], FALSE);
+      g_socket_set_timeout (sockets[i], 0);
+      read_available (&all.receptions[i]);
+      watches[i] = g_socket_create_source (sockets[i], G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+      g_source_set_callback (watches[i], G_SOURCE_FUNC (on_socket_ready), &all.receptions[i], NULL);
+      g_source_attach (watches[i], NULL);
+    }
+  np_test_wait_until (all_received_enough, &all, what);
+  for (guint i = 0; i < n; i++)
+    {
+      g_source_destroy (watches[i]);
+      g_source_unref (watches[i]);
+      g_ptr_array_add (got, all.receptions[i].got);
+    }
+  g_free (watches);
+  g_free (all.receptions);
+  return got;
+}
+
 /* Fails unless @socket receives exactly @expected: not less, and nothing more in the same
  * reads (a stream's extra bytes, or a longer datagram). */
 void

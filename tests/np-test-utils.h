@@ -41,6 +41,10 @@ void            np_test_expect_received     (GSocket         *socket,
                                              const void      *expected,
                                              gsize            length,
                                              const char      *what);
+GPtrArray      *np_test_receive_together    (GSocket        **sockets,
+                                             guint            n,
+                                             gsize            want,
+                                             const char      *what);
 void            np_test_expect_text         (GSocket         *socket,
                                              const char      *expected,
                                              const char      *what);

@@ -503,6 +503,124 @@ test_rules (Fixture       *f,
   g_assert_cmpuint (event->reply_rule, ==, 0);
 }
 
+/* A file of @size random bytes in a temporary folder; its path in @path. */
+static GFile *
+random_file (gsize    size,
+             GBytes **contents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("netpoke-engine-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "payload.bin", NULL);
+  guint8 *data = g_malloc (size);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < size; i += 4)
+    {
+      guint32 r = g_random_int ();
+
+      memcpy (data + i, &r, MIN (4, size - i));
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) data, size, &error));
+  g_assert_no_error (error);
+  *contents = g_bytes_new_take (data, size);
+  return g_file_new_for_path (path);
+}
+
+static void
+remove_file (GFile *file)
+{
+  g_autoptr(GFile) dir = g_file_get_parent (file);
+
+  g_file_delete (file, NULL, NULL);
+  g_file_delete (dir, NULL, NULL);
+}
+
+/* A file to every client: all of it reaches each (read side by side: the file goes at the
+ * slowest one's pace), one SENT event names the file and the three, FILE events count up to
+ * its size, and the connections stay open. With finish_writing, the peer reads the end. */
+static void
+test_send_file (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(GFile) file = random_file (5 * 1024 * 1024 + 3, &contents);
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autoptr(GBytes) marker = g_bytes_new_static ("marker", 6);
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  add_peers (f);
+  np_engine_send_file (f->engine, f->endpoint, NULL, 0, file, FALSE);
+  got = np_test_receive_together (f->peers, N_PEERS, g_bytes_get_size (contents), "the file at every client");
+  for (guint i = 0; i < N_PEERS; i++)
+    g_assert_cmpmem (((GByteArray *) got->pdata[i])->data, ((GByteArray *) got->pdata[i])->len,
+                     g_bytes_get_data (contents, NULL), g_bytes_get_size (contents));
+
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_FILE);
+  g_assert_cmpstr (event->file, ==, name);
+  g_assert_cmpuint (event->length, ==, 0);
+  g_assert_cmpuint (event->total, ==, g_bytes_get_size (contents));
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_SENT);
+  g_assert_cmpstr (event->file, ==, name);
+  g_assert_cmpuint (event->n_peers, ==, N_PEERS);
+  g_assert_cmpuint (event->n_messages, ==, 1);
+  g_assert_cmpuint (event->length, ==, g_bytes_get_size (contents));
+  g_assert_true (event->to_all);
+  g_assert_null (event->payload);
+
+  np_engine_send (f->engine, f->endpoint, NULL, 0, marker);
+  for (guint i = 0; i < N_PEERS; i++)
+    np_test_expect_text (f->peers[i], "marker", "each client still connected after the file");
+
+  /* finish_writing: the file, then the end of the stream for that client only. */
+  np_engine_send_file (f->engine, f->endpoint, &f->ids[1], 1, file, TRUE);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = np_test_receive_together (&f->peers[1], 1, g_bytes_get_size (contents), "the file again");
+  g_assert_cmpuint (((GByteArray *) got->pdata[0])->len, ==, g_bytes_get_size (contents));
+  np_test_expect_eof (f->peers[1], "the half-close after the last byte");
+  np_engine_send (f->engine, f->endpoint, &f->ids[2], 1, marker);
+  np_test_expect_text (f->peers[2], "marker", "the other clients untouched by the half-close");
+
+  remove_file (file);
+}
+
+/* Cancelled in the middle of a length-prefixed message: the peer would read what comes next as
+ * the rest of the file, so its connection ends, with that reason; the others stay. */
+static void
+test_cancel_framed_file (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(GFile) file = random_file (64 * 1024 * 1024, &contents);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autoptr(GBytes) marker = g_bytes_new_static ("marker", 6);
+  NpEvent *event;
+
+  start (f, "u32be", FALSE);
+  add_peers (f);
+  np_engine_send_file (f->engine, f->endpoint, &f->ids[0], 1, file, FALSE);
+  got = np_test_receive_together (&f->peers[0], 1, 1024 * 1024, "the first megabyte");
+  g_assert_cmpmem (((GByteArray *) got->pdata[0])->data, 4, "\x04\x00\x00\x00", 4);
+  np_engine_cancel_file (f->engine, f->endpoint);
+
+  do
+    event = np_test_recorder_wait (&f->recorder, NP_EVENT_FILE);
+  while (!event->failed);
+  g_assert_nonnull (strstr (event->message, "stopped after"));
+  g_assert_nonnull (strstr (event->message, "of 67108864 bytes: cancelled"));
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
+  g_assert_cmpuint (event->peer_id, ==, f->ids[0]);
+  g_assert_cmpstr (event->message, ==, "The file transfer stopped in the middle of a length-prefixed message");
+
+  np_engine_send (f->engine, f->endpoint, &f->ids[1], 1, marker);
+  np_test_expect_received (f->peers[1], "\x00\x00\x00\x06marker", 10, "another client still connected");
+  remove_file (file);
+}
+
 /* ---- framing: the engine adds the header, once, for every way of sending --------------- */
 
 typedef struct
@@ -861,6 +979,12 @@ main (int    argc,
               test_framing_too_long, fixture_tear_down);
   g_test_add ("/engine/tcp/ipv4/framing/batch", Fixture, &variants[0], fixture_set_up,
               test_framing_batch, fixture_tear_down);
+  g_test_add ("/engine/tcp/ipv4/send-file", Fixture, &variants[0], fixture_set_up,
+              test_send_file, fixture_tear_down);
+  g_test_add ("/engine/tcp/ipv6/send-file", Fixture, &variants[1], fixture_set_up,
+              test_send_file, fixture_tear_down);
+  g_test_add ("/engine/tcp/ipv4/cancel-framed-file", Fixture, &variants[0], fixture_set_up,
+              test_cancel_framed_file, fixture_tear_down);
   g_test_add ("/engine/tcp/ipv4/broadcast-byte-budget", Fixture, &variants[0], fixture_set_up,
               test_broadcast_byte_budget, fixture_tear_down);
   g_test_add_func ("/engine/last-reference-on-consumer-thread", test_last_reference);

@@ -16,7 +16,8 @@
 static gboolean
 input_has_target (NpCli *cli)
 {
-  if (!cli->bound || cli->stopping)
+  /* --send-file sends the file instead. */
+  if (!cli->bound || cli->stopping || cli->files.file != NULL)
     return FALSE;
 
   switch (cli->mode)

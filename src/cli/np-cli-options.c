@@ -164,6 +164,7 @@ np_cli_parse_options (NpCli   *cli,
   if (!NP_MODE_IS_WEB (cli->mode))
     g_option_context_add_main_entries (context, tcp_entries, NULL);
   g_option_context_add_group (context, np_cli_rules_option_group (&cli->rules));
+  g_option_context_add_group (context, np_cli_files_option_group (&cli->files));
   argv[1] = g_strdup_printf ("netpoke-cli %s", mode);   /* shown as the program name in --help */
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return np_cli_usage_error (cli, error->message);
@@ -286,7 +287,11 @@ np_cli_parse_options (NpCli   *cli,
       np_capture_set_reply_encoding (cli->capture, cli->printer.reply_encoding);
     }
 
-  cli->config->count_only = stats;
+  if (!np_cli_files_configure (&cli->files, cli->config, &error))
+    return np_cli_usage_error (cli, error->message);
+
+  /* Saving needs each message's bytes, even when only totals are printed. */
+  cli->config->count_only = stats && cli->files.saver == NULL;
   /* Per-client counter snapshots only where something shows them. */
   cli->config->publish_counters = (json && !stats && !quiet) || capture != NULL;
   cli->stats = stats;

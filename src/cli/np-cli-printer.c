@@ -177,6 +177,8 @@ np_cli_printer_print (const NpCliPrinter *printer,
         g_string_append_printf (out, " %s", np_message_type_to_string (event->message_type));
       if (event->reply_rule != 0)
         g_string_append_printf (out, " by rule %u", event->reply_rule);
+      if (event->file != NULL)
+        g_string_append_printf (out, " file %s", event->file);
       if (event->payload != NULL)
         {
           gsize length;
@@ -192,6 +194,13 @@ np_cli_printer_print (const NpCliPrinter *printer,
     case NP_EVENT_REQUEST:
       append_request (printer, event, out);
       return;
+
+    case NP_EVENT_FILE:
+      g_string_append_printf (out, "file %s: %" G_GSIZE_FORMAT " of %" G_GUINT64_FORMAT " B", event->file,
+                              event->length, event->total);
+      if (event->failed)
+        g_string_append_printf (out, " (%s)", event->message);
+      break;
 
     case NP_EVENT_PONG:
       append_peer (out, event);

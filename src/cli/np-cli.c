@@ -87,11 +87,15 @@ on_events (GPtrArray *batch,
         }
 
       track_state (cli, event);
+      np_cli_files_on_event (cli, event);
 
       /* Human mode: status lines that scripts wait for went to stderr already; errors go
        * there too, so standard output carries only the conversation. */
       if (!cli->printer.json)
         {
+          /* Progress is for scripts and the window; a failure was said on standard error. */
+          if (event->kind == NP_EVENT_FILE)
+            continue;
           if (event->kind == NP_EVENT_LISTENING
               || (event->kind == NP_EVENT_CONNECTED && np_cli_is_client (cli->mode)))
             continue;
@@ -174,6 +178,9 @@ main (int    argc,
   setlocale (LC_ALL, "");
   /* A peer or a pipe that goes away is an event to report, not a reason to die. */
   signal (SIGPIPE, SIG_IGN);
+  /* A file that reaches the size limit fails its write (EFBIG), which is reported, instead of
+   * killing the process. */
+  signal (SIGXFSZ, SIG_IGN);
 
   if (!np_cli_parse_options (&cli, argc, argv))
     {
@@ -181,6 +188,7 @@ main (int    argc,
       g_clear_object (&cli.capture);
       np_cli_web_clear (&cli.web);
       np_cli_rules_clear (&cli.rules);
+      np_cli_files_clear (&cli.files);
       return cli.exit_code;
     }
 
@@ -198,6 +206,7 @@ main (int    argc,
   g_source_remove (sigterm_id);
   np_cli_input_clear (&cli);
   np_engine_shutdown (cli.engine);
+  np_cli_files_finish (&cli);
 
   if (cli.stats)
     print_stats (&cli);
@@ -215,6 +224,7 @@ main (int    argc,
   g_clear_pointer (&cli.loop, g_main_loop_unref);
   np_cli_web_clear (&cli.web);
   np_cli_rules_clear (&cli.rules);
+  np_cli_files_clear (&cli.files);
 
   return cli.exit_code;
 }

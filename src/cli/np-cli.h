@@ -1,14 +1,15 @@
 /* np-cli.h: netpoke-cli's state, shared by its files
  *
  * np-cli.c runs the engine and reacts to events; np-cli-options.c parses the command line;
- * np-cli-input.c sends standard input; np-cli-rules.c holds the reply-rule options
- * (np-cli-web.c the web ones); np-cli-printer.c shows events.
+ * np-cli-input.c sends standard input; np-cli-rules.c and np-cli-files.c hold the reply-rule
+ * and file options (np-cli-web.c the web ones); np-cli-printer.c shows events.
  */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "np-capture.h"
+#include "np-cli-files.h"
 #include "np-cli-printer.h"
 #include "np-cli-rules.h"
 #include "np-cli-web.h"
@@ -29,6 +30,7 @@ typedef struct _NpCli
   NpCapture          *capture;
   NpCliWeb            web;
   NpCliRules          rules;
+  NpCliFiles          files;
 
   NpEngine           *engine;
   guint               endpoint_id;
@@ -56,6 +58,11 @@ gboolean np_cli_usage_error     (NpCli      *cli,
                                  const char *message);
 gboolean np_cli_is_client       (NpMode      mode);
 gboolean np_cli_is_websocket    (NpCli      *cli);
+
+/* np-cli-files.c */
+void     np_cli_files_on_event  (NpCli      *cli,
+                                 NpEvent    *event);
+void     np_cli_files_finish    (NpCli      *cli);
 
 /* np-cli-input.c */
 void     np_cli_read_input      (NpCli      *cli);

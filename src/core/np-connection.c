@@ -3,61 +3,19 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include "np-address.h"
-#include "np-connection.h"
+#include "np-connection-private.h"
 
 /* How many reads one dispatch may do before giving other sockets a turn. */
 #define READS_PER_DISPATCH 16
 
-/* A peer that lets more than the send-queue limit pile up is dropped when it has accepted
- * nothing for this long (stuck), or at once past HARD_LIMIT_FACTOR times the limit (memory
- * bound). A peer that reads, however slowly, is never dropped for a burst below that. */
-#define STALL_TIMEOUT_MS  5000
-#define HARD_LIMIT_FACTOR 4
-
-/* Batches gathered into one write: the system's limit on vectors per call. */
-#ifdef IOV_MAX
-#define WRITE_VECTORS MIN (IOV_MAX, 1024)
-#else
-#define WRITE_VECTORS 16
-#endif
-
-struct _NpConnection
-{
-  GObject             parent_instance;
-
-  NpEndpoint         *owner;         /* not owned: the endpoint owns us */
-  GSocketConnection  *stream;
-  GSocket            *socket;
-  guint64             id;
-  char               *peer;
-  NpFramer           *framer;        /* NULL: raw */
-
-  GSource            *in_source;
-  GSource            *out_source;
-  GSource            *stall_source;  /* armed only while writes are blocked */
-  gint64              last_progress; /* monotonic time of the last byte the peer accepted */
-  gboolean            paused;        /* reading stopped by backpressure */
-  gboolean            closed;
-  gboolean            failed;
-  char               *close_reason;
-
-  GQueue              out_queue;     /* NpSendBatch* waiting to be written */
-  gsize               out_offset;    /* bytes of the head already written */
-  guint               out_counted;   /* messages of the head already counted as sent */
-  gsize               out_queued;    /* bytes in out_queue not yet written */
-
-  NpPeerCounters      counters;      /* published by the owner; peer_id = id */
-};
-
 G_DEFINE_FINAL_TYPE (NpConnection, np_connection, G_TYPE_OBJECT)
 
-static void
-clear_source (GSource **source)
+void
+_np_connection_clear_source (GSource **source)
 {
   if (*source != NULL)
     {
@@ -71,9 +29,9 @@ np_connection_dispose (GObject *object)
 {
   NpConnection *self = (NpConnection *)object;
 
-  clear_source (&self->in_source);
-  clear_source (&self->out_source);
-  clear_source (&self->stall_source);
+  _np_connection_clear_source (&self->in_source);
+  _np_connection_clear_source (&self->out_source);
+  _np_connection_clear_source (&self->stall_source);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
 
   G_OBJECT_CLASS (np_connection_parent_class)->dispose (object);
@@ -253,7 +211,7 @@ handle_data (NpConnection *self,
 static void
 pause_reading (NpConnection *self)
 {
-  clear_source (&self->in_source);
+  _np_connection_clear_source (&self->in_source);
   self->paused = TRUE;
 }
 
@@ -339,221 +297,6 @@ np_connection_resume (NpConnection *self)
     watch_input (self);
 }
 
-static void flush_output (NpConnection *self);
-static void arm_stall_check (NpConnection *self);
-
-static gboolean
-on_stall_check (gpointer user_data)
-{
-  g_autoptr(NpConnection) self = g_object_ref (NP_CONNECTION (user_data));
-  const NpEndpointConfig *config = np_endpoint_get_config (self->owner);
-  gint64 idle_ms = (g_get_monotonic_time () - self->last_progress) / 1000;
-
-  g_clear_pointer (&self->stall_source, g_source_unref);
-
-  if (self->out_queued <= config->send_queue_limit)
-    return G_SOURCE_REMOVE;   /* flush_output re-arms when writes block again */
-
-  if (idle_ms >= STALL_TIMEOUT_MS)
-    {
-      g_autofree char *waiting = g_strdup_printf ("%" G_GSIZE_FORMAT, self->out_queued);
-      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, idle_ms / 1000);
-      g_autofree char *reason =
-        g_strdup_printf (_("Send queue overflow: the peer is not reading (%s bytes waiting, "
-                           "nothing accepted for %s s)"), waiting, seconds);
-
-      np_connection_close (self, reason, TRUE);
-    }
-  else
-    arm_stall_check (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Checks again when the peer will have been idle for STALL_TIMEOUT_MS. */
-static void
-arm_stall_check (NpConnection *self)
-{
-  gint64 idle_ms = (g_get_monotonic_time () - self->last_progress) / 1000;
-
-  if (self->stall_source != NULL)
-    return;
-
-  self->stall_source = g_timeout_source_new (idle_ms >= STALL_TIMEOUT_MS ? 0 : STALL_TIMEOUT_MS - idle_ms);
-  g_source_set_static_name (self->stall_source, "[netpoke] send stall check");
-  g_source_set_callback (self->stall_source, on_stall_check, self, NULL);
-  g_source_attach (self->stall_source, g_main_context_get_thread_default ());
-}
-
-static gboolean
-on_writable (GObject  *stream,
-             gpointer  user_data)
-{
-  g_autoptr(NpConnection) self = g_object_ref (NP_CONNECTION (user_data));
-
-  g_clear_pointer (&self->out_source, g_source_unref);
-  flush_output (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_writable (NpConnection *self)
-{
-  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (self->stream));
-
-  if (self->out_source == NULL)
-    {
-      self->out_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (output), NULL);
-      g_source_set_static_name (self->out_source, "[netpoke] connection write");
-      g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
-      g_source_attach (self->out_source, g_main_context_get_thread_default ());
-    }
-  arm_stall_check (self);
-}
-
-/* @written bytes left: pops the batches they finish and counts the messages they complete. */
-static void
-consume_written (NpConnection *self,
-                 gsize         written)
-{
-  guint64 messages = 0;
-
-  while (!g_queue_is_empty (&self->out_queue))
-    {
-      NpSendBatch *head = g_queue_peek_head (&self->out_queue);
-      gsize left = np_send_batch_get_size (head) - self->out_offset;
-      gsize step = MIN (written, left);
-      guint ended;
-
-      self->out_offset += step;
-      written -= step;
-      ended = np_send_batch_count_ended (head, self->out_counted, self->out_offset);
-      self->out_counted += ended;
-      messages += ended;
-
-      if (self->out_offset < np_send_batch_get_size (head))
-        break;
-      np_send_batch_unref (g_queue_pop_head (&self->out_queue));
-      self->out_offset = 0;
-      self->out_counted = 0;
-    }
-
-  self->counters.messages_out += messages;
-  np_endpoint_count_out (self->owner, 0, messages);
-}
-
-/* Writes as much of the queue as the socket takes now, every batch in one gathered write;
- * waits for POLLOUT for the rest. */
-static void
-flush_output (NpConnection *self)
-{
-  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (self->stream));
-
-  while (!self->closed && !g_queue_is_empty (&self->out_queue))
-    {
-      g_autoptr(GError) error = NULL;
-      GOutputVector vectors[WRITE_VECTORS];
-      guint n_vectors = 0;
-      gsize written = 0;
-      GPollableReturn result;
-
-      for (GList *link = self->out_queue.head; link != NULL && n_vectors < WRITE_VECTORS; link = link->next)
-        {
-          gsize size;
-          const guint8 *data = g_bytes_get_data (np_send_batch_get_data (link->data), &size);
-          gsize skip = link == self->out_queue.head ? self->out_offset : 0;
-
-          if (size > skip)
-            vectors[n_vectors++] = (GOutputVector) { data + skip, size - skip };
-        }
-
-      /* Only empty messages are left: nothing to write, but they count as sent. */
-      if (n_vectors == 0)
-        {
-          consume_written (self, 0);
-          continue;
-        }
-
-      result = g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (output), vectors,
-                                                            n_vectors, &written, NULL, &error);
-      if (result == G_POLLABLE_RETURN_WOULD_BLOCK)
-        {
-          wait_writable (self);
-          return;
-        }
-      if (result == G_POLLABLE_RETURN_FAILED)
-        {
-          g_autofree char *reason = g_strdup_printf (_("Send failed: %s"), error->message);
-
-          np_connection_close (self, reason, TRUE);
-          return;
-        }
-
-      self->last_progress = g_get_monotonic_time ();
-      self->out_queued -= written;
-      self->counters.bytes_out += written;
-      np_endpoint_count_out (self->owner, written, 0);
-      np_endpoint_peer_changed (self->owner, &self->counters);
-      consume_written (self, written);
-
-      /* A short write: the socket buffer is full. */
-      if (!g_queue_is_empty (&self->out_queue) && n_vectors < WRITE_VECTORS)
-        {
-          wait_writable (self);
-          return;
-        }
-    }
-}
-
-/**
- * np_connection_send:
- * @batch: shared with the other targets of the same send; not copied
- *
- * Returns: %TRUE when the peer took the batch (written or queued); %FALSE when it is closed,
- *   or was just closed because its queue overflowed (its DISCONNECTED event says so)
- */
-gboolean
-np_connection_send (NpConnection *self,
-                    NpSendBatch  *batch)
-{
-  const NpEndpointConfig *config;
-  gsize size;
-
-  g_return_val_if_fail (NP_IS_CONNECTION (self), FALSE);
-  g_return_val_if_fail (batch != NULL, FALSE);
-
-  if (self->closed)
-    return FALSE;
-
-  config = np_endpoint_get_config (self->owner);
-  size = np_send_batch_get_size (batch);
-
-  if (self->out_queued + size > config->send_queue_limit * HARD_LIMIT_FACTOR && self->out_queued > 0)
-    {
-      g_autofree char *waiting = g_strdup_printf ("%" G_GSIZE_FORMAT, self->out_queued + size);
-      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, config->send_queue_limit * HARD_LIMIT_FACTOR);
-      g_autofree char *reason =
-        g_strdup_printf (_("Send queue overflow: the peer reads too slowly (%s bytes waiting, limit %s)"),
-                         waiting, limit);
-
-      np_connection_close (self, reason, TRUE);
-      return FALSE;
-    }
-
-  g_queue_push_tail (&self->out_queue, np_send_batch_ref (batch));
-  self->out_queued += size;
-
-  /* Waiting for POLLOUT: this batch leaves with the others when the socket takes more. */
-  if (self->out_source == NULL)
-    flush_output (self);
-  else if (self->out_queued > config->send_queue_limit)
-    arm_stall_check (self);
-
-  /* A write that failed outright closed the connection: the peer did not take it. */
-  return !self->closed;
-}
-
 /**
  * np_connection_close:
  * @failed: %TRUE when the connection ended because something went wrong
@@ -578,9 +321,9 @@ np_connection_close (NpConnection *self,
   self->closed = TRUE;
   self->failed = failed;
   self->close_reason = g_strdup (reason);
-  clear_source (&self->in_source);
-  clear_source (&self->out_source);
-  clear_source (&self->stall_source);
+  _np_connection_clear_source (&self->in_source);
+  _np_connection_clear_source (&self->out_source);
+  _np_connection_clear_source (&self->stall_source);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
   self->out_queued = 0;
   g_io_stream_close (G_IO_STREAM (self->stream), NULL, NULL);
@@ -596,5 +339,14 @@ np_connection_close (NpConnection *self,
   event->messages_out = self->counters.messages_out;
   np_endpoint_emit (self->owner, event);
 
+  _np_connection_notify_drained (self);
   NP_ENDPOINT_GET_CLASS (self->owner)->connection_closed (self->owner, self);
+}
+
+gboolean
+np_connection_is_closed (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), TRUE);
+
+  return self->closed;
 }

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpConnection, np_connection, NP, CONNECTION, GObject)
 
+typedef void (*NpConnectionDrainedFunc) (NpConnection *connection,
+                                         gpointer      user_data);
+
 NpConnection *np_connection_new              (NpEndpoint        *owner,
                                               GSocketConnection *stream);
 guint64       np_connection_get_id           (NpConnection      *self);
@@ -31,5 +34,12 @@ void          np_connection_close            (NpConnection      *self,
 void          np_connection_resume           (NpConnection      *self);
 gboolean      np_connection_get_failed       (NpConnection      *self);
 const char   *np_connection_get_close_reason (NpConnection      *self);
+gboolean      np_connection_is_closed        (NpConnection      *self);
+gsize         np_connection_get_send_queued  (NpConnection      *self);
+void          np_connection_set_drained_func (NpConnection      *self,
+                                              gsize              below,
+                                              NpConnectionDrainedFunc func,
+                                              gpointer           user_data);
+void          np_connection_finish_writing   (NpConnection      *self);
 
 G_END_DECLS

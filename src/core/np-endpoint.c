@@ -4,7 +4,8 @@
 
 #include <glib/gi18n-lib.h>
 #include "np-answerer.h"
-#include "np-endpoint.h"
+#include "np-endpoint-private.h"
+#include "np-file-sender.h"
 #include "np-tcp-client.h"
 #include "np-tcp-server.h"
 #include "np-udp-endpoint.h"
@@ -17,36 +18,13 @@
  * keeps 10,000 idle clients from costing 10,000 buffers. */
 #define READ_BUFFER_SIZE (64 * 1024)
 
-/* Per-peer counters are published at most this often, and only when some changed: a thousand
- * clients written to at once cost one COUNTERS event, not a thousand, and idle stays idle. */
-#define COUNTERS_INTERVAL_MS 100
-
-typedef struct
-{
-  guint                   id;
-  NpEndpointConfig       *config;
-  NpEventQueue           *queue;
-  guint8                 *read_buffer;
-  guint64                 next_peer_id;
-  gboolean                started;
-  gboolean                stopped;
-
-  guint64                 bytes_in;
-  guint64                 bytes_out;
-  guint64                 messages_in;
-  guint64                 messages_out;
-  guint64                 dropped;
-
-  GHashTable             *changed_peers;   /* &counters->peer_id -> NpPeerCounters* (not owned) */
-  GSource                *counters_source; /* armed while changed_peers is not empty */
-
-  NpAnswerer             *answerer;        /* reply rules */
-
-  NpEndpointFinishedFunc  finished_func;
-  gpointer                finished_data;
-} NpEndpointPrivate;
-
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (NpEndpoint, np_endpoint, G_TYPE_OBJECT)
+
+NpEndpointPrivate *
+_np_endpoint_get_private (NpEndpoint *self)
+{
+  return np_endpoint_get_instance_private (self);
+}
 
 static void
 np_endpoint_finalize (GObject *object)
@@ -62,16 +40,6 @@ np_endpoint_finalize (GObject *object)
   G_OBJECT_CLASS (np_endpoint_parent_class)->finalize (object);
 }
 
-static void
-clear_counters_source (NpEndpointPrivate *priv)
-{
-  if (priv->counters_source != NULL)
-    {
-      g_source_destroy (priv->counters_source);
-      g_clear_pointer (&priv->counters_source, g_source_unref);
-    }
-}
-
 /* Subclasses free their peers (whose counters the table points into) in their dispose, which
  * runs before this one: nothing may publish from here on. */
 static void
@@ -80,9 +48,12 @@ np_endpoint_dispose (GObject *object)
   NpEndpoint *self = (NpEndpoint *)object;
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
 
-  clear_counters_source (priv);
+  _np_endpoint_clear_counters (self);
   g_hash_table_remove_all (priv->changed_peers);
   g_clear_object (&priv->answerer);
+  if (priv->file_sender != NULL)
+    np_file_sender_cancel (priv->file_sender, _("the endpoint stopped"));
+  g_clear_object (&priv->file_sender);
 
   G_OBJECT_CLASS (np_endpoint_parent_class)->dispose (object);
 }
@@ -256,6 +227,7 @@ wrap (NpEndpoint  *self,
     NpSendBatch *wrapped = np_send_batch_new ((GBytes * const *) framed->pdata, framed->len);
 
     np_send_batch_set_reply_rule (wrapped, np_send_batch_get_reply_rule (batch));
+    np_send_batch_set_file (wrapped, np_send_batch_get_file (batch));
     return wrapped;
   }
 }
@@ -368,78 +340,6 @@ np_endpoint_emit_error (NpEndpoint *self,
   np_endpoint_emit (self, event);
 }
 
-/* One COUNTERS event with every peer whose counters changed since the last one. */
-static void
-emit_counters (NpEndpoint *self)
-{
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-  GHashTableIter iter;
-  gpointer value;
-  NpEvent *event;
-
-  if (g_hash_table_size (priv->changed_peers) == 0)
-    return;
-
-  event = np_event_new (NP_EVENT_COUNTERS, priv->id, 0, NULL);
-  event->counters = g_array_sized_new (FALSE, FALSE, sizeof (NpPeerCounters),
-                                       g_hash_table_size (priv->changed_peers));
-  g_hash_table_iter_init (&iter, priv->changed_peers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_array_append_vals (event->counters, value, 1);
-  g_hash_table_remove_all (priv->changed_peers);
-
-  np_endpoint_emit (self, event);
-}
-
-static gboolean
-on_counters_due (gpointer user_data)
-{
-  NpEndpoint *self = user_data;
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-
-  g_clear_pointer (&priv->counters_source, g_source_unref);
-  emit_counters (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/**
- * np_endpoint_peer_changed:
- * @counters: a peer's counters, owned by the subclass; they must stay where they are until
- *   np_endpoint_peer_gone() (or until the endpoint stops)
- *
- * The peer's traffic changed: it is in the next COUNTERS snapshot, due within 100 ms.
- */
-void
-np_endpoint_peer_changed (NpEndpoint     *self,
-                          NpPeerCounters *counters)
-{
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-
-  if (priv->stopped || !priv->config->publish_counters)
-    return;
-
-  g_hash_table_replace (priv->changed_peers, &counters->peer_id, counters);
-
-  if (priv->counters_source == NULL)
-    {
-      priv->counters_source = g_timeout_source_new (COUNTERS_INTERVAL_MS);
-      g_source_set_static_name (priv->counters_source, "[netpoke] publish counters");
-      g_source_set_callback (priv->counters_source, on_counters_due, self, NULL);
-      g_source_attach (priv->counters_source, g_main_context_get_thread_default ());
-    }
-}
-
-/* The peer is gone and its DISCONNECTED event carries its final counters. */
-void
-np_endpoint_peer_gone (NpEndpoint *self,
-                       guint64     peer_id)
-{
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-
-  g_hash_table_remove (priv->changed_peers, &peer_id);
-}
-
 /**
  * np_endpoint_new_sent:
  * Returns: (transfer full): a SENT event for @batch with no peer yet: add each peer that took
@@ -457,6 +357,7 @@ np_endpoint_new_sent (NpEndpoint  *self,
   event->n_messages = np_send_batch_get_n_messages (batch);
   event->to_all = to_all;
   event->reply_rule = np_send_batch_get_reply_rule (batch);
+  event->file = g_strdup (np_send_batch_get_file (batch));
   if (!priv->config->count_only)
     event->payload = g_bytes_ref (np_send_batch_get_data (batch));
 
@@ -498,12 +399,14 @@ np_endpoint_finish (NpEndpoint *self,
     return;
   priv->stopped = TRUE;
 
-  /* Answers still waiting for their delay are not sent. */
+  /* Answers still waiting for their delay are not sent, nor the rest of a file. */
   np_answerer_cancel_all (priv->answerer);
+  if (priv->file_sender != NULL)
+    np_file_sender_cancel (priv->file_sender, message != NULL ? message : _("the endpoint stopped"));
 
   /* The last changes of peers that stay (UDP) come before the totals. */
-  emit_counters (self);
-  clear_counters_source (priv);
+  _np_endpoint_emit_counters (self);
+  _np_endpoint_clear_counters (self);
 
   event = np_event_new (NP_EVENT_STOPPED, priv->id, 0, NULL);
   event->failed = failed;
@@ -546,38 +449,6 @@ np_endpoint_next_peer_id (NpEndpoint *self)
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
 
   return priv->next_peer_id++;
-}
-
-void
-np_endpoint_count_in (NpEndpoint *self,
-                      gsize       bytes,
-                      guint       messages)
-{
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-
-  priv->bytes_in += bytes;
-  priv->messages_in += messages;
-}
-
-void
-np_endpoint_count_out (NpEndpoint *self,
-                       gsize       bytes,
-                       guint       messages)
-{
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-
-  priv->bytes_out += bytes;
-  priv->messages_out += messages;
-}
-
-/* UDP cannot push back on a sender: what the kernel had to drop is counted, not hidden. */
-void
-np_endpoint_count_dropped (NpEndpoint *self,
-                           guint64     datagrams)
-{
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-
-  priv->dropped += datagrams;
 }
 
 /**
@@ -623,6 +494,58 @@ np_endpoint_set_responder (NpEndpoint  *self,
   g_return_if_fail (NP_IS_ENDPOINT (self));
 
   np_answerer_set_responder (priv->answerer, responder);
+}
+
+static void
+on_file_done (NpFileSender *sender,
+              gpointer      user_data)
+{
+  NpEndpoint *self = user_data;
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  if (priv->file_sender == sender)
+    g_clear_object (&priv->file_sender);
+}
+
+/**
+ * np_endpoint_send_file:
+ * @peer_ids: (array length=n_peer_ids) (nullable): targets, as for np_endpoint_send()
+ * @finish_writing: half-close each TCP target after the last byte
+ *
+ * Sends @file: in chunks at the targets' pace over TCP (one framed message with a
+ * length-prefixed framing), as one datagram or WebSocket message otherwise. One file at a time.
+ */
+void
+np_endpoint_send_file (NpEndpoint    *self,
+                       const guint64 *peer_ids,
+                       guint          n_peer_ids,
+                       GFile         *file,
+                       gboolean       finish_writing)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  g_return_if_fail (NP_IS_ENDPOINT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (priv->file_sender != NULL)
+    {
+      np_endpoint_emit_error (self, 0, NULL, _("Not sent: a file is being sent already"));
+      return;
+    }
+
+  priv->file_sender = np_file_sender_new (self, file, peer_ids, n_peer_ids, finish_writing);
+  np_file_sender_start (priv->file_sender, on_file_done, self);
+}
+
+void
+np_endpoint_cancel_file (NpEndpoint *self)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  g_return_if_fail (NP_IS_ENDPOINT (self));
+
+  if (priv->file_sender != NULL)
+    np_file_sender_cancel (priv->file_sender, _("cancelled"));
 }
 
 /* @message may be NULL in count-only mode, where only @length is reported. */

@@ -46,6 +46,12 @@ struct _NpEndpointClass
   void     (*resume)            (NpEndpoint    *self);
   void     (*connection_closed) (NpEndpoint    *self,
                                  NpConnection  *connection);
+  /* Stream modes (TCP): the connections @peer_ids name (none: the default targets), for a file
+   * sent in chunks; each one asked for that is not there is reported. Others leave it NULL
+   * and send a file as one message. Returns: (transfer full) (element-type NpConnection) */
+  GPtrArray *(*pick_connections) (NpEndpoint    *self,
+                                  const guint64 *peer_ids,
+                                  guint          n_peer_ids);
 };
 
 typedef void (*NpEndpointFinishedFunc) (NpEndpoint *endpoint,
@@ -77,6 +83,12 @@ void                    np_endpoint_disconnect_peer  (NpEndpoint              *s
 void                    np_endpoint_resume           (NpEndpoint              *self);
 void                    np_endpoint_set_responder    (NpEndpoint              *self,
                                                       NpResponder             *responder);
+void                    np_endpoint_send_file        (NpEndpoint              *self,
+                                                      const guint64           *peer_ids,
+                                                      guint                    n_peer_ids,
+                                                      GFile                   *file,
+                                                      gboolean                 finish_writing);
+void                    np_endpoint_cancel_file      (NpEndpoint              *self);
 
 /* For subclasses and NpConnection. */
 void                    np_endpoint_emit             (NpEndpoint              *self,

@@ -30,6 +30,8 @@ typedef enum
   COMMAND_SEND,
   COMMAND_DISCONNECT,
   COMMAND_SET_RESPONDER,
+  COMMAND_SEND_FILE,
+  COMMAND_CANCEL_FILE,
   COMMAND_SHUTDOWN,
 } CommandKind;
 
@@ -47,6 +49,8 @@ typedef struct
   NpSendBatch      *batch;
   NpMessageType     message_type;
   NpResponder      *responder;
+  GFile            *file;
+  gboolean          finish_writing;
 } Command;
 
 static void
@@ -56,6 +60,7 @@ command_free (Command *command)
   g_clear_pointer (&command->peer_ids, g_array_unref);
   g_clear_pointer (&command->batch, np_send_batch_unref);
   g_clear_object (&command->responder);
+  g_clear_object (&command->file);
   g_free (command);
 }
 
@@ -143,6 +148,17 @@ run_command (gpointer user_data)
         np_endpoint_set_responder (endpoint, command->responder);
       break;
 
+    case COMMAND_SEND_FILE:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+        np_endpoint_send_file (endpoint, (const guint64 *) command->peer_ids->data, command->peer_ids->len,
+                               command->file, command->finish_writing);
+      break;
+
+    case COMMAND_CANCEL_FILE:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+        np_endpoint_cancel_file (endpoint);
+      break;
+
     case COMMAND_SHUTDOWN:
       {
         GHashTableIter iter;
@@ -161,6 +177,24 @@ run_command (gpointer user_data)
     }
 
   return G_SOURCE_REMOVE;
+}
+
+/* A command for @endpoint_id, with the targets @peer_ids (copied; none: the default ones). */
+static Command *
+command_new (CommandKind    kind,
+             guint          endpoint_id,
+             const guint64 *peer_ids,
+             guint          n_peer_ids)
+{
+  Command *command = g_new0 (Command, 1);
+
+  command->kind = kind;
+  command->endpoint_id = endpoint_id;
+  command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_peer_ids);
+  if (n_peer_ids > 0)
+    g_array_append_vals (command->peer_ids, peer_ids, n_peer_ids);
+
+  return command;
 }
 
 static void
@@ -297,9 +331,7 @@ np_engine_start (NpEngine               *self,
   g_return_val_if_fail (self->thread != NULL, 0);
 
   id = self->next_id++;
-  command = g_new0 (Command, 1);
-  command->kind = COMMAND_START;
-  command->endpoint_id = id;
+  command = command_new (COMMAND_START, id, NULL, 0);
   command->config = np_endpoint_config_copy (config);
   /* The engine thread owns (and may already have freed) the command once invoked. */
   invoke (self, command);
@@ -315,9 +347,7 @@ np_engine_stop (NpEngine *self,
 
   g_return_if_fail (NP_IS_ENGINE (self));
 
-  command = g_new0 (Command, 1);
-  command->kind = COMMAND_STOP;
-  command->endpoint_id = endpoint_id;
+  command = command_new (COMMAND_STOP, endpoint_id, NULL, 0);
   invoke (self, command);
 }
 
@@ -382,12 +412,7 @@ np_engine_send_batch_as (NpEngine      *self,
   g_return_if_fail (NP_IS_ENGINE (self));
   g_return_if_fail (batch != NULL);
 
-  command = g_new0 (Command, 1);
-  command->kind = COMMAND_SEND;
-  command->endpoint_id = endpoint_id;
-  command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_peer_ids);
-  if (n_peer_ids > 0)
-    g_array_append_vals (command->peer_ids, peer_ids, n_peer_ids);
+  command = command_new (COMMAND_SEND, endpoint_id, peer_ids, n_peer_ids);
   command->batch = np_send_batch_ref (batch);
   command->message_type = type;
   invoke (self, command);
@@ -402,11 +427,7 @@ np_engine_disconnect_peer (NpEngine *self,
 
   g_return_if_fail (NP_IS_ENGINE (self));
 
-  command = g_new0 (Command, 1);
-  command->kind = COMMAND_DISCONNECT;
-  command->endpoint_id = endpoint_id;
-  command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), 1);
-  g_array_append_val (command->peer_ids, peer_id);
+  command = command_new (COMMAND_DISCONNECT, endpoint_id, &peer_id, 1);
   invoke (self, command);
 }
 
@@ -426,10 +447,50 @@ np_engine_set_responder (NpEngine    *self,
   g_return_if_fail (NP_IS_ENGINE (self));
   g_return_if_fail (responder == NULL || NP_IS_RESPONDER (responder));
 
-  command = g_new0 (Command, 1);
-  command->kind = COMMAND_SET_RESPONDER;
-  command->endpoint_id = endpoint_id;
+  command = command_new (COMMAND_SET_RESPONDER, endpoint_id, NULL, 0);
   command->responder = responder != NULL ? g_object_ref (responder) : NULL;
+  invoke (self, command);
+}
+
+/**
+ * np_engine_send_file:
+ * @peer_ids: (array length=n_peer_ids) (nullable): targets, as for np_engine_send()
+ * @finish_writing: TCP: half-close each target after the last byte (the peer reads the end of
+ *   the stream; its close then ends a client endpoint), as `nc -N` does
+ *
+ * Sends @file without holding it in memory: FILE events report the progress, a SENT event
+ * naming the file its end (or a FILE event with failed set, and why). One file at a time per
+ * endpoint.
+ */
+void
+np_engine_send_file (NpEngine      *self,
+                     guint          endpoint_id,
+                     const guint64 *peer_ids,
+                     guint          n_peer_ids,
+                     GFile         *file,
+                     gboolean       finish_writing)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  command = command_new (COMMAND_SEND_FILE, endpoint_id, peer_ids, n_peer_ids);
+  command->file = g_object_ref (file);
+  command->finish_writing = finish_writing;
+  invoke (self, command);
+}
+
+/* Stops the file being sent, if any (its FILE event says so). */
+void
+np_engine_cancel_file (NpEngine *self,
+                       guint     endpoint_id)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+
+  command = command_new (COMMAND_CANCEL_FILE, endpoint_id, NULL, 0);
   invoke (self, command);
 }
 
@@ -444,8 +505,7 @@ np_engine_shutdown (NpEngine *self)
   if (self->thread == NULL)
     return;
 
-  command = g_new0 (Command, 1);
-  command->kind = COMMAND_SHUTDOWN;
+  command = command_new (COMMAND_SHUTDOWN, 0, NULL, 0);
   invoke (self, command);
   g_thread_join (g_steal_pointer (&self->thread));
 

@@ -48,6 +48,14 @@ void      np_engine_disconnect_peer (NpEngine               *self,
 void      np_engine_set_responder   (NpEngine               *self,
                                      guint                   endpoint_id,
                                      NpResponder            *responder);
+void      np_engine_send_file       (NpEngine               *self,
+                                     guint                   endpoint_id,
+                                     const guint64          *peer_ids,
+                                     guint                   n_peer_ids,
+                                     GFile                  *file,
+                                     gboolean                finish_writing);
+void      np_engine_cancel_file     (NpEngine               *self,
+                                     guint                   endpoint_id);
 void      np_engine_shutdown        (NpEngine               *self);
 NpEventQueue *np_engine_get_queue   (NpEngine               *self);
 

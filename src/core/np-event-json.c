@@ -222,7 +222,8 @@ add_exchange (JsonBuilder          *builder,
  * np_event_to_json_node:
  * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "type",
  *   "hex", "text", HTTP exchange members, "close_code", "message", "failed", counters…; SENT:
- *   "messages", "peers", "bytes", "all", "peer_ids", "rule" (an automatic answer); COUNTERS: "counters": […]}, each present
+ *   "messages", "peers", "bytes", "all", "peer_ids", "rule" (an automatic answer), "file"; FILE:
+ *   "file", "bytes", "total", "failed"; COUNTERS: "counters": […]}, each present
  *   where it means something
  */
 JsonNode *
@@ -259,6 +260,20 @@ np_event_to_json_node (const NpEvent *event,
     }
   if (event->kind == NP_EVENT_SENT)
     add_sent (builder, event);
+  if (event->file != NULL)
+    {
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, event->file);
+    }
+  if (event->kind == NP_EVENT_FILE)
+    {
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, event->length);
+      json_builder_set_member_name (builder, "total");
+      json_builder_add_int_value (builder, event->total);
+      json_builder_set_member_name (builder, "failed");
+      json_builder_add_boolean_value (builder, event->failed);
+    }
   if (event->kind == NP_EVENT_COUNTERS && event->counters != NULL)
     add_peer_counters (builder, event);
 

@@ -19,6 +19,8 @@ typedef enum
   NP_EVENT_COUNTERS,      /* counters of the peers whose traffic changed (at most every 100 ms) */
   NP_EVENT_REQUEST,       /* an HTTP request was answered (server) or made (client); see http */
   NP_EVENT_PONG,          /* a WebSocket pong arrived: the peer answered our ping */
+  NP_EVENT_FILE,          /* a file being sent: file, length of total bytes so far; failed +
+                           * message when it stopped (the end of a good one is a SENT event) */
 } NpEventKind;
 
 /* SENT names its peers' ids up to this many; past it, only how many. */
@@ -64,12 +66,14 @@ typedef struct
   GArray      *peer_ids;    /* guint64 */
   gboolean     to_all;
   guint        reply_rule;  /* SENT: the answer of this reply rule (1-based); 0: not a rule's */
+  char        *file;        /* SENT, FILE: the file sent (as the user named it) */
+  guint64      total;       /* FILE: the file's size */
   GArray      *counters;    /* COUNTERS: NpPeerCounters of the peers that changed */
   NpMessageType message_type; /* RECEIVED/SENT over WebSocket: text or binary */
   guint        close_code;  /* DISCONNECTED (WebSocket): the close code, 0 = none was sent */
   NpHttpExchange *http;     /* REQUEST, and CONNECTED of a WebSocket client: the HTTP part */
   char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED */
-  gboolean     failed;      /* STOPPED: the endpoint stopped because of an error */
+  gboolean     failed;      /* STOPPED: the endpoint stopped because of an error; FILE: it stopped */
   /* Counters: of the peer for DISCONNECTED, of the endpoint for STOPPED. */
   guint64      bytes_in;
   guint64      bytes_out;

@@ -430,30 +430,30 @@ np_framer_flush (NpFramer *self)
 }
 
 /**
- * np_framer_wrap:
+ * np_framer_header:
+ * @length: the length of the message the header is for
  *
- * Returns: (transfer full) (nullable): @payload with the framing's header in front (raw and
- *   line: @payload itself), or %NULL when the header cannot express its length
+ * What np_framer_wrap() puts in front of a message of @length bytes, for a message that is
+ * sent in pieces (a file): the header first, then the bytes as they are read.
+ *
+ * Returns: (transfer full) (nullable): the header (empty for raw and line framing), or %NULL
+ *   when it cannot express @length
  */
 GBytes *
-np_framer_wrap (NpFramer  *self,
-                GBytes    *payload,
-                GError   **error)
+np_framer_header (NpFramer  *self,
+                  guint64    length,
+                  GError   **error)
 {
-  g_autoptr(GByteArray) out = NULL;
-  gsize length;
   guint64 limit;
   guint8 header[MAX_ASCII_WIDTH + 1];
   gsize hsize;
 
   g_return_val_if_fail (NP_IS_FRAMER (self), NULL);
-  g_return_val_if_fail (payload != NULL, NULL);
 
   hsize = header_size (self);
   if (hsize == 0)
-    return g_bytes_ref (payload);
+    return g_bytes_new (NULL, 0);
 
-  length = g_bytes_get_size (payload);
   switch (self->kind)
     {
     case NP_FRAMING_U8:    limit = G_MAXUINT8; break;
@@ -473,7 +473,7 @@ np_framer_wrap (NpFramer  *self,
   if (length > limit)
     {
       g_autofree char *name = np_framer_to_string (self);
-      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
+      g_autofree char *size = g_strdup_printf ("%" G_GUINT64_FORMAT, length);
       g_autofree char *most = g_strdup_printf ("%" G_GUINT64_FORMAT, limit);
 
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
@@ -497,12 +497,41 @@ np_framer_wrap (NpFramer  *self,
     case NP_FRAMING_ASCII:
     default:
       /* Left-aligned and space-padded, as Python's str(n).ljust(16) writes it. */
-      g_snprintf ((char *) header, sizeof header, "%-*" G_GSIZE_FORMAT, (int) self->ascii_width, length);
+      g_snprintf ((char *) header, sizeof header, "%-*" G_GUINT64_FORMAT, (int) self->ascii_width, length);
       break;
     }
 
-  out = g_byte_array_sized_new (hsize + length);
-  g_byte_array_append (out, header, hsize);
+  return g_bytes_new (header, hsize);
+}
+
+/**
+ * np_framer_wrap:
+ *
+ * Returns: (transfer full) (nullable): @payload with the framing's header in front (raw and
+ *   line: @payload itself), or %NULL when the header cannot express its length
+ */
+GBytes *
+np_framer_wrap (NpFramer  *self,
+                GBytes    *payload,
+                GError   **error)
+{
+  g_autoptr(GByteArray) out = NULL;
+  g_autoptr(GBytes) header = NULL;
+  gsize length;
+
+  g_return_val_if_fail (NP_IS_FRAMER (self), NULL);
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  if (header_size (self) == 0)
+    return g_bytes_ref (payload);
+
+  length = g_bytes_get_size (payload);
+  header = np_framer_header (self, length, error);
+  if (header == NULL)
+    return NULL;
+
+  out = g_byte_array_sized_new (g_bytes_get_size (header) + length);
+  g_byte_array_append (out, g_bytes_get_data (header, NULL), g_bytes_get_size (header));
   g_byte_array_append (out, g_bytes_get_data (payload, NULL), length);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));

@@ -52,6 +52,9 @@ gboolean       np_framer_push             (NpFramer       *self,
                                            GError        **error);
 GBytes        *np_framer_flush            (NpFramer       *self);
 gsize          np_framer_get_buffered     (NpFramer       *self);
+GBytes        *np_framer_header           (NpFramer       *self,
+                                           guint64         length,
+                                           GError        **error);
 GBytes        *np_framer_wrap             (NpFramer       *self,
                                            GBytes         *payload,
                                            GError        **error);

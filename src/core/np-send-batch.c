@@ -7,6 +7,7 @@ struct _NpSendBatch
   guint    n_messages;
   gsize   *ends;        /* ends[i]: offset just past message i; ends[n_messages - 1] = size */
   guint    reply_rule;  /* the rule whose answer this is (1-based), 0: none */
+  char    *file;        /* the file this is, or NULL */
 };
 
 G_DEFINE_BOXED_TYPE (NpSendBatch, np_send_batch, np_send_batch_ref, np_send_batch_unref)
@@ -16,6 +17,7 @@ np_send_batch_clear (NpSendBatch *self)
 {
   g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_pointer (&self->ends, g_free);
+  g_clear_pointer (&self->file, g_free);
 }
 
 /**
@@ -129,6 +131,27 @@ np_send_batch_get_reply_rule (NpSendBatch *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->reply_rule;
+}
+
+/* Marks the batch as the contents of @file (a file sent as one datagram or message), before it
+ * is shared: its SENT event names the file. */
+void
+np_send_batch_set_file (NpSendBatch *self,
+                        const char  *file)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->file);
+  self->file = g_strdup (file);
+}
+
+/* Returns: (nullable): the file this batch is */
+const char *
+np_send_batch_get_file (NpSendBatch *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->file;
 }
 
 NpSendBatch *

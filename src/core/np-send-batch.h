@@ -34,6 +34,9 @@ GBytes      *np_send_batch_dup_message     (NpSendBatch    *self,
 void         np_send_batch_set_reply_rule  (NpSendBatch    *self,
                                             guint           rule);
 guint        np_send_batch_get_reply_rule  (NpSendBatch    *self);
+void         np_send_batch_set_file        (NpSendBatch    *self,
+                                            const char     *file);
+const char  *np_send_batch_get_file        (NpSendBatch    *self);
 guint        np_send_batch_count_ended     (NpSendBatch    *self,
                                             guint           first,
                                             gsize           offset);

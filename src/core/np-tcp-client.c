@@ -168,6 +168,22 @@ np_tcp_client_send (NpEndpoint    *endpoint,
   np_endpoint_emit_sent (endpoint, sent);
 }
 
+static GPtrArray *
+np_tcp_client_pick_connections (NpEndpoint    *endpoint,
+                                const guint64 *peer_ids,
+                                guint          n_peer_ids)
+{
+  NpTcpClient *self = NP_TCP_CLIENT (endpoint);
+  GPtrArray *targets = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->connection != NULL)
+    g_ptr_array_add (targets, g_object_ref (self->connection));
+  else
+    np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: not connected yet"));
+
+  return targets;
+}
+
 static gboolean
 np_tcp_client_disconnect_peer (NpEndpoint *endpoint,
                                guint64     peer_id)
@@ -226,6 +242,7 @@ np_tcp_client_class_init (NpTcpClientClass *klass)
   endpoint_class->disconnect_peer = np_tcp_client_disconnect_peer;
   endpoint_class->resume = np_tcp_client_resume;
   endpoint_class->connection_closed = np_tcp_client_connection_closed;
+  endpoint_class->pick_connections = np_tcp_client_pick_connections;
 }
 
 static void

@@ -164,6 +164,17 @@ np_tcp_server_send (NpEndpoint    *endpoint,
   np_endpoint_emit_sent (endpoint, sent);
 }
 
+static GPtrArray *
+np_tcp_server_pick_connections (NpEndpoint    *endpoint,
+                                const guint64 *peer_ids,
+                                guint          n_peer_ids)
+{
+  NpTcpServer *self = NP_TCP_SERVER (endpoint);
+
+  return np_endpoint_pick_peers (endpoint, self->clients, peer_ids, n_peer_ids,
+                                 _("Not sent: no client is connected"));
+}
+
 static gboolean
 np_tcp_server_disconnect_peer (NpEndpoint *endpoint,
                                guint64     peer_id)
@@ -234,6 +245,7 @@ np_tcp_server_class_init (NpTcpServerClass *klass)
   endpoint_class->disconnect_peer = np_tcp_server_disconnect_peer;
   endpoint_class->resume = np_tcp_server_resume;
   endpoint_class->connection_closed = np_tcp_server_connection_closed;
+  endpoint_class->pick_connections = np_tcp_server_pick_connections;
 }
 
 static void

@@ -1,0 +1,48 @@
+/* np-connection-private.h: NpConnection's instance, shared by np-connection.c (lifecycle,
+ * reading, closing) and np-connection-send.c (the send queue, gathered writes, the stall
+ * check, drain notices for files, half-close). Names with a leading _ are theirs, not API. */
+#pragma once
+
+#include "np-connection.h"
+
+G_BEGIN_DECLS
+
+struct _NpConnection
+{
+  GObject             parent_instance;
+
+  NpEndpoint         *owner;         /* not owned: the endpoint owns us */
+  GSocketConnection  *stream;
+  GSocket            *socket;
+  guint64             id;
+  char               *peer;
+  NpFramer           *framer;        /* NULL: raw */
+
+  GSource            *in_source;
+  GSource            *out_source;
+  GSource            *stall_source;  /* armed only while writes are blocked */
+  gint64              last_progress; /* monotonic time of the last byte the peer accepted */
+  gboolean            paused;        /* reading stopped by backpressure */
+  gboolean            closed;
+  gboolean            failed;
+  char               *close_reason;
+
+  GQueue              out_queue;     /* NpSendBatch* waiting to be written */
+  gsize               out_offset;    /* bytes of the head already written */
+  guint               out_counted;   /* messages of the head already counted as sent */
+  gsize               out_queued;    /* bytes in out_queue not yet written */
+
+  NpPeerCounters      counters;      /* published by the owner; peer_id = id */
+
+  /* A file being sent waits for the queue to shrink below drain_below (np_file_sender). */
+  NpConnectionDrainedFunc drained_func;
+  gpointer            drained_data;
+  gsize               drain_below;
+  gboolean            finish_writing; /* half-close once everything queued is written */
+  gboolean            write_shut;
+};
+
+void _np_connection_clear_source   (GSource      **source);
+void _np_connection_notify_drained (NpConnection  *self);
+
+G_END_DECLS

@@ -1,0 +1,42 @@
+/* np-endpoint-private.h: NpEndpoint's private instance data, shared by np-endpoint.c (life,
+ * sending, events, answers, files) and np-endpoint-counters.c (totals and COUNTERS snapshots).
+ * Names with a leading _ are theirs, not API. */
+#pragma once
+
+#include "np-answerer.h"
+#include "np-endpoint.h"
+#include "np-file-sender.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint                   id;
+  NpEndpointConfig       *config;
+  NpEventQueue           *queue;
+  guint8                 *read_buffer;
+  guint64                 next_peer_id;
+  gboolean                started;
+  gboolean                stopped;
+
+  guint64                 bytes_in;
+  guint64                 bytes_out;
+  guint64                 messages_in;
+  guint64                 messages_out;
+  guint64                 dropped;
+
+  GHashTable             *changed_peers;   /* &counters->peer_id -> NpPeerCounters* (not owned) */
+  GSource                *counters_source; /* armed while changed_peers is not empty */
+
+  NpAnswerer             *answerer;        /* reply rules */
+  NpFileSender           *file_sender;     /* the file being sent, if one is */
+
+  NpEndpointFinishedFunc  finished_func;
+  gpointer                finished_data;
+} NpEndpointPrivate;
+
+NpEndpointPrivate *_np_endpoint_get_private    (NpEndpoint *self);
+void               _np_endpoint_emit_counters  (NpEndpoint *self);
+void               _np_endpoint_clear_counters (NpEndpoint *self);
+
+G_END_DECLS
