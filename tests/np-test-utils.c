@@ -347,6 +347,16 @@ np_test_expect_text (GSocket    *socket,
   np_test_expect_received (socket, expected, strlen (expected), what);
 }
 
+/* Waits for at least @length bytes and returns all that came in the same reads (a sender that
+ * repeats may have sent more by then). */
+GByteArray *
+np_test_receive_at_least (GSocket    *socket,
+                          gsize       length,
+                          const char *what)
+{
+  return receive (socket, length, NULL, what);
+}
+
 /* Fails unless the stream ends with nothing more received. */
 void
 np_test_expect_eof (GSocket    *socket,

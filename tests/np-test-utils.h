@@ -48,6 +48,9 @@ GPtrArray      *np_test_receive_together    (GSocket        **sockets,
 void            np_test_expect_text         (GSocket         *socket,
                                              const char      *expected,
                                              const char      *what);
+GByteArray     *np_test_receive_at_least    (GSocket         *socket,
+                                             gsize            length,
+                                             const char      *what);
 void            np_test_expect_eof          (GSocket         *socket,
                                              const char      *what);
 

@@ -47,8 +47,11 @@ struct _NpLogView
   char               *filter_text;   /* casefolded, or NULL */
   GPtrArray          *pending_rows;  /* NpLogRow* waiting for the fill idle, in order */
   guint               fill_id;
+  GtkWidget          *rows;          /* the column view's list, under its header */
   gboolean            follow;        /* keep the newest row in view */
-  gboolean            scrolling;     /* we are moving the adjustment ourselves */
+  double              value;         /* the adjustment's value when last seen */
+  gboolean            list_moved;    /* the list is configuring the adjustment */
+  gboolean            scroll_pending;  /* bring the newest row into view after this layout */
 };
 
 enum { PROP_0, PROP_FRAMING, PROP_RUNNING, N_PROPS };
@@ -155,6 +158,19 @@ dropped_text (gpointer unused,
 
 /* ---- following new rows --------------------------------------------------------------------- */
 
+/* GtkListView keeps its position as an anchor row, not as the adjustment's value: during its
+ * allocation it writes the adjustment (gtk_adjustment_configure) with its own value handler
+ * blocked, so a value set from "changed", as this view once did, is never read back: the
+ * adjustment said "bottom" while the rows stayed where the anchor held them. Following
+ * therefore asks the list to bring the newest row into view ("list.scroll-to-item", GTK 4.8's
+ * way; gtk_column_view_scroll_to is 4.12), after the list has measured its rows: asked
+ * before, a new row counts as 0 px high and ends up half below the edge; asked from inside
+ * the list's allocation, the request is lost. So "changed" (inside the allocation) only
+ * notes that the view is not at the bottom, and the frame clock's "layout", after the
+ * window's allocation, asks; GDK runs layout again in the same frame, so no frame shows the
+ * newest row out of view. The adjustment is otherwise only read, to learn where the user
+ * scrolled. */
+
 static gboolean
 at_bottom (GtkAdjustment *adjustment)
 {
@@ -163,30 +179,43 @@ at_bottom (GtkAdjustment *adjustment)
 }
 
 static void
-scroll_to_end (NpLogView *self)
+on_layout (NpLogView     *self,
+           GdkFrameClock *clock)
 {
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 
-  self->scrolling = TRUE;
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
-                                        - gtk_adjustment_get_page_size (adjustment));
-  self->scrolling = FALSE;
+  if (!self->scroll_pending)
+    return;
+  self->scroll_pending = FALSE;
+  if (self->follow && n > 0)
+    gtk_widget_activate_action (self->rows, "list.scroll-to-item", "u", n - 1);
 }
 
 static void
-on_adjustment_changed (NpLogView *self)
+on_adjustment_changed (NpLogView     *self,
+                       GtkAdjustment *adjustment)
 {
-  if (self->follow)
-    scroll_to_end (self);
+  /* Only the list configures the adjustment, and "changed" comes before "value-changed": a new
+   * value in the same call is the list keeping its anchor (rows came or went), not the user
+   * scrolling. */
+  self->list_moved = gtk_adjustment_get_value (adjustment) != self->value;
+  if (self->follow && !at_bottom (adjustment))
+    self->scroll_pending = TRUE;
 }
 
 static void
 on_value_changed (NpLogView     *self,
                   GtkAdjustment *adjustment)
 {
-  /* Scrolling up pauses following; coming back to the bottom resumes it. */
-  if (!self->scrolling)
-    self->follow = at_bottom (adjustment);
+  self->value = gtk_adjustment_get_value (adjustment);
+  if (self->list_moved)
+    {
+      self->list_moved = FALSE;
+      return;
+    }
+  /* The user scrolled (or the list went where it was asked): scrolling up pauses following,
+   * coming back to the bottom resumes it. */
+  self->follow = at_bottom (adjustment);
 }
 
 /* ---- filter and rendering ------------------------------------------------------------------- */
@@ -433,6 +462,23 @@ np_log_view_set_framing (NpLogView  *self,
 
 /* ---- object --------------------------------------------------------------------------------- */
 
+/* After the window's own "layout" handler (connected when its surface was made), that is
+ * after the rows were allocated. */
+static void
+np_log_view_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (np_log_view_parent_class)->realize (widget);
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "layout", G_CALLBACK (on_layout), widget,
+                           G_CONNECT_AFTER | G_CONNECT_SWAPPED);
+}
+
+static void
+np_log_view_unrealize (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (widget), on_layout, widget);
+  GTK_WIDGET_CLASS (np_log_view_parent_class)->unrealize (widget);
+}
+
 static void
 np_log_view_dispose (GObject *object)
 {
@@ -507,6 +553,8 @@ np_log_view_class_init (NpLogViewClass *klass)
   object_class->finalize = np_log_view_finalize;
   object_class->get_property = np_log_view_get_property;
   object_class->set_property = np_log_view_set_property;
+  widget_class->realize = np_log_view_realize;
+  widget_class->unrealize = np_log_view_unrealize;
 
   properties[PROP_FRAMING] =
     g_param_spec_string ("framing", NULL, NULL, "raw",
@@ -573,6 +621,12 @@ np_log_view_init (NpLogView *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->framing_dropdown, "notify::selected", G_CALLBACK (on_framing_selected),
                            self, G_CONNECT_SWAPPED);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      self->rows = child;
+  g_assert (self->rows != NULL);
 
   adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self, G_CONNECT_SWAPPED);

@@ -1,0 +1,244 @@
+#include <adwaita.h>
+
+#include "np-test-utils.h"
+#include "np-window-test-utils.h"
+
+gpointer
+np_test_part_child (gpointer    part,
+                    const char *name)
+{
+  gpointer found = gtk_widget_get_template_child (GTK_WIDGET (part), G_OBJECT_TYPE (part), name);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+NpWindow *
+np_test_new_window (void)
+{
+  NpWindow *window = np_window_new (NULL);
+
+  /* The test's own reference: np_test_close_window () checks that it is the last one. */
+  g_object_ref_sink (window);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+void
+np_test_close_window (NpWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  g_assert_finalize_object (window);
+}
+
+gboolean
+np_test_is_listening (gpointer window)
+{
+  return np_window_get_endpoint_port (window) != 0;
+}
+
+gboolean
+np_test_is_stopped (gpointer window)
+{
+  return !np_window_is_running (window);
+}
+
+guint
+np_test_start_server (NpWindow *window)
+{
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", "0", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "listening");
+  return np_window_get_endpoint_port (window);
+}
+
+void
+np_test_stop (NpWindow *window)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  np_test_wait_until (np_test_is_stopped, window, "the endpoint to stop");
+}
+
+GListModel *
+np_test_peers_of (NpWindow *window)
+{
+  return G_LIST_MODEL (np_peer_list_get_peers (window->peer_list));
+}
+
+NpLogModel *
+np_test_log_of (NpWindow *window)
+{
+  return np_log_view_get_model (window->log_view);
+}
+
+/* ---- frames --------------------------------------------------------------------------------- */
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                guint         *painted)
+{
+  (*painted)++;
+}
+
+static gboolean
+painted_twice (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+void
+np_test_wait_frames (NpWindow *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  guint painted = 0;
+  gulong id;
+
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  np_test_wait_until (painted_twice, &painted, "two frames drawn");
+  g_signal_handler_disconnect (clock, id);
+}
+
+void
+np_test_wait_rows_drawn (NpWindow *window,
+                         guint     n)
+{
+  np_test_wait_for_items (np_test_log_of (window), n, "the rows in the log");
+  np_test_wait_frames (window);
+}
+
+/* ---- what the log shows --------------------------------------------------------------------- */
+
+/* The list of rows under the column view's header. */
+static GtkWidget *
+log_rows (NpWindow *window)
+{
+  GtkWidget *view = np_test_part_child (window->log_view, "column_view");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (view); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+find_cell (GtkWidget  *widget,
+           const char *text,
+           const graphene_rect_t *viewport,
+           GtkWidget  *relative_to)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_INSCRIPTION (child) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (child)), text) == 0)
+        {
+          graphene_rect_t bounds;
+
+          /* Widgets are kept for rows around the viewport too: only one inside counts. */
+          if (gtk_widget_compute_bounds (child, relative_to, &bounds)
+              && graphene_rect_contains_rect (viewport, &bounds))
+            return child;
+          continue;
+        }
+      if ((found = find_cell (child, text, viewport, relative_to)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+np_test_log_text_shown (NpWindow   *window,
+                        const char *text)
+{
+  GtkWidget *scroller = np_test_part_child (window->log_view, "scroller");
+  GtkWidget *rows = log_rows (window);
+  graphene_rect_t viewport, area;
+
+  /* The scrolled window's visible area, less the header above the rows. */
+  graphene_rect_init (&viewport, 0, 0, gtk_widget_get_width (scroller), gtk_widget_get_height (scroller));
+  if (!gtk_widget_compute_bounds (rows, scroller, &area))
+    return FALSE;
+  graphene_rect_intersection (&viewport, &area, &viewport);
+  /* Cells fill their column's width: a wide one may pass the right edge by a pixel or so. */
+  viewport.size.width += 2;
+  return find_cell (rows, text, &viewport, scroller) != NULL;
+}
+
+gboolean
+np_test_last_row_shown (NpWindow  *window,
+                        char     **text)
+{
+  GListModel *visible = np_log_view_get_visible (window->log_view);
+  guint n = g_list_model_get_n_items (visible);
+  g_autoptr(NpLogRow) last = NULL;
+  g_autofree char *data = NULL;
+  gboolean shown;
+
+  g_assert_cmpuint (n, >, 0);
+  last = g_list_model_get_item (visible, n - 1);
+  data = np_log_renderer_data (np_log_view_get_renderer (window->log_view), last);
+  shown = np_test_log_text_shown (window, data);
+  if (text != NULL)
+    *text = g_steal_pointer (&data);
+  return shown;
+}
+
+/* ---- keys ----------------------------------------------------------------------------------- */
+
+static void
+on_xdotool_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+gboolean
+np_test_press_keys (NpWindow   *window,
+                    const char *keys)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  if (xdotool == NULL)
+    {
+      g_test_skip ("xdotool is not installed");
+      return FALSE;
+    }
+
+  /* The window is drawn and mapped before the keys go to it. */
+  np_test_wait_frames (window);
+  {
+    g_auto(GStrv) names = g_strsplit (keys, " ", -1);
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) argv = NULL;
+
+    g_strv_builder_add_many (builder, xdotool, "key", "--delay", "20", NULL);
+    g_strv_builder_addv (builder, (const char **) names);
+    argv = g_strv_builder_end (builder);
+    process = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_NONE, &error);
+  }
+  g_assert_no_error (error);
+  /* The main loop runs meanwhile: the window gets the key events as they come. */
+  g_subprocess_wait_check_async (process, NULL, on_xdotool_done, &done);
+  np_test_wait_until (is_true, &done, "xdotool to press the keys");
+  np_test_wait_frames (window);
+  return TRUE;
+}

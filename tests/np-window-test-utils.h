@@ -1,0 +1,49 @@
+/* np-window-test-utils.h: what the in-process tests of the real window share (test-window,
+ * test-window-use): windows the test owns, a server started the way a user would, frames
+ * drawn, what a person sees in the log (a row inside the viewport, not merely in the model)
+ * and keys pressed on the X server, as a keyboard does. */
+#pragma once
+
+#include "np-window-private.h"
+
+G_BEGIN_DECLS
+
+/* A template child of a window or of one of its parts ("port_entry" of NpEndpointBar, …). */
+gpointer    np_test_part_child        (gpointer     part,
+                                       const char  *name);
+
+NpWindow   *np_test_new_window        (void);
+void        np_test_close_window      (NpWindow    *window);
+
+/* A TCP server on the loopback, on a port the kernel picks; returns the port. */
+guint       np_test_start_server      (NpWindow    *window);
+void        np_test_stop              (NpWindow    *window);
+gboolean    np_test_is_listening      (gpointer     window);
+gboolean    np_test_is_stopped        (gpointer     window);
+
+GListModel *np_test_peers_of          (NpWindow    *window);
+NpLogModel *np_test_log_of            (NpWindow    *window);
+
+/* Waits until two frames have been drawn: the window has laid out what it was given and done
+ * whatever it was going to do about it (no fixed sleep decides). */
+void        np_test_wait_frames       (NpWindow    *window);
+/* Waits for @n rows in the log, then for two frames. */
+void        np_test_wait_rows_drawn   (NpWindow    *window,
+                                       guint        n);
+
+/* Whether a log cell showing @text lies wholly inside the log's viewport: below the column
+ * headers and above the bottom edge. */
+gboolean    np_test_log_text_shown    (NpWindow    *window,
+                                       const char  *text);
+/* Whether the newest row the log holds (after the filter) is shown; its data cell's text in
+ * @text when not NULL. */
+gboolean    np_test_last_row_shown    (NpWindow    *window,
+                                       char       **text);
+
+/* Presses keys on the X server (xdotool key names, space-separated: "a ctrl+Return"), as a keyboard does, with
+ * the focus where it is; waits for xdotool to finish and then for two frames. Skips the
+ * test when xdotool is missing. Returns FALSE when it skipped. */
+gboolean    np_test_press_keys        (NpWindow    *window,
+                                       const char  *keys);
+
+G_END_DECLS

@@ -1,0 +1,205 @@
+/* The real NpWindow in-process (under Xvfb) as a person meets it: what is inside the log's
+ * viewport (not what the model holds), keys pressed on the X server, fields typed, buttons as
+ * they read. Every window is finalized at the end of its test. */
+#include <adwaita.h>
+#include <string.h>
+
+#include "np-test-utils.h"
+#include "np-window-test-utils.h"
+
+#define APP_ID "io.github.netpoke.Netpoke"
+
+#define part_child np_test_part_child
+
+static void
+send_line (NpWindow   *window,
+           GSocket    *client,
+           const char *line)
+{
+  guint rows = g_list_model_get_n_items (G_LIST_MODEL (np_test_log_of (window)));
+
+  np_test_send (client, NULL, line, strlen (line));
+  np_test_wait_rows_drawn (window, rows + 1);
+}
+
+static void
+assert_last_row_shown (NpWindow   *window,
+                       const char *when)
+{
+  g_autofree char *text = NULL;
+
+  if (!np_test_last_row_shown (window, &text))
+    g_error ("the newest row “%s” is not inside the log's viewport %s", text, when);
+}
+
+/* A client sends lines one by one, each drawn before the next (as 300 ms apart would be): the
+ * newest row is in view every time. Scrolling up pauses that; back at the bottom it resumes. */
+static void
+test_follow_lines (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (part_child (window->log_view, "scroller"));
+  guint port = np_test_start_server (window);
+  g_autoptr(GSocket) client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  g_autofree char *listening = g_strdup_printf ("Listening on 127.0.0.1:%u", port);
+
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("line %u\n", i);
+      g_autofree char *when = g_strdup_printf ("after line %u", i);
+
+      send_line (window, client, line);
+      assert_last_row_shown (window, when);
+    }
+
+  /* The user drags the scrollbar to the top: new rows leave the view where it is. */
+  gtk_adjustment_set_value (adjustment, 0);
+  np_test_wait_frames (window);
+  g_assert_true (np_test_log_text_shown (window, listening));
+  send_line (window, client, "while scrolled up\n");
+  g_assert_false (np_test_last_row_shown (window, NULL));
+  g_assert_true (np_test_log_text_shown (window, listening));
+
+  /* Back at the bottom: following resumes, for every row after. */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+  np_test_wait_frames (window);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("again %u\n", i);
+
+      send_line (window, client, line);
+      assert_last_row_shown (window, "after scrolling back to the bottom");
+    }
+
+  /* A filter while following: the newest matching row is in view; so is the newest row once
+   * the filter is cleared. */
+  gtk_editable_set_text (part_child (window->log_view, "search_entry"), "line 1");
+  np_test_wait_for_items (np_log_view_get_visible (window->log_view), 11, "the rows matching “line 1”");
+  np_test_wait_frames (window);
+  assert_last_row_shown (window, "with a filter");
+  gtk_editable_set_text (part_child (window->log_view, "search_entry"), "");
+  np_test_wait_for_items (np_log_view_get_visible (window->log_view),
+                          g_list_model_get_n_items (G_LIST_MODEL (np_test_log_of (window))), "the filter cleared");
+  np_test_wait_frames (window);
+  assert_last_row_shown (window, "after clearing the filter");
+  send_line (window, client, "after the filter\n");
+  assert_last_row_shown (window, "after the filter");
+
+  np_test_stop (window);
+  assert_last_row_shown (window, "after Stop");
+  np_test_close_window (window);
+}
+
+static gboolean
+has_last_text (gpointer data)
+{
+  gpointer *args = data;
+  NpWindow *window = args[0];
+  GListModel *log = G_LIST_MODEL (np_test_log_of (window));
+  guint n = g_list_model_get_n_items (log);
+  g_autoptr(NpLogRow) last = n > 0 ? g_list_model_get_item (log, n - 1) : NULL;
+  g_autofree char *text = last != NULL ? np_log_renderer_data (np_log_view_get_renderer (window->log_view), last) : NULL;
+
+  return g_strcmp0 (text, args[1]) == 0;
+}
+
+/* A flood past the row cap: when it is over, the view shows the newest rows, not the oldest
+ * it keeps. */
+static void
+test_follow_flood (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GString) flood = g_string_new (NULL);
+  gpointer args[2] = { window, "flood 4999\\n" };
+  guint port;
+
+  g_settings_set_uint (settings, "log-row-cap", 1000);
+  gtk_drop_down_set_selected (part_child (window->log_view, "framing_dropdown"), 1);   /* Lines */
+  port = np_test_start_server (window);
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (flood, "flood %u\n", i);
+  np_test_send (client, NULL, flood->str, flood->len);
+  np_test_wait_until (has_last_text, args, "the last line of the flood in the log");
+  np_test_wait_frames (window);
+  g_assert_cmpuint (np_log_model_get_dropped (np_test_log_of (window)), >, 0);
+  assert_last_row_shown (window, "after a flood past the row cap");
+
+  /* Scrolled up, a second flood (dropping the rows in view) does not pull the view down. */
+  {
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (part_child (window->log_view, "scroller"));
+
+    gtk_adjustment_set_value (adjustment, 0);
+    np_test_wait_frames (window);
+    g_string_truncate (flood, 0);
+    for (guint i = 0; i < 5000; i++)
+      g_string_append_printf (flood, "second %u\n", i);
+    args[1] = "second 4999\\n";
+    np_test_send (client, NULL, flood->str, flood->len);
+    np_test_wait_until (has_last_text, args, "the last line of the second flood");
+    np_test_wait_frames (window);
+    g_assert_false (np_test_last_row_shown (window, NULL));
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, 1);
+  }
+
+  np_test_stop (window);
+  g_settings_reset (settings, "log-row-cap");
+  np_test_close_window (window);
+}
+
+/* TCP Client: one's own connect, sends and what comes back stay in view. */
+static void
+test_follow_client (void)
+{
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GSocket) listener = np_test_tcp_listen (G_SOCKET_FAMILY_IPV4);
+  g_autofree char *port = g_strdup_printf ("%u", np_test_local_port (listener));
+  g_autoptr(GSocket) server = NULL;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", port, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  server = np_test_tcp_accept (listener);
+  np_test_wait_rows_drawn (window, 1);
+
+  for (guint i = 0; i < 15; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("request %u", i);
+      g_autofree char *answer = g_strdup_printf ("answer %u", i);
+      guint rows = g_list_model_get_n_items (G_LIST_MODEL (np_test_log_of (window)));
+
+      np_send_box_set_draft (window->send_box, message);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL);
+      np_test_expect_text (server, message, "the request");
+      np_test_wait_rows_drawn (window, rows + 1);
+      assert_last_row_shown (window, "after sending");
+      send_line (window, server, answer);
+      assert_last_row_shown (window, "after the answer");
+    }
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GSettings) settings = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+
+  g_test_add_func ("/window-use/follow/lines", test_follow_lines);
+  g_test_add_func ("/window-use/follow/flood", test_follow_flood);
+  g_test_add_func ("/window-use/follow/client", test_follow_client);
+
+  return g_test_run ();
+}
