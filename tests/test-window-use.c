@@ -185,6 +185,37 @@ test_follow_client (void)
   np_test_close_window (window);
 }
 
+/* Ctrl+Enter in the message box sends the message (the shortcuts window and the button's
+ * tooltip say so) and puts no newline into it; Enter alone is a newline. */
+static void
+test_ctrl_enter_sends (void)
+{
+  NpWindow *window = np_test_new_window ();
+  guint port = np_test_start_server (window);
+  g_autoptr(GSocket) client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  GtkWidget *text_view = part_child (window->send_box, "send_view");
+  g_autofree char *draft = NULL;
+
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  np_send_box_set_draft (window->send_box, "first");
+  gtk_widget_grab_focus (text_view);
+  if (!np_test_press_keys (window, "End Return s e c o n d ctrl+Return"))
+    {
+      np_test_close_window (window);
+      return;
+    }
+  draft = np_send_box_get_draft (window->send_box);
+  g_assert_cmpstr (draft, ==, "first\nsecond");
+  np_test_expect_text (client, "first\nsecond", "the message Ctrl+Enter sent");
+
+  /* The keypad's Enter too. */
+  if (np_test_press_keys (window, "ctrl+KP_Enter"))
+    np_test_expect_text (client, "first\nsecond", "the message Ctrl+keypad Enter sent");
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -200,6 +231,7 @@ main (int    argc,
   g_test_add_func ("/window-use/follow/lines", test_follow_lines);
   g_test_add_func ("/window-use/follow/flood", test_follow_flood);
   g_test_add_func ("/window-use/follow/client", test_follow_client);
+  g_test_add_func ("/window-use/ctrl-enter-sends", test_ctrl_enter_sends);
 
   return g_test_run ();
 }

@@ -423,10 +423,31 @@ on_encoding_selected (NpSendBox *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCODING]);
 }
 
+/* Consumed even when nothing can be sent now (the Send button says so by being insensitive):
+ * Ctrl+Enter never types a newline. */
+static gboolean
+on_send_shortcut (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  gtk_widget_activate_action (widget, "win.send", NULL);
+  return TRUE;
+}
+
 static void
 np_send_box_init (NpSendBox *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  GtkShortcut *send = gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>Return|<Control>KP_Enter"),
+                                        gtk_callback_action_new (on_send_shortcut, NULL, NULL));
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The text view takes Enter (with or without Ctrl) as a newline before any shortcut of the
+   * window sees it: Ctrl+Enter is caught on its way down, in the capture phase. */
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), send);
+  gtk_widget_add_controller (GTK_WIDGET (self->send_view), shortcuts);
 
   self->history = g_ptr_array_new_with_free_func (g_free);
   self->saved = g_ptr_array_new_with_free_func ((GDestroyNotify) np_saved_message_free);
