@@ -88,6 +88,33 @@ def click_at(acc):
     subprocess.run(["xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1"], check=True)
 
 
+def extents(acc):
+    return acc.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+
+
+def shown_in(table, name):
+    """Whether a cell named name lies inside the table's rows viewport: below the column
+    headers, above the bottom edge (GTK reports rows scrolled away outside that area)."""
+    rows = next((a for a in table if a is not None and a.getRoleName() == "list"), None)
+    if rows is None:
+        return False
+    view = extents(rows)
+    for acc in walk(rows):
+        try:
+            if acc.getRoleName() != "label" or acc.name != name:
+                continue
+            cell = extents(acc)
+        except Exception:
+            continue
+        if cell.height > 0 and view.y <= cell.y and cell.y + cell.height <= view.y + view.height:
+            return True
+    return False
+
+
+def type_text(text):
+    subprocess.run(["xdotool", "type", "--delay", "30", text], check=True)
+
+
 def keys(*names):
     subprocess.run(["xdotool", "key", "--delay", "80", *names], check=True)
 

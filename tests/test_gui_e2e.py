@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """End to end, as a person would: the real netpoke window under Xvfb, driven through AT-SPI
 (GTK_A11Y=atspi, pyatspi). Pick the mode, type a port, click Start, connect three ncat clients,
-see them in the client list, see a line one of them sends, type a message and click "Send to
-All", check each ncat got it, disconnect one from the list and check its socket closed.
+see them in the client list, see a line one of them sends, watch the log follow 20 more (the
+newest row inside the visible rows), type a message and send it with Ctrl+Enter, click "Send
+to All", check each ncat got it, disconnect one from the list and check its socket closed.
 
 Set NETPOKE_SCREENSHOT=FILE to save a screenshot of the window with that traffic."""
 import os
@@ -18,7 +19,7 @@ from atspi_helpers import require_atspi
 
 tap = Tap()
 atspi = require_atspi(tap, "end-to-end through AT-SPI", ("ncat", "xdotool"))
-from atspi_helpers import GUI, click, click_at, find, find_app, keys, labels, pyatspi, save_screenshot, set_text, stop_app, wait_for, walk  # noqa: E402
+from atspi_helpers import GUI, click, click_at, find, find_app, keys, labels, pyatspi, save_screenshot, set_text, shown_in, stop_app, type_text, wait_for, walk  # noqa: E402
 
 
 class Ncat:
@@ -125,6 +126,29 @@ try:
     clients[0].send(b"hello from ncat 1\n")
     tap.ok(wait_for("the line in the log", lambda: "hello from ncat 1\\n" in labels(window)) is not None,
            "the line one client sent is in the log")
+
+    # A client sends lines a person can read, one every 150 ms: the newest row is in view
+    # (inside the log's rows, not merely in the tree), every time and at the end.
+    log = find(window, "tree table", "Message log")
+    for i in range(20):
+        clients[0].send(f"reading {i}\n".encode())
+        time.sleep(0.15)
+        if i == 12:
+            tap.ok(wait_for("row 12 in view", lambda: shown_in(log, "reading 12\\n")) is not None,
+                   "while lines come in, the newest row is in view")
+    tap.ok(wait_for("the last row in view", lambda: shown_in(log, "reading 19\\n")) is not None,
+           "the log follows: the newest of 20 lines is inside the visible rows")
+
+    # Ctrl+Enter in the message box sends, as the shortcuts window says, and types no newline.
+    message_box = find(window, "text", "Message to send")
+    click_at(message_box)
+    type_text("typed and sent with ctrl enter")
+    keys("ctrl+Return")
+    got = [c.read_until(b"typed and sent with ctrl enter") for c in clients]
+    tap.ok(all(got), "Ctrl+Enter in the message box sends what was typed", [c.data[-60:] for c in clients])
+    typed = message_box.queryText()
+    tap.ok(typed.getText(0, -1) == "typed and sent with ctrl enter", "Ctrl+Enter put no newline into the message",
+           repr(typed.getText(0, -1)))
 
     set_text(find(window, "text", "Message to send"), "broadcast from netpoke")
     click(find(window, "push button", "Send to All"))

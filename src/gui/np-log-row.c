@@ -146,7 +146,9 @@ np_log_row_new_from_event (const NpEvent *event)
       self->message = g_strdup_printf (_("Disconnected: %s"), event->message);
       break;
     case NP_EVENT_STOPPED:
-      self->message = g_strdup_printf (_("Stopped: %s"), event->message);
+      /* A reason already says it stopped ("Stopped by user", "Netpoke is quitting"); a failure
+       * says what failed, so the row says that it stopped too. */
+      self->message = event->failed ? g_strdup_printf (_("Stopped: %s"), event->message) : g_strdup (event->message);
       break;
     case NP_EVENT_ERROR:
       self->message = g_strdup (event->message);

@@ -6,6 +6,7 @@
 
 #include "np-enum-types.h"
 #include "np-send-box.h"
+#include "np-tooltip.h"
 
 #define HISTORY_SIZE 50
 
@@ -175,6 +176,7 @@ rebuild_saved_box (NpSendBox *self)
       gtk_box_append (GTK_BOX (box), send);
       gtk_box_append (GTK_BOX (box), remove);
       gtk_flow_box_append (self->saved_box, box);
+      np_tooltip_fit_text (box);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "np-enum-types.h"
 #include "np-log-row.h"
+#include "np-tooltip.h"
 #include "np-window-private.h"
 
 /* NpWindow keeps the lifecycle and the wiring: it owns the engine, hands each batch of events
@@ -299,6 +300,9 @@ np_window_realize (GtkWidget *widget)
   NpWindow *self = NP_WINDOW (widget);
 
   GTK_WIDGET_CLASS (np_window_parent_class)->realize (widget);
+
+  /* By now the header bar has its window buttons too. */
+  np_tooltip_fit_text (widget);
 
   if (self->probe != NULL)
     g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
