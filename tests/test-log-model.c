@@ -18,7 +18,7 @@ make_rows (guint first,
 
       event->payload = g_bytes_new_static ("x", 1);
       event->length = 1;
-      g_ptr_array_add (rows, np_log_row_new_from_event (event));
+      g_ptr_array_add (rows, np_log_row_new_from_event (event, NP_MODE_TCP_SERVER));
     }
   return rows;
 }
@@ -112,7 +112,7 @@ test_long_payload_previewed (void)
 
   event->payload = g_bytes_new_take (g_malloc0 (big), big);
   event->length = big;
-  row = np_log_row_new_from_event (event);
+  row = np_log_row_new_from_event (event, NP_MODE_TCP_SERVER);
 
   g_assert_cmpuint (np_log_row_get_length (row), ==, big);
   g_assert_cmpuint (g_bytes_get_size (np_log_row_get_preview (row)), ==, NP_LOG_ROW_PREVIEW);
@@ -144,10 +144,10 @@ test_renderer (void)
   event->payload = g_bytes_new_static ("\xc4\xe3OK\r\n", 6);   /* 你 in GB18030 */
   event->length = 6;
   event->time_us = 5 * G_USEC_PER_SEC + 250000;
-  row = np_log_row_new_from_event (event);
+  row = np_log_row_new_from_event (event, NP_MODE_TCP_SERVER);
   long_event->payload = g_bytes_new (long_text, 600);
   long_event->length = 600;
-  long_row = np_log_row_new_from_event (long_event);
+  long_row = np_log_row_new_from_event (long_event, NP_MODE_TCP_SERVER);
 
   text = np_log_renderer_data (renderer, row);
   g_assert_cmpstr (text, ==, "\\xC4\\xE3OK\\r\\n");
@@ -178,6 +178,50 @@ test_renderer (void)
   g_assert_cmpstr (np_log_direction_label (NP_LOG_DIRECTION_ERROR), ==, "error");
 }
 
+static NpEvent *
+sent_to (guint    n_peers,
+         gboolean to_all)
+{
+  NpEvent *event = np_event_new (NP_EVENT_SENT, 1, 0, NULL);
+
+  event->payload = g_bytes_new_static ("ping\r\n", 6);
+  event->length = 6;
+  event->n_messages = 1;
+  event->to_all = to_all;
+  for (guint64 id = 1; id <= n_peers; id++)
+    np_event_add_sent_peer (event, id, "127.0.0.1:7");
+  return event;
+}
+
+/* One send is one row however many peers it went to: the peer column says how many, in the
+ * mode's words; a lone peer is named. Counter snapshots are no row at all. */
+static void
+test_send_to_many_is_one_row (void)
+{
+  struct { guint n; gboolean all; NpMode mode; const char *peer; } cases[] = {
+    { 1000, TRUE, NP_MODE_TCP_SERVER, "all 1000 clients" },
+    { 2, FALSE, NP_MODE_TCP_SERVER, "2 clients" },
+    { 12, TRUE, NP_MODE_UDP, "all 12 peers heard" },
+    { 3, FALSE, NP_MODE_UDP, "3 peers" },
+    { 1, TRUE, NP_MODE_TCP_SERVER, "127.0.0.1:7" },
+  };
+  g_autoptr(NpEvent) counters = np_event_new (NP_EVENT_COUNTERS, 1, 0, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(NpEvent) event = sent_to (cases[i].n, cases[i].all);
+      g_autoptr(NpLogRow) row = np_log_row_new_from_event (event, cases[i].mode);
+
+      g_assert_cmpstr (np_log_row_get_peer (row), ==, cases[i].peer);
+      g_assert_cmpint (np_log_row_get_direction (row), ==, NP_LOG_DIRECTION_OUT);
+      g_assert_cmpuint (np_log_row_get_length (row), ==, 6);
+      g_assert_cmpuint (g_bytes_get_size (np_log_row_get_preview (row)), ==, 6);
+    }
+
+  counters->counters = g_array_new (FALSE, FALSE, sizeof (NpPeerCounters));
+  g_assert_null (np_log_row_new_from_event (counters, NP_MODE_TCP_SERVER));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -189,6 +233,7 @@ main (int    argc,
   g_test_add_func ("/log-model/refresh-keeps-rows", test_refresh_keeps_rows);
   g_test_add_func ("/log-model/long-payload-previewed", test_long_payload_previewed);
   g_test_add_func ("/log-model/renderer", test_renderer);
+  g_test_add_func ("/log-model/send-to-many-is-one-row", test_send_to_many_is_one_row);
 
   return g_test_run ();
 }

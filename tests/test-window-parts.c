@@ -250,7 +250,7 @@ test_log_view (void)
       add_event (batch, NP_EVENT_RECEIVED, 1 + i % 2, line);
     }
   for (guint i = 0; i < batch->len; i++)
-    g_ptr_array_add (rows, np_log_row_new_from_event (g_ptr_array_index (batch, i)));
+    g_ptr_array_add (rows, np_log_row_new_from_event (g_ptr_array_index (batch, i), NP_MODE_TCP_SERVER));
   np_log_view_append (view, rows);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), <, 300);
   np_test_wait_for_items (log, 300, "the fill to finish");

@@ -71,6 +71,23 @@ direction_for (const NpEvent *event)
     }
 }
 
+/* Who a send to several peers went to: "all 1,000 clients", "3 clients", "all 12 peers heard". */
+static char *
+describe_targets (const NpEvent *event,
+                  NpMode         mode)
+{
+  g_autofree char *count = g_strdup_printf ("%'u", event->n_peers);
+
+  if (mode == NP_MODE_UDP)
+    return event->to_all
+           ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "all %s peer heard", "all %s peers heard", event->n_peers), count)
+           : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s peer", "%s peers", event->n_peers), count);
+
+  return event->to_all
+         ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "all %s client", "all %s clients", event->n_peers), count)
+         : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s client", "%s clients", event->n_peers), count);
+}
+
 /**
  * np_log_row_describe_http:
  * @note: (nullable): what the server said about it (a canned response, a refusal)
@@ -97,19 +114,35 @@ np_log_row_describe_http (const NpHttpExchange *http,
 
 /**
  * np_log_row_new_from_event:
- * Returns: (transfer full): a row; the payload is shared, cut to a preview when long
+ * @mode: the endpoint's mode, for the words of a send to several peers
+ *
+ * One send is one row however many peers it went to: the peer column then says how many.
+ *
+ * Returns: (transfer full) (nullable): a row, its payload shared (cut to a preview when long);
+ *   %NULL for an event that is no line of the log (a counter snapshot)
  */
 NpLogRow *
-np_log_row_new_from_event (const NpEvent *event)
+np_log_row_new_from_event (const NpEvent *event,
+                           NpMode         mode)
 {
   NpLogRow *self;
 
   g_return_val_if_fail (event != NULL, NULL);
 
+  if (event->kind == NP_EVENT_COUNTERS)
+    return NULL;
+
   self = g_object_new (NP_TYPE_LOG_ROW, NULL);
   self->time_us = event->time_us;
   self->direction = direction_for (event);
-  self->peer = event->peer != NULL ? g_ref_string_new_intern (event->peer) : NULL;
+  if (event->kind == NP_EVENT_SENT && event->n_peers > 1)
+    {
+      g_autofree char *targets = describe_targets (event, mode);
+
+      self->peer = g_ref_string_new_intern (targets);
+    }
+  else if (event->peer != NULL)
+    self->peer = g_ref_string_new_intern (event->peer);
   self->peer_id = event->peer_id;
   self->length = event->length;
   self->message_type = event->message_type;

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "np-endpoint-config.h"
 #include "np-event.h"
 
 G_BEGIN_DECLS
@@ -26,7 +27,8 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (NpLogRow, np_log_row, NP, LOG_ROW, GObject)
 
-NpLogRow       *np_log_row_new_from_event (const NpEvent *event);
+NpLogRow       *np_log_row_new_from_event (const NpEvent *event,
+                                           NpMode         mode);
 NpLogRow       *np_log_row_new_info       (NpLogDirection direction,
                                            const char    *peer,
                                            const char    *message);

@@ -4,9 +4,23 @@
 
 /* A batch costs time in proportion to its events (plus one pass over the table when peers
  * left), never clients × events: peers are found by id in a hash table, a peer whose counters
- * changed is remembered once (np_peer_add_traffic says when it is the first time), and every
+ * changed is remembered once (np_peer_set_traffic says when it is the first time), and every
  * change of a batch reaches the view as one items-changed. Stopping a server with 1,000
- * clients is one signal, not 1,000 removals that each re-ran the window's state update. */
+ * clients is one signal, not 1,000 removals that each re-ran the window's state update.
+ *
+ * Emptying the table (a server stops) is the exception: GtkColumnView keeps widgets for up to 200
+ * rows, and destroying them all in one turn of the main loop took 165-290 ms with the
+ * accessibility bus up (each widget says goodbye over D-Bus). So the rows beyond the first 200
+ * (which have no widgets) go at once and the rest LEAVE_CHUNK at a time, one chunk per turn of
+ * the main loop, from the end. Leaving peers are no longer looked up, counted or sent to.
+ *
+ * Counters come from the engine's COUNTERS snapshots (the totals of the peers that changed, at
+ * most every 100 ms), not from adding up data events: a send to 1,000 clients is one SENT
+ * event, and bytes in are what came off the socket, framing headers included. */
+
+/* GtkListView (and GtkColumnView) in GTK 4.8 makes widgets for up to this many rows. */
+#define ROWS_WITH_WIDGETS 200
+#define LEAVE_CHUNK       20
 
 struct _NpPeerTable
 {
@@ -15,6 +29,8 @@ struct _NpPeerTable
   GPtrArray   *peers;        /* NpPeer*, in order of arrival; may run ahead of the view */
   GHashTable  *by_id;        /* guint64* (owned) -> NpPeer* (borrowed from peers) */
   guint        n_published;  /* how many items the view was last told about */
+  guint        n_leaving;    /* the first n_leaving peers are being removed, a chunk a turn */
+  guint        leave_id;     /* the idle that removes the next chunk */
 };
 
 enum { PROP_0, PROP_N_ITEMS, N_PROPS };
@@ -60,6 +76,7 @@ np_peer_table_finalize (GObject *object)
 {
   NpPeerTable *self = (NpPeerTable *)object;
 
+  g_clear_handle_id (&self->leave_id, g_source_remove);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->peers, g_ptr_array_unref);
 
@@ -171,6 +188,66 @@ publish (NpPeerTable *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
+/* Removes peers [first, first + n) from the list and from the view, in one signal. */
+static void
+remove_range (NpPeerTable *self,
+              guint        first,
+              guint        n)
+{
+  g_assert (self->peers->len == self->n_published);
+
+  g_ptr_array_remove_range (self->peers, first, n);
+  self->n_published -= n;
+  g_list_model_items_changed (G_LIST_MODEL (self), first, n, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static gboolean
+leave_chunk (gpointer user_data)
+{
+  NpPeerTable *self = user_data;
+  guint n = MIN (LEAVE_CHUNK, self->n_leaving);
+
+  /* From the end of the leaving peers: the rows above stay where they are. */
+  self->n_leaving -= n;
+  remove_range (self, self->n_leaving, n);
+  if (self->n_leaving > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->leave_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Every peer leaves (a server stops, a new endpoint starts): at once for lookups, counters and
+ * sends; from the view the first ROWS_WITH_WIDGETS go a chunk per turn of the main loop. */
+static void
+leave_all (NpPeerTable *self)
+{
+  g_hash_table_remove_all (self->by_id);
+  self->n_leaving = self->n_published;
+  if (self->n_leaving > ROWS_WITH_WIDGETS)
+    {
+      remove_range (self, ROWS_WITH_WIDGETS, self->n_leaving - ROWS_WITH_WIDGETS);
+      self->n_leaving = ROWS_WITH_WIDGETS;
+    }
+
+  /* A short list goes at once. */
+  if (self->n_leaving <= LEAVE_CHUNK && self->leave_id == 0)
+    {
+      if (self->n_leaving > 0)
+        remove_range (self, 0, self->n_leaving);
+      self->n_leaving = 0;
+      return;
+    }
+
+  if (self->leave_id == 0)
+    {
+      /* Below redraw: a frame is drawn between two chunks. */
+      self->leave_id = g_idle_add_full (G_PRIORITY_LOW, leave_chunk, self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->leave_id), "[netpoke] clear peers");
+    }
+}
+
 /**
  * np_peer_table_apply:
  * @endpoint_id: the endpoint the table follows: events of others are ignored
@@ -187,6 +264,7 @@ np_peer_table_apply (NpPeerTable *self,
   g_autoptr(GHashTable) gone = g_hash_table_new (NULL, NULL);
   /* Holds references: a peer may go later in the same batch, and is still notified. */
   g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean stopped = FALSE;
 
   g_return_if_fail (NP_IS_PEER_TABLE (self));
 
@@ -215,35 +293,29 @@ np_peer_table_apply (NpPeerTable *self,
             }
           break;
 
-        case NP_EVENT_SENT:
-          if (event->n_peers > 1)
-            {
-              /* One send to several peers names them (up to NP_EVENT_MAX_PEER_IDS). */
-              for (guint p = 0; event->peer_ids != NULL && p < event->peer_ids->len; p++)
-                {
-                  peer = g_hash_table_lookup (self->by_id, &g_array_index (event->peer_ids, guint64, p));
-                  if (peer != NULL && np_peer_add_traffic (peer, 0, event->length))
-                    g_ptr_array_add (changed, g_object_ref (peer));
-                }
-              break;
-            }
-          G_GNUC_FALLTHROUGH;
         case NP_EVENT_RECEIVED:
-          peer = g_hash_table_lookup (self->by_id, &event->peer_id);
-          if (peer == NULL && mode == NP_MODE_UDP && event->peer_id != 0)
-            peer = add_peer (self, event);   /* a UDP peer is "connected" once heard from */
-          if (peer != NULL
-              && np_peer_add_traffic (peer, event->kind == NP_EVENT_RECEIVED ? event->length : 0,
-                                      event->kind == NP_EVENT_SENT ? event->length : 0))
-            g_ptr_array_add (changed, g_object_ref (peer));
+          /* A UDP peer is "connected" once heard from. */
+          if (mode == NP_MODE_UDP && g_hash_table_lookup (self->by_id, &event->peer_id) == NULL)
+            add_peer (self, event);
+          break;
+
+        case NP_EVENT_COUNTERS:
+          for (guint c = 0; c < event->counters->len; c++)
+            {
+              const NpPeerCounters *counters = &g_array_index (event->counters, NpPeerCounters, c);
+
+              peer = g_hash_table_lookup (self->by_id, &counters->peer_id);
+              if (peer != NULL && np_peer_set_traffic (peer, counters->bytes_in, counters->bytes_out))
+                g_ptr_array_add (changed, g_object_ref (peer));
+            }
           break;
 
         case NP_EVENT_STOPPED:
-          g_hash_table_remove_all (self->by_id);
-          for (guint p = 0; p < self->peers->len; p++)
-            g_hash_table_add (gone, g_ptr_array_index (self->peers, p));
+          /* Whoever is left goes with the endpoint (after this batch's other changes). */
+          stopped = TRUE;
           break;
 
+        case NP_EVENT_SENT:
         case NP_EVENT_LISTENING:
         case NP_EVENT_ERROR:
         default:
@@ -254,25 +326,29 @@ np_peer_table_apply (NpPeerTable *self,
   publish (self, gone);
   for (guint i = 0; i < changed->len; i++)
     np_peer_notify_traffic (g_ptr_array_index (changed, i));
+  if (stopped)
+    leave_all (self);
 }
 
-/* Empties the table (a new endpoint starts), in one signal. */
+/**
+ * np_peer_table_clear:
+ *
+ * Empties the table (a server stops, a new endpoint starts). Lookups, counters and
+ * np_peer_table_get_ids() forget every peer at once; the view loses them over a few turns of
+ * the main loop (see the top of this file). Peers added meanwhile come after them.
+ */
 void
 np_peer_table_clear (NpPeerTable *self)
 {
-  g_autoptr(GHashTable) gone = g_hash_table_new (NULL, NULL);
-
   g_return_if_fail (NP_IS_PEER_TABLE (self));
 
-  g_hash_table_remove_all (self->by_id);
-  for (guint i = 0; i < self->peers->len; i++)
-    g_hash_table_add (gone, g_ptr_array_index (self->peers, i));
-  publish (self, gone);
+  leave_all (self);
 }
 
 /**
  * np_peer_table_get_ids:
- * Returns: (transfer full) (element-type guint64): the ids of every peer, in list order
+ * Returns: (transfer full) (element-type guint64): the ids of every peer (not those leaving),
+ *   in list order
  */
 GArray *
 np_peer_table_get_ids (NpPeerTable *self)
@@ -282,7 +358,7 @@ np_peer_table_get_ids (NpPeerTable *self)
   g_return_val_if_fail (NP_IS_PEER_TABLE (self), NULL);
 
   ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), self->n_published);
-  for (guint i = 0; i < self->n_published; i++)
+  for (guint i = self->n_leaving; i < self->n_published; i++)
     {
       guint64 id = np_peer_get_id (g_ptr_array_index (self->peers, i));
 

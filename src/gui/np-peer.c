@@ -11,7 +11,9 @@ struct _NpPeer
   gint64   since_us;
   guint64  bytes_in;
   guint64  bytes_out;
-  gboolean changed;   /* counted traffic not yet notified */
+  gboolean changed;   /* new totals not yet notified */
+  gboolean in_changed;
+  gboolean out_changed;
 };
 
 enum { PROP_0, PROP_ID, PROP_ADDRESS, PROP_SINCE, PROP_BYTES_IN, PROP_BYTES_OUT, N_PROPS };
@@ -129,15 +131,16 @@ np_peer_get_bytes_out (NpPeer *self)
 }
 
 /**
- * np_peer_add_traffic:
+ * np_peer_set_traffic:
+ * @bytes_in: the peer's total so far, from the engine's counter snapshot
  *
- * Counts silently; np_peer_notify_traffic() tells the view, once per batch.
+ * Takes the new totals silently; np_peer_notify_traffic() tells the view, once per batch.
  *
- * Returns: %TRUE the first time since the last notification: the caller keeps the peer for
- *   notifying then (no search for whether it already did)
+ * Returns: %TRUE the first time they changed since the last notification: the caller keeps
+ *   the peer for notifying then (no search for whether it already did)
  */
 gboolean
-np_peer_add_traffic (NpPeer  *self,
+np_peer_set_traffic (NpPeer  *self,
                      guint64  bytes_in,
                      guint64  bytes_out)
 {
@@ -145,8 +148,13 @@ np_peer_add_traffic (NpPeer  *self,
 
   g_return_val_if_fail (NP_IS_PEER (self), FALSE);
 
-  self->bytes_in += bytes_in;
-  self->bytes_out += bytes_out;
+  if (self->bytes_in == bytes_in && self->bytes_out == bytes_out)
+    return FALSE;
+
+  self->in_changed |= self->bytes_in != bytes_in;
+  self->out_changed |= self->bytes_out != bytes_out;
+  self->bytes_in = bytes_in;
+  self->bytes_out = bytes_out;
   first = !self->changed;
   self->changed = TRUE;
 
@@ -161,6 +169,10 @@ np_peer_notify_traffic (NpPeer *self)
   if (!self->changed)
     return;
   self->changed = FALSE;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
+  /* Only what changed: a send to every client leaves 1,000 "In" cells as they are. */
+  if (self->in_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
+  if (self->out_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
+  self->in_changed = self->out_changed = FALSE;
 }

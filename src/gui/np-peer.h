@@ -17,7 +17,7 @@ const char *np_peer_get_address      (NpPeer     *self);
 gint64      np_peer_get_since        (NpPeer     *self);
 guint64     np_peer_get_bytes_in     (NpPeer     *self);
 guint64     np_peer_get_bytes_out    (NpPeer     *self);
-gboolean    np_peer_add_traffic      (NpPeer     *self,
+gboolean    np_peer_set_traffic      (NpPeer     *self,
                                       guint64     bytes_in,
                                       guint64     bytes_out);
 void        np_peer_notify_traffic   (NpPeer     *self);

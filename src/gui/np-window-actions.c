@@ -97,13 +97,23 @@ start_action (GtkWidget  *widget,
   np_window_start (NP_WINDOW (widget));
 }
 
+/* Every client is about to be disconnected: the list lets them all go now, in one change.
+ * Otherwise their DISCONNECTED events, which come in several batches when there are many,
+ * would each make the list rebuild its rows (100 ms and more with 1,000 clients). */
+static void
+stop_endpoint (NpWindow *self)
+{
+  np_engine_stop (self->engine, self->endpoint_id);
+  np_peer_table_clear (np_peer_list_get_peers (self->peer_list));
+}
+
 static void
 on_stop_response (AdwMessageDialog *dialog,
                   const char       *response,
                   NpWindow         *self)
 {
   if (g_str_equal (response, "stop") && self->running)
-    np_engine_stop (self->engine, self->endpoint_id);
+    stop_endpoint (self);
 }
 
 /* Stopping a server drops its clients: ask first when some are connected (a setting). */
@@ -123,7 +133,7 @@ stop_action (GtkWidget  *widget,
       || n_clients == 0 || self->settings == NULL
       || !g_settings_get_boolean (self->settings, "confirm-stop"))
     {
-      np_engine_stop (self->engine, self->endpoint_id);
+      stop_endpoint (self);
       return;
     }
 

@@ -144,7 +144,12 @@ on_events (GPtrArray *batch,
   guint endpoint_id = self->endpoint_id;
 
   for (guint i = 0; i < batch->len; i++)
-    g_ptr_array_add (rows, np_log_row_new_from_event (g_ptr_array_index (batch, i)));
+    {
+      NpLogRow *row = np_log_row_new_from_event (g_ptr_array_index (batch, i), self->running_mode);
+
+      if (row != NULL)
+        g_ptr_array_add (rows, row);
+    }
   np_log_view_append (self->log_view, rows);
   np_status_bar_count (self->status_bar, batch);
   np_peer_table_apply (np_peer_list_get_peers (self->peer_list), batch, endpoint_id, self->running_mode);
@@ -211,6 +216,9 @@ np_window_start (NpWindow *self)
       g_settings_set_string (self->settings, "port", port);
       g_settings_set_string (self->settings, "destination", destination);
     }
+
+  /* The client list shows each peer's counters from the engine's snapshots. */
+  config->publish_counters = TRUE;
 
   np_peer_table_clear (np_peer_list_get_peers (self->peer_list));
   g_object_set (np_log_view_get_renderer (self->log_view), "started", g_get_real_time (), NULL);
