@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "np-stall-probe"
 
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,8 @@ struct _NpStallProbe
   gpointer sample_data;
   guint    tick_id;
   guint    report_id;
+  guint    phase_id;
+  guint    phase;           /* phases ended so far (SIGUSR1) */
   gint64   created;
   gint64   first_frame_us;  /* start-up: creation to the first painted frame; 0 before */
   gint64   last_tick;
@@ -27,10 +31,10 @@ struct _NpStallProbe
 
 G_DEFINE_FINAL_TYPE (NpStallProbe, np_stall_probe, G_TYPE_OBJECT)
 
-static gboolean
-on_tick (gpointer user_data)
+/* Counts the time since the last tick: beyond one tick interval, the main loop was stalled. */
+static void
+account (NpStallProbe *self)
 {
-  NpStallProbe *self = user_data;
   gint64 now = g_get_monotonic_time ();
   gint64 gap = now - self->last_tick - TICK_MS * 1000;
 
@@ -38,7 +42,7 @@ on_tick (gpointer user_data)
   if (self->first_frame_us == 0)
     {
       self->last_tick = now;
-      return G_SOURCE_CONTINUE;
+      return;
     }
 
   if (gap > self->max_gap_us)
@@ -50,6 +54,34 @@ on_tick (gpointer user_data)
     self->stalls_over_50ms++;
   self->last_tick = now;
   self->ticks++;
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  account (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean write_to (NpStallProbe *self, const char *path, GError **error);
+
+/* SIGUSR1 ends a phase of a benchmark (connecting clients, one send, a stop): its figures go to
+ * FILE.phaseN and the next phase starts from zero, so each is measured alone. A stall that was
+ * going on when the signal came belongs to the phase that is ending. */
+static gboolean
+on_phase_signal (gpointer user_data)
+{
+  NpStallProbe *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("%s.phase%u", self->path, ++self->phase);
+
+  account (self);
+  if (!write_to (self, path, &error))
+    g_printerr ("netpoke: NETPOKE_STATS: %s\n", error->message);
+  self->max_gap_us = 0;
+  self->max_gap_at = 0;
+  self->stalls_over_50ms = 0;
+  self->ticks = 0;
 
   return G_SOURCE_CONTINUE;
 }
@@ -61,6 +93,7 @@ np_stall_probe_finalize (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->report_id, g_source_remove);
+  g_clear_handle_id (&self->phase_id, g_source_remove);
   g_free (self->path);
 
   G_OBJECT_CLASS (np_stall_probe_parent_class)->finalize (object);
@@ -101,6 +134,7 @@ np_stall_probe_new (const char         *path,
   /* Default priority: it runs whenever the loop is free, so its lateness is the stall. */
   self->tick_id = g_timeout_add (TICK_MS, on_tick, self);
   self->report_id = g_timeout_add_seconds (1, on_report, self);
+  self->phase_id = g_unix_signal_add (SIGUSR1, on_phase_signal, self);
 
   return self;
 }
@@ -131,16 +165,14 @@ status_kib (const char *field)
   return strtol (line + strlen (field), NULL, 10);
 }
 
-gboolean
-np_stall_probe_write (NpStallProbe  *self,
-                      GError       **error)
+static gboolean
+write_to (NpStallProbe  *self,
+          const char    *path,
+          GError       **error)
 {
   g_autofree char *json = NULL;
-  g_autofree char *partial = NULL;
   guint64 bytes_in = 0, rows_dropped = 0;
   guint rows = 0;
-
-  g_return_val_if_fail (NP_IS_STALL_PROBE (self), FALSE);
 
   self->sample (self->sample_data, &bytes_in, &rows, &rows_dropped);
 
@@ -150,6 +182,16 @@ np_stall_probe_write (NpStallProbe  *self,
                           ",\"peak_rss_kib\":%ld}\n",
                           self->first_frame_us / 1000.0, self->max_gap_us / 1000.0, self->max_gap_at / 1000.0, self->stalls_over_50ms, self->ticks,
                           bytes_in, rows, rows_dropped, status_kib ("VmRSS:"), status_kib ("VmHWM:"));
-  /* g_file_set_contents replaces atomically: a reader never sees half a file. */
-  return g_file_set_contents (self->path, json, -1, error);
+  /* Replaced atomically (a reader never sees half a file) but not synced: an fsync on the main
+   * loop every second would be a stall of the probe's own making. */
+  return g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+gboolean
+np_stall_probe_write (NpStallProbe  *self,
+                      GError       **error)
+{
+  g_return_val_if_fail (NP_IS_STALL_PROBE (self), FALSE);
+
+  return write_to (self, self->path, error);
 }

@@ -1,6 +1,8 @@
 /* np-stall-probe.h: measures how long the UI main loop goes without running (NETPOKE_STATS=FILE)
  *
- * Off unless asked for: it wakes the main loop every few milliseconds, which an idle app must not. */
+ * Off unless asked for: it wakes the main loop every few milliseconds, which an idle app must not.
+ * FILE is rewritten every second; SIGUSR1 ends a phase (FILE.phase1, .phase2, …: each with its
+ * own longest stall) so that a benchmark can measure one action alone. */
 #pragma once
 
 #include <glib-object.h>

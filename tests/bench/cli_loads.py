@@ -46,28 +46,32 @@ def memory_kib(pid, field):
     return 0
 
 
-def listen_backlog(port):
-    """Connections the kernel completed that the server has not accepted yet (the listening
-    socket's rx_queue in /proc/net/tcp), or None when nothing listens there."""
-    for name in ("tcp", "tcp6"):
-        with open(f"/proc/net/{name}") as f:
-            next(f)
-            for line in f:
-                fields = line.split()
-                if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                    return int(fields[4].split(":")[1], 16)
-    return None
-
-
-def udp_backlog(port):
-    """Bytes waiting in the receive queue of the UDP socket bound to port."""
-    for name in ("udp", "udp6"):
+def sockets_on(port, kinds=("tcp", "tcp6")):
+    """The /proc/net/tcp (or udp) lines of the sockets whose local port is port, split into fields:
+    [3] is the state (0A listening, 01 established, 08 close-wait, 06 time-wait, …), [4] the
+    queues "tx:rx" in hex (for a listening socket rx is the backlog not yet accepted)."""
+    for name in kinds:
         with open(f"/proc/net/{name}") as f:
             next(f)
             for line in f:
                 fields = line.split()
                 if int(fields[1].rsplit(":", 1)[1], 16) == port:
-                    return int(fields[4].split(":")[1], 16)
+                    yield fields
+
+
+def listen_backlog(port):
+    """Connections the kernel completed that the server has not accepted yet, or None when
+    nothing listens there."""
+    for fields in sockets_on(port):
+        if fields[3] == "0A":
+            return int(fields[4].split(":")[1], 16)
+    return None
+
+
+def udp_backlog(port):
+    """Bytes waiting in the receive queue of the UDP socket bound to port."""
+    for fields in sockets_on(port, ("udp", "udp6")):
+        return int(fields[4].split(":")[1], 16)
     return None
 
 
@@ -98,15 +102,25 @@ class Sink:
         self.proc.stdin.write("go\n")
         self.proc.stdin.flush()
 
-    def result(self):
-        """(complete, bad, monotonic seconds of the last byte)."""
+    def result_keep_open(self):
+        """(complete, bad, monotonic seconds of the last byte); the clients stay connected."""
         line = self.proc.stdout.readline().split()
-        self.proc.stdin.close()
-        self.proc.wait(WAIT)
-        os.unlink(self.expected.name)
         if len(line) != 4 or line[0] != "done":
             raise RuntimeError(f"np-bench-sink said {line}")
         return int(line[1]), int(line[2]), int(line[3]) / 1e9
+
+    def close(self):
+        """Closes the clients (the sink exits when its input ends)."""
+        self.proc.stdin.close()
+        self.proc.wait(WAIT)
+        os.unlink(self.expected.name)
+
+    def result(self):
+        """result_keep_open(), then close()."""
+        try:
+            return self.result_keep_open()
+        finally:
+            self.close()
 
 
 class Server:

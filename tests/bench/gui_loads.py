@@ -4,23 +4,17 @@ import json
 import os
 import signal
 import subprocess
+import sys
+import tempfile
 import time
 
-from cli_loads import ingest_socat, send_zeros
+from cli_loads import ingest_socat, send_zeros, sockets_on
 from netpoke_test import free_port, wait_listening_port
 
 
 def server_sockets(port):
     """Established/closing sockets whose local port is port (the listener excluded)."""
-    count = 0
-    for name in ("tcp", "tcp6"):
-        with open(f"/proc/net/{name}") as f:
-            next(f)
-            for line in f:
-                fields = line.split()
-                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] != "0A":
-                    count += 1
-    return count
+    return sum(1 for fields in sockets_on(port) if fields[3] != "0A")
 
 
 def flood(build, size):
@@ -93,4 +87,26 @@ def flood(build, size):
           f"log rows {result['rows']} shown, {result['rows_dropped']} dropped from view")
     result["seconds"] = gui_time
     result["socat_seconds"] = t_socat
+    return result
+
+
+def send_all(build, n_clients):
+    """Send to All with n_clients connected to the window, then Stop (gui_send_all.py, inside
+    run-headless). Returns its result: the stall probe's figures for connecting, the send and
+    the stop, the rows the send added, and whether every client got the message."""
+    headless = os.path.join(os.path.dirname(__file__), "..", "run-headless")
+    script = os.path.join(os.path.dirname(__file__), "gui_send_all.py")
+    with tempfile.NamedTemporaryFile(prefix="netpoke-send-all-", suffix=".json") as out:
+        env = dict(os.environ, GTK_A11Y="atspi")
+        # Debian's python3, which has pyatspi (as the GUI tests use it).
+        python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+        run = subprocess.run([headless, python, script, build, str(n_clients), out.name], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=600)
+        try:
+            with open(out.name) as f:
+                result = json.load(f)
+        except (OSError, ValueError):
+            result = {}
+    if "stop" not in result:
+        print(f"gui-send-all: incomplete ({run.returncode}): {run.stderr.strip()[-2000:]}")
     return result

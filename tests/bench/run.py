@@ -12,6 +12,8 @@ then one table: metric, Netpoke, peer, ratio, target, each cell the median (min-
   udp         1,000 lines to 100 peers heard (100,000 datagrams) vs a plain Python sendto loop
   ingest      2 GiB into netpoke-cli tcp-server --stats vs socat TCP-LISTEN -> /dev/null
   gui-flood   1 GiB from socat into the window under Xvfb: longest main-loop stall, RSS, counter
+  gui-send-all  the window with 1,000 clients (driven through AT-SPI): Send to All, then Stop;
+              longest main-loop stall of each and the log rows the send added
 """
 import argparse
 import os
@@ -24,7 +26,7 @@ import netpoke_test  # noqa: E402
 import cli_loads  # noqa: E402
 import gui_loads  # noqa: E402
 
-LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood"]
+LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood", "gui-send-all"]
 
 
 class Table:
@@ -148,6 +150,40 @@ def bench_gui_flood(build, table, size):
               "-", "-", "< 50 ms")
 
 
+def bench_gui_send_all(build, table, rounds, n_clients=1000):
+    stalls = {"send": [], "stop": [], "connect": []}
+    over = {"send": 0, "stop": 0}
+    rows = []
+    failures = []
+    for r in range(rounds):
+        result = gui_loads.send_all(build, n_clients)
+        if "stop" not in result:
+            failures.append(f"round {r + 1} did not finish")
+            continue
+        for phase in stalls:
+            stalls[phase].append(result[phase]["max_stall_ms"])
+        for phase in over:
+            over[phase] += result[phase]["stalls_over_50ms"]
+        rows.append(result["rows_added"])
+        if result["complete"] != n_clients:
+            failures.append(f"round {r + 1}: {result['complete']}/{n_clients} clients got the message")
+        print(f"  gui-send-all, round {r + 1}: {n_clients} clients connected in {result['connect_seconds']:.2f} s "
+              f"(longest stall {result['connect']['max_stall_ms']:.1f} ms); Send to All: longest stall "
+              f"{result['send']['max_stall_ms']:.1f} ms, {result['rows_added']} row(s) added, "
+              f"{result['complete']}/{n_clients} clients had it {result['send_seconds'] * 1000:.0f} ms after the click; "
+              f"Stop: longest stall {result['stop']['max_stall_ms']:.1f} ms, all closed in "
+              f"{result['stop_seconds']:.2f} s", flush=True)
+    for line in failures:
+        print(f"  FAILED: {line}")
+    mark = " FAILED" if failures else ""
+    table.add(f"window: Send to All, {n_clients:,} clients",
+              cell(stalls["send"], "{:.1f}") + f" ms stall, rows added {'/'.join(map(str, rows))}{mark}",
+              "-", "-", "< 50 ms, 1 row")
+    table.add(f"window: Stop with {n_clients:,} clients", cell(stalls["stop"], "{:.1f}") + f" ms stall{mark}",
+              "-", "-", "< 50 ms")
+    table.add(f"  (connecting {n_clients:,} clients)", cell(stalls["connect"], "{:.1f}") + " ms stall", "-", "-", "-")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build", help="the meson build directory")
@@ -178,6 +214,8 @@ def main():
         bench_ingest(table, args.rounds, args.ingest_mib * 2**20)
     if "gui-flood" in only:
         bench_gui_flood(args.build, table, args.flood_mib * 2**20)
+    if "gui-send-all" in only:
+        bench_gui_send_all(args.build, table, args.rounds)
 
     print()
     table.print()
