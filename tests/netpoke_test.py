@@ -55,8 +55,9 @@ def have(program):
 class Cli:
     """netpoke-cli running with --json; events are parsed on a reader thread."""
 
-    def __init__(self, mode, *args, json_events=True, stdin=subprocess.PIPE):
-        argv = [CLI, mode, *args] + (["--json"] if json_events else [])
+    def __init__(self, mode, *args, json_events=True, stdin=subprocess.PIPE, prefix=()):
+        """prefix: runs the CLI through it (e.g. `ip netns exec NAME`)."""
+        argv = [*prefix, CLI, mode, *args] + (["--json"] if json_events else [])
         self.proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
         self.events = queue.Queue()

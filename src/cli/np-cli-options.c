@@ -5,12 +5,13 @@
 
 #include "np-address.h"
 #include "np-cli.h"
+#include "np-error.h"
 
 static const char usage_text[] =
   "Usage:\n"
   "  netpoke-cli tcp-server --port P [--bind ADDR] [OPTIONS]\n"
   "  netpoke-cli tcp-client --host H --port P [OPTIONS]\n"
-  "  netpoke-cli udp [--port P] [--bind ADDR] [--to H:P] [OPTIONS]\n"
+  "  netpoke-cli udp [--port P] [--bind ADDR] [--to H:P] [--broadcast] [--join GROUP[%IFACE] ...] [OPTIONS]\n"
   "  netpoke-cli http-server --port P [--bind ADDR] [--root DIR] [--respond 'METHOD PATH=>STATUS BODY' ...]\n"
   "  netpoke-cli http --url URL [--method M] [--header 'K: V' ...] [--data TEXT | --data-file PATH]\n"
   "  netpoke-cli ws-server --port P [--bind ADDR] [--path /ws] [OPTIONS]\n"
@@ -26,6 +27,16 @@ np_cli_usage_error (NpCli      *cli,
 {
   g_printerr ("netpoke-cli: %s\n", message);
   cli->exit_code = EXIT_USAGE;
+  return FALSE;
+}
+
+/* An option given to a mode it does not apply to. */
+gboolean
+np_cli_refuse (GError     **error,
+               const char  *option,
+               const char  *where)
+{
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, "%s applies to %s", option, where);
   return FALSE;
 }
 
@@ -161,8 +172,12 @@ np_cli_parse_options (NpCli   *cli,
   if (NP_MODE_IS_WEB (cli->mode))
     g_option_context_set_main_group (context, np_cli_web_option_group (&cli->web));
   g_option_context_add_main_entries (context, entries, NULL);
+  cli->socket.mode = cli->mode;
   if (!NP_MODE_IS_WEB (cli->mode))
-    g_option_context_add_main_entries (context, tcp_entries, NULL);
+    {
+      g_option_context_add_main_entries (context, tcp_entries, NULL);
+      g_option_context_add_group (context, np_cli_socket_option_group (&cli->socket));
+    }
   g_option_context_add_group (context, np_cli_rules_option_group (&cli->rules));
   g_option_context_add_group (context, np_cli_files_option_group (&cli->files));
   argv[1] = g_strdup_printf ("netpoke-cli %s", mode);   /* shown as the program name in --help */
@@ -212,6 +227,8 @@ np_cli_parse_options (NpCli   *cli,
     return np_cli_usage_error (cli, error->message);
 
   if (NP_MODE_IS_WEB (cli->mode) && !np_cli_web_configure (&cli->web, cli->config, &error))
+    return np_cli_usage_error (cli, error->message);
+  if (!NP_MODE_IS_WEB (cli->mode) && !np_cli_socket_configure (&cli->socket, cli->config, &error))
     return np_cli_usage_error (cli, error->message);
 
   if (encoding != NULL && !np_encoding_from_string (encoding, &cli->printer.encoding, &error))

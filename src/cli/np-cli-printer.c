@@ -179,6 +179,8 @@ np_cli_printer_print (const NpCliPrinter *printer,
         g_string_append_printf (out, " by rule %u", event->reply_rule);
       if (event->file != NULL)
         g_string_append_printf (out, " file %s", event->file);
+      if (event->group != NULL)
+        g_string_append_printf (out, " to %s", event->group);
       if (event->payload != NULL)
         {
           gsize length;
@@ -228,6 +230,11 @@ np_cli_printer_print (const NpCliPrinter *printer,
     case NP_EVENT_ERROR:
       append_peer (out, event);
       g_string_append_printf (out, "error: %s", event->message);
+      break;
+
+    case NP_EVENT_NOTICE:
+      append_peer (out, event);
+      g_string_append_printf (out, "notice: %s", event->message);
       break;
 
     case NP_EVENT_STOPPED:

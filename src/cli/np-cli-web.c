@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "np-cli-web.h"
+#include "np-cli.h"
 #include "np-error.h"
 #include "np-http-exchange.h"
 
@@ -88,15 +89,6 @@ np_cli_web_option_group (NpCliWeb *web)
 }
 
 static gboolean
-refuse (GError     **error,
-        const char  *option,
-        const char  *where)
-{
-  g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, "%s applies to %s", option, where);
-  return FALSE;
-}
-
-static gboolean
 check_applicable (NpCliWeb  *web,
                   GError   **error)
 {
@@ -105,16 +97,16 @@ check_applicable (NpCliWeb  *web,
                        || (web->mode == NP_MODE_HTTP_SERVER && web->ws_path != NULL);
 
   if (server && web->url != NULL)
-    return refuse (error, "--url", "the clients (http, ws); a server takes --port and --bind");
+    return np_cli_refuse (error, "--url", "the clients (http, ws); a server takes --port and --bind");
   if (web->mode != NP_MODE_HTTP_CLIENT && (web->method != NULL || web->data != NULL || web->data_file != NULL))
-    return refuse (error, web->method != NULL ? "--method" : "--data", "http requests");
+    return np_cli_refuse (error, web->method != NULL ? "--method" : "--data", "http requests");
   if (!server && (web->root != NULL || web->routes->len > 0 || web->ws_path != NULL))
-    return refuse (error, web->root != NULL ? "--root" : web->ws_path != NULL ? "--path" : "--respond",
+    return np_cli_refuse (error, web->root != NULL ? "--root" : web->ws_path != NULL ? "--path" : "--respond",
                    "the servers (http-server, ws-server)");
   if (!websocket && (web->binary || web->ping != NULL))
-    return refuse (error, web->binary ? "--binary" : "--ping", "WebSocket messages (ws-server, ws)");
+    return np_cli_refuse (error, web->binary ? "--binary" : "--ping", "WebSocket messages (ws-server, ws)");
   if (server && web->insecure)
-    return refuse (error, "--insecure", "the clients (http, ws): it accepts a server's certificate");
+    return np_cli_refuse (error, "--insecure", "the clients (http, ws): it accepts a server's certificate");
 
   return TRUE;
 }

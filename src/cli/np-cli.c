@@ -99,11 +99,12 @@ on_events (GPtrArray *batch,
           if (event->kind == NP_EVENT_LISTENING
               || (event->kind == NP_EVENT_CONNECTED && np_cli_is_client (cli->mode)))
             continue;
-          if (event->kind == NP_EVENT_ERROR || (event->kind == NP_EVENT_STOPPED && event->failed))
+          if (event->kind == NP_EVENT_ERROR || event->kind == NP_EVENT_NOTICE
+              || (event->kind == NP_EVENT_STOPPED && event->failed))
             {
               g_autoptr(GString) line = g_string_new (NULL);
 
-              if (event->kind == NP_EVENT_ERROR)
+              if (event->kind != NP_EVENT_STOPPED)
                 {
                   np_cli_printer_print (&cli->printer, event, line);
                   g_printerr ("%s", line->str);
@@ -189,6 +190,7 @@ main (int    argc,
       np_cli_web_clear (&cli.web);
       np_cli_rules_clear (&cli.rules);
       np_cli_files_clear (&cli.files);
+      np_cli_socket_clear (&cli.socket);
       return cli.exit_code;
     }
 
@@ -225,6 +227,7 @@ main (int    argc,
   np_cli_web_clear (&cli.web);
   np_cli_rules_clear (&cli.rules);
   np_cli_files_clear (&cli.files);
+  np_cli_socket_clear (&cli.socket);
 
   return cli.exit_code;
 }

@@ -2,7 +2,8 @@
  *
  * np-cli.c runs the engine and reacts to events; np-cli-options.c parses the command line;
  * np-cli-input.c sends standard input; np-cli-rules.c and np-cli-files.c hold the reply-rule
- * and file options (np-cli-web.c the web ones); np-cli-printer.c shows events.
+ * and file options (np-cli-web.c the web ones, np-cli-socket.c UDP and TCP ones);
+ * np-cli-printer.c shows events.
  */
 #pragma once
 
@@ -12,6 +13,7 @@
 #include "np-cli-files.h"
 #include "np-cli-printer.h"
 #include "np-cli-rules.h"
+#include "np-cli-socket.h"
 #include "np-cli-web.h"
 #include "np-engine.h"
 
@@ -31,6 +33,7 @@ typedef struct _NpCli
   NpCliWeb            web;
   NpCliRules          rules;
   NpCliFiles          files;
+  NpCliSocket         socket;
 
   NpEngine           *engine;
   guint               endpoint_id;
@@ -56,6 +59,9 @@ gboolean np_cli_parse_options   (NpCli      *cli,
                                  char      **argv);
 gboolean np_cli_usage_error     (NpCli      *cli,
                                  const char *message);
+gboolean np_cli_refuse          (GError    **error,
+                                 const char *option,
+                                 const char *where);
 gboolean np_cli_is_client       (NpMode      mode);
 gboolean np_cli_is_websocket    (NpCli      *cli);
 

@@ -14,6 +14,8 @@ np_endpoint_config_new (NpMode mode)
   config->connect_timeout_ms = NP_DEFAULT_CONNECT_TIMEOUT_MS;
   config->send_queue_limit = NP_DEFAULT_SEND_QUEUE_LIMIT;
   config->max_body_size = NP_DEFAULT_MAX_BODY_SIZE;
+  config->multicast_ttl = -1;
+  config->multicast_loopback = TRUE;
   config->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) np_http_route_free);
   if (mode == NP_MODE_WS_SERVER)
     config->ws_path = g_strdup (NP_DEFAULT_WS_PATH);
@@ -32,6 +34,8 @@ np_endpoint_config_copy (const NpEndpointConfig *config)
   copy->bind_address = g_strdup (config->bind_address);
   copy->host = g_strdup (config->host);
   copy->framer = config->framer != NULL ? np_framer_copy_settings (config->framer) : NULL;
+  copy->multicast_groups = g_strdupv (config->multicast_groups);
+  copy->multicast_interface = g_strdup (config->multicast_interface);
   copy->url = g_strdup (config->url);
   copy->method = g_strdup (config->method);
   copy->headers = g_strdupv (config->headers);
@@ -55,6 +59,8 @@ np_endpoint_config_free (NpEndpointConfig *config)
   g_free (config->bind_address);
   g_free (config->host);
   g_clear_object (&config->framer);
+  g_strfreev (config->multicast_groups);
+  g_free (config->multicast_interface);
   g_free (config->url);
   g_free (config->method);
   g_strfreev (config->headers);

@@ -44,6 +44,13 @@ typedef struct
   guint      connect_timeout_ms;
   gsize      send_queue_limit;    /* per peer; a peer that lets more pile up is dropped */
 
+  /* UDP */
+  gboolean   broadcast;           /* SO_BROADCAST: may send to 255.255.255.255 or a subnet's broadcast address */
+  char     **multicast_groups;    /* "GROUP" or "GROUP%IFACE", joined any-source at start */
+  char      *multicast_interface; /* multicast leaves from here; NULL: the first group's, or the route's */
+  int        multicast_ttl;       /* TTL (IPv4) and hop limit (IPv6) of multicast sent; -1: the system's (1) */
+  gboolean   multicast_loopback;  /* our own multicast is delivered on this host too (the default) */
+
   /* TLS, for every mode that speaks it (https://, wss://) */
   gboolean   tls_insecure;        /* accept any server certificate (devices with self-signed ones) */
 

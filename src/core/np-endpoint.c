@@ -302,6 +302,19 @@ np_endpoint_disconnect_peer (NpEndpoint *self,
 }
 
 void
+np_endpoint_disconnect_all (NpEndpoint *self)
+{
+  NpEndpointClass *klass = NP_ENDPOINT_GET_CLASS (self);
+
+  g_return_if_fail (NP_IS_ENDPOINT (self));
+
+  if (klass->disconnect_all == NULL)
+    np_endpoint_emit_error (self, 0, NULL, _("This mode has no clients to disconnect"));
+  else
+    klass->disconnect_all (self, _("Disconnected by user (all clients)"));
+}
+
+void
 np_endpoint_resume (NpEndpoint *self)
 {
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
@@ -327,17 +340,37 @@ np_endpoint_emit (NpEndpoint *self,
   np_event_queue_push (priv->queue, event);
 }
 
+static void
+emit_message (NpEndpoint  *self,
+              NpEventKind  kind,
+              guint64      peer_id,
+              const char  *peer,
+              const char  *message)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+  NpEvent *event = np_event_new (kind, priv->id, peer_id, peer);
+
+  event->message = g_strdup (message);
+  np_endpoint_emit (self, event);
+}
+
 void
 np_endpoint_emit_error (NpEndpoint *self,
                         guint64     peer_id,
                         const char *peer,
                         const char *message)
 {
-  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
-  NpEvent *event = np_event_new (NP_EVENT_ERROR, priv->id, peer_id, peer);
+  emit_message (self, NP_EVENT_ERROR, peer_id, peer, message);
+}
 
-  event->message = g_strdup (message);
-  np_endpoint_emit (self, event);
+/* Something worth knowing that is not a failure (a group joined, a reconnect planned). */
+void
+np_endpoint_emit_notice (NpEndpoint *self,
+                         guint64     peer_id,
+                         const char *peer,
+                         const char *message)
+{
+  emit_message (self, NP_EVENT_NOTICE, peer_id, peer, message);
 }
 
 /**
@@ -556,10 +589,29 @@ np_endpoint_emit_received (NpEndpoint *self,
                            GBytes     *message,
                            gsize       length)
 {
+  np_endpoint_emit_datagram (self, peer_id, peer, message, length, NULL);
+}
+
+/**
+ * np_endpoint_emit_datagram:
+ * @group: (nullable): the multicast group or broadcast address it was sent to
+ *
+ * A received message, with where it was sent when that was not to us alone.
+ */
+void
+np_endpoint_emit_datagram (NpEndpoint *self,
+                           guint64     peer_id,
+                           const char *peer,
+                           GBytes     *message,
+                           gsize       length,
+                           const char *group)
+{
   NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
   NpEvent *event = np_event_new (NP_EVENT_RECEIVED, priv->id, peer_id, peer);
 
   event->payload = message != NULL ? g_bytes_ref (message) : NULL;
   event->length = length;
+  event->group = g_strdup (group);
   np_endpoint_emit (self, event);
 }
+

@@ -42,6 +42,9 @@ struct _NpEndpointClass
                                  NpSendBatch   *batch);
   gboolean (*disconnect_peer)   (NpEndpoint    *self,
                                  guint64        peer_id);
+  /* Optional: close every connection, keep listening. */
+  void     (*disconnect_all)    (NpEndpoint    *self,
+                                 const char    *reason);
   /* The event queue drained: restart reads paused by backpressure. */
   void     (*resume)            (NpEndpoint    *self);
   void     (*connection_closed) (NpEndpoint    *self,
@@ -80,6 +83,7 @@ void                    np_endpoint_send_batch_as    (NpEndpoint              *s
                                                       NpMessageType            type);
 void                    np_endpoint_disconnect_peer  (NpEndpoint              *self,
                                                       guint64                  peer_id);
+void                    np_endpoint_disconnect_all   (NpEndpoint              *self);
 void                    np_endpoint_resume           (NpEndpoint              *self);
 void                    np_endpoint_set_responder    (NpEndpoint              *self,
                                                       NpResponder             *responder);
@@ -117,6 +121,16 @@ void                    np_endpoint_emit_received    (NpEndpoint              *s
                                                       const char              *peer,
                                                       GBytes                  *message,
                                                       gsize                    length);
+void                    np_endpoint_emit_datagram    (NpEndpoint              *self,
+                                                      guint64                  peer_id,
+                                                      const char              *peer,
+                                                      GBytes                  *message,
+                                                      gsize                    length,
+                                                      const char              *group);
+void                    np_endpoint_emit_notice      (NpEndpoint              *self,
+                                                      guint64                  peer_id,
+                                                      const char              *peer,
+                                                      const char              *message);
 void                    np_endpoint_answer           (NpEndpoint              *self,
                                                       guint64                  peer_id,
                                                       const char              *peer,

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include "np-endpoint.h"
 #include "np-engine.h"
+#include "np-udp-endpoint.h"
 
 struct _NpEngine
 {
@@ -32,6 +33,8 @@ typedef enum
   COMMAND_SET_RESPONDER,
   COMMAND_SEND_FILE,
   COMMAND_CANCEL_FILE,
+  COMMAND_DISCONNECT_ALL,
+  COMMAND_CHANGE_GROUP,
   COMMAND_SHUTDOWN,
 } CommandKind;
 
@@ -51,6 +54,8 @@ typedef struct
   NpResponder      *responder;
   GFile            *file;
   gboolean          finish_writing;
+  char             *group;     /* COMMAND_CHANGE_GROUP: "GROUP[%IFACE]" */
+  gboolean          join;
 } Command;
 
 static void
@@ -61,6 +66,7 @@ command_free (Command *command)
   g_clear_pointer (&command->batch, np_send_batch_unref);
   g_clear_object (&command->responder);
   g_clear_object (&command->file);
+  g_free (command->group);
   g_free (command);
 }
 
@@ -157,6 +163,20 @@ run_command (gpointer user_data)
     case COMMAND_CANCEL_FILE:
       if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
         np_endpoint_cancel_file (endpoint);
+      break;
+
+    case COMMAND_DISCONNECT_ALL:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+        np_endpoint_disconnect_all (endpoint);
+      break;
+
+    case COMMAND_CHANGE_GROUP:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) == NULL)
+        break;
+      if (NP_IS_UDP_ENDPOINT (endpoint))
+        np_udp_endpoint_change_group (NP_UDP_ENDPOINT (endpoint), command->group, command->join);
+      else
+        np_endpoint_emit_error (endpoint, 0, NULL, _("Only a UDP endpoint joins multicast groups"));
       break;
 
     case COMMAND_SHUTDOWN:
@@ -491,6 +511,40 @@ np_engine_cancel_file (NpEngine *self,
   g_return_if_fail (NP_IS_ENGINE (self));
 
   command = command_new (COMMAND_CANCEL_FILE, endpoint_id, NULL, 0);
+  invoke (self, command);
+}
+
+/* Closes every connection of a server (or relay); it keeps listening. */
+void
+np_engine_disconnect_all (NpEngine *self,
+                          guint     endpoint_id)
+{
+  g_return_if_fail (NP_IS_ENGINE (self));
+
+  invoke (self, command_new (COMMAND_DISCONNECT_ALL, endpoint_id, NULL, 0));
+}
+
+/**
+ * np_engine_change_group:
+ * @group: "GROUP" or "GROUP%IFACE"
+ * @join: %TRUE to join, %FALSE to leave
+ *
+ * A running UDP endpoint joins or leaves a multicast group; a NOTICE says it did, an ERROR why not.
+ */
+void
+np_engine_change_group (NpEngine   *self,
+                        guint       endpoint_id,
+                        const char *group,
+                        gboolean    join)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+  g_return_if_fail (group != NULL);
+
+  command = command_new (COMMAND_CHANGE_GROUP, endpoint_id, NULL, 0);
+  command->group = g_strdup (group);
+  command->join = join;
   invoke (self, command);
 }
 

@@ -45,6 +45,12 @@ void      np_engine_send_batch_as   (NpEngine               *self,
 void      np_engine_disconnect_peer (NpEngine               *self,
                                      guint                   endpoint_id,
                                      guint64                 peer_id);
+void      np_engine_disconnect_all  (NpEngine               *self,
+                                     guint                   endpoint_id);
+void      np_engine_change_group    (NpEngine               *self,
+                                     guint                   endpoint_id,
+                                     const char             *group,
+                                     gboolean                join);
 void      np_engine_set_responder   (NpEngine               *self,
                                      guint                   endpoint_id,
                                      NpResponder            *responder);

@@ -221,9 +221,10 @@ add_exchange (JsonBuilder          *builder,
 /**
  * np_event_to_json_node:
  * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "type",
- *   "hex", "text", HTTP exchange members, "close_code", "message", "failed", counters…; SENT:
- *   "messages", "peers", "bytes", "all", "peer_ids", "rule" (an automatic answer), "file"; FILE:
- *   "file", "bytes", "total", "failed"; COUNTERS: "counters": […]}, each present
+ *   "hex", "text", "group" (a UDP datagram sent to a group or broadcast), HTTP exchange members,
+ *   "close_code", "message", "failed", counters…; SENT: "messages", "peers", "bytes", "all",
+ *   "peer_ids", "rule" (an automatic answer), "file"; FILE: "file", "bytes", "total", "failed";
+ *   COUNTERS: "counters": […]}, each present
  *   where it means something
  */
 JsonNode *
@@ -276,6 +277,12 @@ np_event_to_json_node (const NpEvent *event,
     }
   if (event->kind == NP_EVENT_COUNTERS && event->counters != NULL)
     add_peer_counters (builder, event);
+
+  if (event->group != NULL)
+    {
+      json_builder_set_member_name (builder, "group");
+      json_builder_add_string_value (builder, event->group);
+    }
 
   if (event->message_type != NP_MESSAGE_BYTES)
     {

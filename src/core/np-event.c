@@ -40,6 +40,7 @@ np_event_clear (NpEvent *event)
   g_clear_pointer (&event->payload, g_bytes_unref);
   g_clear_pointer (&event->message, g_free);
   g_clear_pointer (&event->file, g_free);
+  g_clear_pointer (&event->group, g_free);
   g_clear_pointer (&event->peer_ids, g_array_unref);
   g_clear_pointer (&event->counters, g_array_unref);
   g_clear_pointer (&event->http, np_http_exchange_free);

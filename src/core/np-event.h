@@ -21,6 +21,7 @@ typedef enum
   NP_EVENT_PONG,          /* a WebSocket pong arrived: the peer answered our ping */
   NP_EVENT_FILE,          /* a file being sent: file, length of total bytes so far; failed +
                            * message when it stopped (the end of a good one is a SENT event) */
+  NP_EVENT_NOTICE,        /* worth knowing, not a failure: a group joined, a reconnect planned; see message */
 } NpEventKind;
 
 /* SENT names its peers' ids up to this many; past it, only how many. */
@@ -70,9 +71,10 @@ typedef struct
   guint64      total;       /* FILE: the file's size */
   GArray      *counters;    /* COUNTERS: NpPeerCounters of the peers that changed */
   NpMessageType message_type; /* RECEIVED/SENT over WebSocket: text or binary */
+  char        *group;       /* RECEIVED over UDP: the multicast group or broadcast address it was sent to */
   guint        close_code;  /* DISCONNECTED (WebSocket): the close code, 0 = none was sent */
   NpHttpExchange *http;     /* REQUEST, and CONNECTED of a WebSocket client: the HTTP part */
-  char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED */
+  char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED; what a NOTICE says */
   gboolean     failed;      /* STOPPED: the endpoint stopped because of an error; FILE: it stopped */
   /* Counters: of the peer for DISCONNECTED, of the endpoint for STOPPED. */
   guint64      bytes_in;

@@ -127,16 +127,22 @@ np_tcp_server_start (NpEndpoint *endpoint)
 }
 
 static void
-np_tcp_server_stop (NpEndpoint *endpoint,
-                    const char *reason)
+np_tcp_server_disconnect_all (NpEndpoint *endpoint,
+                              const char *reason)
 {
   NpTcpServer *self = NP_TCP_SERVER (endpoint);
   g_autoptr(GPtrArray) clients = np_endpoint_snapshot_peers (self->clients);
 
-  close_listener (self);
-
   for (guint i = 0; i < clients->len; i++)
     np_connection_close (g_ptr_array_index (clients, i), reason, FALSE);
+}
+
+static void
+np_tcp_server_stop (NpEndpoint *endpoint,
+                    const char *reason)
+{
+  close_listener (NP_TCP_SERVER (endpoint));
+  np_tcp_server_disconnect_all (endpoint, reason);
 }
 
 /* One batch to many clients: each connection takes a reference to the same bytes and writes
@@ -243,6 +249,7 @@ np_tcp_server_class_init (NpTcpServerClass *klass)
   endpoint_class->stop = np_tcp_server_stop;
   endpoint_class->send = np_tcp_server_send;
   endpoint_class->disconnect_peer = np_tcp_server_disconnect_peer;
+  endpoint_class->disconnect_all = np_tcp_server_disconnect_all;
   endpoint_class->resume = np_tcp_server_resume;
   endpoint_class->connection_closed = np_tcp_server_connection_closed;
   endpoint_class->pick_connections = np_tcp_server_pick_connections;

@@ -478,16 +478,25 @@ np_web_server_start (NpEndpoint *endpoint)
   np_endpoint_emit (endpoint, np_event_new (NP_EVENT_LISTENING, np_endpoint_get_id (endpoint), 0, where));
 }
 
+/* Every WebSocket client goes with "going away" and @reason. */
 static void
-np_web_server_stop (NpEndpoint *endpoint,
-                    const char *reason)
+np_web_server_disconnect_all (NpEndpoint *endpoint,
+                              const char *reason)
 {
   NpWebServer *self = NP_WEB_SERVER (endpoint);
   g_autoptr(GPtrArray) clients = np_endpoint_snapshot_peers (self->ws_clients);
 
   for (guint i = 0; i < clients->len; i++)
     np_ws_connection_close (g_ptr_array_index (clients, i), SOUP_WEBSOCKET_CLOSE_GOING_AWAY, reason);
+}
 
+static void
+np_web_server_stop (NpEndpoint *endpoint,
+                    const char *reason)
+{
+  NpWebServer *self = NP_WEB_SERVER (endpoint);
+
+  np_web_server_disconnect_all (endpoint, reason);
   g_ptr_array_set_size (self->paused, 0);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -612,6 +621,7 @@ np_web_server_class_init (NpWebServerClass *klass)
   endpoint_class->send = np_web_server_send;
   endpoint_class->send_text = np_web_server_send_text;
   endpoint_class->disconnect_peer = np_web_server_disconnect_peer;
+  endpoint_class->disconnect_all = np_web_server_disconnect_all;
   endpoint_class->resume = np_web_server_resume;
 }
 

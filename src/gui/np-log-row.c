@@ -184,6 +184,7 @@ np_log_row_new_from_event (const NpEvent *event,
       self->message = event->failed ? g_strdup_printf (_("Stopped: %s"), event->message) : g_strdup (event->message);
       break;
     case NP_EVENT_ERROR:
+    case NP_EVENT_NOTICE:
       self->message = g_strdup (event->message);
       break;
     case NP_EVENT_RECEIVED:

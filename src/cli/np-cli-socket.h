@@ -1,0 +1,27 @@
+/* np-cli-socket.h: netpoke-cli's options for the socket modes beyond address and port: UDP
+ * broadcast and multicast */
+#pragma once
+
+#include "np-endpoint-config.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  NpMode      mode;
+
+  /* udp */
+  gboolean    broadcast;
+  GPtrArray  *joins;            /* "GROUP[%IFACE]", in command-line order */
+  char       *multicast_if;
+  char       *ttl;
+  gboolean    no_multicast_loop;
+} NpCliSocket;
+
+GOptionGroup *np_cli_socket_option_group (NpCliSocket       *options);
+gboolean      np_cli_socket_configure    (NpCliSocket       *options,
+                                          NpEndpointConfig  *config,
+                                          GError           **error);
+void          np_cli_socket_clear        (NpCliSocket       *options);
+
+G_END_DECLS
