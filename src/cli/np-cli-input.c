@@ -17,7 +17,14 @@ static gboolean
 input_has_target (NpCli *cli)
 {
   /* --send-file sends the file instead. */
-  if (!cli->bound || cli->stopping || cli->files.file != NULL)
+  if (cli->stopping || cli->files.file != NULL)
+    return FALSE;
+
+  /* --reconnect: what is typed while the connection is down waits for it in the client (up to
+   * its send-queue limit), and the log says so. */
+  if (cli->mode == NP_MODE_TCP_CLIENT && cli->config->reconnect)
+    return TRUE;
+  if (!cli->bound)
     return FALSE;
 
   switch (cli->mode)

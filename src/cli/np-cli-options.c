@@ -9,8 +9,8 @@
 
 static const char usage_text[] =
   "Usage:\n"
-  "  netpoke-cli tcp-server --port P [--bind ADDR] [OPTIONS]\n"
-  "  netpoke-cli tcp-client --host H --port P [OPTIONS]\n"
+  "  netpoke-cli tcp-server --port P [--bind ADDR] [--max-clients N] [--tls [--cert FILE --key FILE]] [OPTIONS]\n"
+  "  netpoke-cli tcp-client --host H --port P [--reconnect] [--local-port P] [--tls [--insecure]] [OPTIONS]\n"
   "  netpoke-cli udp [--port P] [--bind ADDR] [--to H:P] [--broadcast] [--join GROUP[%IFACE] ...] [OPTIONS]\n"
   "  netpoke-cli http-server --port P [--bind ADDR] [--root DIR] [--respond 'METHOD PATH=>STATUS BODY' ...]\n"
   "  netpoke-cli http --url URL [--method M] [--header 'K: V' ...] [--data TEXT | --data-file PATH]\n"
@@ -177,6 +177,7 @@ np_cli_parse_options (NpCli   *cli,
     {
       g_option_context_add_main_entries (context, tcp_entries, NULL);
       g_option_context_add_group (context, np_cli_socket_option_group (&cli->socket));
+      g_option_context_add_group (context, np_cli_socket_tcp_group (&cli->socket));
     }
   g_option_context_add_group (context, np_cli_rules_option_group (&cli->rules));
   g_option_context_add_group (context, np_cli_files_option_group (&cli->files));

@@ -218,6 +218,12 @@ np_cli_printer_print (const NpCliPrinter *printer,
       g_string_append (out, "connected");
       if (event->http != NULL && !event->http->outgoing)
         g_string_append_printf (out, " (WebSocket %s)", event->http->target);
+      if (event->tls != NULL)
+        {
+          g_autofree char *tls = np_tls_info_describe (event->tls);
+
+          g_string_append_printf (out, " over %s", tls);
+        }
       break;
 
     case NP_EVENT_DISCONNECTED:

@@ -1,7 +1,9 @@
-/* netpoke-cli: UDP broadcast and multicast options */
+/* netpoke-cli: UDP broadcast and multicast options; TCP and TLS options */
 #define G_LOG_DOMAIN "netpoke-cli"
 
+#include <glib/gstdio.h>
 #include <net/if.h>
+#include <unistd.h>
 
 #include "np-cli-socket.h"
 #include "np-cli.h"
@@ -47,11 +49,141 @@ np_cli_socket_option_group (NpCliSocket *options)
   return group;
 }
 
+/**
+ * np_cli_socket_tcp_group:
+ * Returns: (transfer full): the TCP and TLS options, filling @options as they are parsed
+ */
+GOptionGroup *
+np_cli_socket_tcp_group (NpCliSocket *options)
+{
+  GOptionGroup *group = g_option_group_new ("tcp", "TCP and TLS options:", "Show TCP and TLS options", options, NULL);
+  const GOptionEntry entries[] = {
+    { "reconnect", 0, 0, G_OPTION_ARG_NONE, &options->reconnect, "Connect again after a failure or a drop, waiting 0.5 s, 1 s, 2 s… (tcp-client)", NULL },
+    { "reconnect-max", 0, 0, G_OPTION_ARG_STRING, &options->reconnect_max, "The longest wait between attempts (default 30000)", "MS" },
+    { "local-port", 0, 0, G_OPTION_ARG_STRING, &options->local_port, "Connect from this local port (tcp-client; --bind sets the local address)", "P" },
+    { "keepalive", 0, 0, G_OPTION_ARG_NONE, &options->keepalive, "TCP keep-alive: find a peer that vanished (probes after 10 s idle)", NULL },
+    { "max-clients", 0, 0, G_OPTION_ARG_STRING, &options->max_clients, "Refuse clients past this many (tcp-server)", "N" },
+    { "tls", 0, 0, G_OPTION_ARG_NONE, &options->tls, "TLS over the connection (tcp-server, tcp-client)", NULL },
+    { "cert", 0, 0, G_OPTION_ARG_FILENAME, &options->cert, "The server's certificate, PEM (default: one Netpoke makes and keeps)", "FILE" },
+    { "key", 0, 0, G_OPTION_ARG_FILENAME, &options->key, "Its private key, PEM (default: in --cert's file)", "FILE" },
+    { "request-client-cert", 0, 0, G_OPTION_ARG_NONE, &options->request_client_cert, "Ask clients for a certificate and show it (tcp-server)", NULL },
+    { "insecure", 0, 0, G_OPTION_ARG_NONE, &options->insecure, "Accept any server certificate (tcp-client: devices with their own)", NULL },
+    { "client-cert", 0, 0, G_OPTION_ARG_FILENAME, &options->client_cert, "Offer this client certificate, PEM (tcp-client)", "FILE" },
+    { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &options->client_key, "Its private key, PEM (default: in --client-cert's file)", "FILE" },
+    { NULL }
+  };
+
+  g_option_group_add_entries (group, entries);
+
+  return group;
+}
+
+static gboolean
+parse_count (const char  *option,
+             const char  *text,
+             guint64      min,
+             guint64      max,
+             guint64     *value,
+             GError     **error)
+{
+  if (g_ascii_string_to_unsigned (text, 10, min, max, value, NULL))
+    return TRUE;
+
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, "%s “%s” must be a number (%" G_GUINT64_FORMAT "–%"
+               G_GUINT64_FORMAT ")", option, text, min, max);
+  return FALSE;
+}
+
+/* Checks a PEM file now, so a typo is a usage error, not a failure at the first connection. */
+static gboolean
+check_readable (const char  *option,
+                const char  *path,
+                GError     **error)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_access (path, R_OK) == 0)
+    return TRUE;
+
+  g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, "%s: cannot read “%s”", option, path);
+  return FALSE;
+}
+
+static gboolean
+configure_tcp (NpCliSocket       *options,
+               NpEndpointConfig  *config,
+               GError           **error)
+{
+  gboolean client = options->mode == NP_MODE_TCP_CLIENT;
+  gboolean server = options->mode == NP_MODE_TCP_SERVER;
+  guint64 value;
+
+  if (!client && (options->reconnect || options->reconnect_max != NULL || options->local_port != NULL))
+    return np_cli_refuse (error, options->local_port != NULL ? "--local-port" : "--reconnect", "tcp-client");
+  if (!client && !server && options->keepalive)
+    return np_cli_refuse (error, "--keepalive", "tcp-server and tcp-client");
+  if (!server && options->max_clients != NULL)
+    return np_cli_refuse (error, "--max-clients", "tcp-server");
+  if (!client && !server && options->tls)
+    return np_cli_refuse (error, "--tls", "tcp-server and tcp-client (http and ws take https:// and wss:// URLs)");
+  if (!options->tls && (options->cert || options->key || options->client_cert || options->client_key
+                        || options->insecure || options->request_client_cert))
+    return np_cli_refuse (error, "the certificate options", "TLS: add --tls");
+  if (!server && (options->cert != NULL || options->key != NULL || options->request_client_cert))
+    return np_cli_refuse (error, options->request_client_cert ? "--request-client-cert" : "--cert and --key",
+                          "tcp-server (a client offers --client-cert)");
+  if (!client && (options->client_cert != NULL || options->client_key != NULL || options->insecure))
+    return np_cli_refuse (error, options->insecure ? "--insecure" : "--client-cert and --client-key", "tcp-client");
+  if (options->reconnect_max != NULL && !options->reconnect)
+    return np_cli_refuse (error, "--reconnect-max", "--reconnect");
+  if ((options->key != NULL && options->cert == NULL) || (options->client_key != NULL && options->client_cert == NULL))
+    return np_cli_refuse (error, options->key != NULL ? "--key" : "--client-key",
+                          options->key != NULL ? "--cert" : "--client-cert");
+
+  config->reconnect = options->reconnect;
+  if (options->reconnect_max != NULL)
+    {
+      if (!parse_count ("--reconnect-max", options->reconnect_max, 100, 3600000, &value, error))
+        return FALSE;
+      config->reconnect_max_ms = value;
+    }
+  if (options->local_port != NULL)
+    {
+      if (!parse_count ("--local-port", options->local_port, 1, 65535, &value, error))
+        return FALSE;
+      config->port = value;
+    }
+  config->keepalive = options->keepalive;
+  if (options->max_clients != NULL)
+    {
+      if (!parse_count ("--max-clients", options->max_clients, 1, G_MAXUINT32, &value, error))
+        return FALSE;
+      config->max_clients = value;
+    }
+
+  config->tls = options->tls;
+  config->tls_insecure = options->insecure;
+  config->tls_request_client_certificate = options->request_client_cert;
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *names[] = { "--cert", "--key", "--client-cert", "--client-key" };
+      const char *paths[] = { options->cert, options->key, options->client_cert, options->client_key };
+
+      if (paths[i] != NULL && !check_readable (names[i], paths[i], error))
+        return FALSE;
+    }
+  config->tls_certificate = g_strdup (server ? options->cert : options->client_cert);
+  config->tls_key = g_strdup (server ? options->key : options->client_key);
+
+  return TRUE;
+}
+
 gboolean
 np_cli_socket_configure (NpCliSocket       *options,
                          NpEndpointConfig  *config,
                          GError           **error)
 {
+  if (!configure_tcp (options, config, error))
+    return FALSE;
+
   gboolean multicast = options->joins->len > 0 || options->multicast_if != NULL || options->ttl != NULL
                        || options->no_multicast_loop;
 
@@ -102,4 +234,11 @@ np_cli_socket_clear (NpCliSocket *options)
   g_clear_pointer (&options->joins, g_ptr_array_unref);
   g_clear_pointer (&options->multicast_if, g_free);
   g_clear_pointer (&options->ttl, g_free);
+  g_clear_pointer (&options->reconnect_max, g_free);
+  g_clear_pointer (&options->local_port, g_free);
+  g_clear_pointer (&options->max_clients, g_free);
+  g_clear_pointer (&options->cert, g_free);
+  g_clear_pointer (&options->key, g_free);
+  g_clear_pointer (&options->client_cert, g_free);
+  g_clear_pointer (&options->client_key, g_free);
 }

@@ -1,5 +1,5 @@
 /* np-cli-socket.h: netpoke-cli's options for the socket modes beyond address and port: UDP
- * broadcast and multicast */
+ * broadcast and multicast; TCP reconnect, keep-alive, source port, client limit; TLS */
 #pragma once
 
 #include "np-endpoint-config.h"
@@ -16,9 +16,26 @@ typedef struct
   char       *multicast_if;
   char       *ttl;
   gboolean    no_multicast_loop;
+
+  /* tcp-client, tcp-server */
+  gboolean    reconnect;
+  char       *reconnect_max;
+  char       *local_port;
+  gboolean    keepalive;
+  char       *max_clients;
+
+  /* TLS */
+  gboolean    tls;
+  char       *cert;
+  char       *key;
+  char       *client_cert;
+  char       *client_key;
+  gboolean    insecure;
+  gboolean    request_client_cert;
 } NpCliSocket;
 
 GOptionGroup *np_cli_socket_option_group (NpCliSocket       *options);
+GOptionGroup *np_cli_socket_tcp_group    (NpCliSocket       *options);
 gboolean      np_cli_socket_configure    (NpCliSocket       *options,
                                           NpEndpointConfig  *config,
                                           GError           **error);

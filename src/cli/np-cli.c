@@ -30,6 +30,12 @@ track_state (NpCli   *cli,
         {
           if (cli->mode == NP_MODE_WS_CLIENT)
             g_printerr ("connected to %s (%s)\n", cli->config->url, event->peer);
+          else if (event->tls != NULL)
+            {
+              g_autofree char *tls = np_tls_info_describe (event->tls);
+
+              g_printerr ("connected to %s over %s\n", event->peer, tls);
+            }
           else
             g_printerr ("connected to %s\n", event->peer);
           cli->bound = TRUE;
@@ -146,6 +152,16 @@ on_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* SIGUSR1: a server closes every client and keeps listening (the window's Disconnect All). */
+static gboolean
+on_disconnect_all (gpointer user_data)
+{
+  NpCli *cli = user_data;
+
+  np_engine_disconnect_all (cli->engine, cli->endpoint_id);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 print_stats (NpCli *cli)
 {
@@ -174,7 +190,7 @@ main (int    argc,
 {
   NpCli cli = { 0 };
   g_autoptr(GError) error = NULL;
-  guint sigint_id, sigterm_id;
+  guint sigint_id, sigterm_id, sigusr1_id;
 
   setlocale (LC_ALL, "");
   /* A peer or a pipe that goes away is an event to report, not a reason to die. */
@@ -201,11 +217,13 @@ main (int    argc,
 
   sigint_id = g_unix_signal_add (SIGINT, on_signal, &cli);
   sigterm_id = g_unix_signal_add (SIGTERM, on_signal, &cli);
+  sigusr1_id = g_unix_signal_add (SIGUSR1, on_disconnect_all, &cli);
 
   g_main_loop_run (cli.loop);
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  g_source_remove (sigusr1_id);
   np_cli_input_clear (&cli);
   np_engine_shutdown (cli.engine);
   np_cli_files_finish (&cli);

@@ -12,7 +12,7 @@ struct _NpConnection
   GObject             parent_instance;
 
   NpEndpoint         *owner;         /* not owned: the endpoint owns us */
-  GSocketConnection  *stream;
+  GIOStream          *stream;        /* the socket's, or TLS over it */
   GSocket            *socket;
   guint64             id;
   char               *peer;

@@ -12,6 +12,9 @@
 /* How many reads one dispatch may do before giving other sockets a turn. */
 #define READS_PER_DISPATCH 16
 
+/* How long closing a TLS connection may wait for the peer to take our close_notify. */
+#define TLS_CLOSE_TIMEOUT_S 2
+
 G_DEFINE_FINAL_TYPE (NpConnection, np_connection, G_TYPE_OBJECT)
 
 void
@@ -65,40 +68,72 @@ np_connection_init (NpConnection *self)
   g_queue_init (&self->out_queue);
 }
 
+/* The socket under @stream: a GSocketConnection's own, or the one under TLS. */
+static GSocketConnection *
+socket_connection_of (GIOStream *stream)
+{
+  g_autoptr(GIOStream) base = NULL;
+
+  if (G_IS_SOCKET_CONNECTION (stream))
+    return G_SOCKET_CONNECTION (stream);
+
+  g_return_val_if_fail (G_IS_TLS_CONNECTION (stream), NULL);
+  g_object_get (stream, "base-io-stream", &base, NULL);
+  return G_SOCKET_CONNECTION (base);   /* the TLS connection keeps it */
+}
+
 /**
  * np_connection_new:
+ * @stream: a #GSocketConnection, or a #GTlsConnection over one (its handshake done)
+ *
  * Returns: (transfer full): a connection with a fresh peer id from @owner; call
  *   np_connection_start() once the owner has filed it
  */
 NpConnection *
-np_connection_new (NpEndpoint        *owner,
-                   GSocketConnection *stream)
+np_connection_new (NpEndpoint *owner,
+                   GIOStream  *stream)
 {
   NpConnection *self;
   const NpEndpointConfig *config;
+  GSocketConnection *base;
   g_autoptr(GSocketAddress) remote = NULL;
 
   g_return_val_if_fail (NP_IS_ENDPOINT (owner), NULL);
-  g_return_val_if_fail (G_IS_SOCKET_CONNECTION (stream), NULL);
+  g_return_val_if_fail (G_IS_IO_STREAM (stream), NULL);
 
   config = np_endpoint_get_config (owner);
+  base = socket_connection_of (stream);
 
   self = g_object_new (NP_TYPE_CONNECTION, NULL);
   self->owner = owner;
   self->stream = g_object_ref (stream);
-  self->socket = g_socket_connection_get_socket (stream);
+  self->socket = g_socket_connection_get_socket (base);
   self->id = np_endpoint_next_peer_id (owner);
   self->counters.peer_id = self->id;
   self->last_progress = g_get_monotonic_time ();
-  remote = g_socket_connection_get_remote_address (stream, NULL);
+  remote = g_socket_connection_get_remote_address (base, NULL);
   self->peer = remote != NULL ? np_address_to_string (remote) : g_strdup ("?");
   if (config->framer != NULL && np_framer_get_kind (config->framer) != NP_FRAMING_RAW)
     self->framer = np_framer_copy_settings (config->framer);
 
   /* Small messages out promptly: this is a poking tool, latency matters more than packing. */
   g_socket_set_option (self->socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  if (config->keepalive)
+    np_connection_set_keepalive (self->socket);
 
   return self;
+}
+
+/* TCP keep-alive that notices in about half a minute, not the system's two hours: probes after
+ * 10 s without traffic, every 5 s, 3 unanswered mean the peer is gone ("Connection timed out").
+ * The kernel probes: no wakeup of ours. */
+void
+np_connection_set_keepalive (GSocket *socket)
+{
+  g_socket_set_keepalive (socket, TRUE);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPIDLE, NP_KEEPALIVE_IDLE_S, NULL);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPINTVL, NP_KEEPALIVE_INTERVAL_S, NULL);
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_KEEPCNT, NP_KEEPALIVE_PROBES, NULL);
 }
 
 guint64
@@ -297,6 +332,53 @@ np_connection_resume (NpConnection *self)
     watch_input (self);
 }
 
+/* What the peer never got is said, not dropped silently: a message half written counts. */
+static void
+report_unsent (NpConnection *self)
+{
+  guint messages = 0;
+  g_autofree char *count = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_queue_is_empty (&self->out_queue))
+    return;
+
+  for (GList *link = self->out_queue.head; link != NULL; link = link->next)
+    messages += np_send_batch_get_n_messages (link->data);
+  messages -= self->out_counted;
+
+  count = g_strdup_printf ("%u", messages);
+  bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, self->out_queued);
+  text = g_strdup_printf (_("Not sent: %s messages (%s bytes) were still waiting to be written when the "
+                            "connection closed"), count, bytes);
+  np_endpoint_emit_error (self->owner, self->id, self->peer, text);
+}
+
+static void
+on_tls_closed (GObject      *stream,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_io_stream_close_finish (G_IO_STREAM (stream), result, NULL);
+}
+
+/* A plain socket closes at once. TLS first says goodbye (close_notify), which is a write and
+ * may wait for a peer that reads nothing: it is done off this thread (GIO's TLS close runs in a
+ * worker) and bounded by the socket's timeout, so neither the engine nor a worker waits long. */
+static void
+close_stream (GIOStream *stream)
+{
+  if (!G_IS_TLS_CONNECTION (stream))
+    {
+      g_io_stream_close (stream, NULL, NULL);
+      return;
+    }
+
+  g_socket_set_timeout (g_socket_connection_get_socket (socket_connection_of (stream)), TLS_CLOSE_TIMEOUT_S);
+  g_io_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, on_tls_closed, NULL);
+}
+
 /**
  * np_connection_close:
  * @failed: %TRUE when the connection ended because something went wrong
@@ -324,9 +406,10 @@ np_connection_close (NpConnection *self,
   _np_connection_clear_source (&self->in_source);
   _np_connection_clear_source (&self->out_source);
   _np_connection_clear_source (&self->stall_source);
+  report_unsent (self);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
   self->out_queued = 0;
-  g_io_stream_close (G_IO_STREAM (self->stream), NULL, NULL);
+  close_stream (self->stream);
 
   /* The final counters travel with DISCONNECTED, not in a later snapshot. */
   np_endpoint_peer_gone (self->owner, self->id);

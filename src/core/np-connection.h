@@ -21,8 +21,15 @@ G_DECLARE_FINAL_TYPE (NpConnection, np_connection, NP, CONNECTION, GObject)
 typedef void (*NpConnectionDrainedFunc) (NpConnection *connection,
                                          gpointer      user_data);
 
+/* TCP keep-alive (--keepalive): the first probe after this long without traffic, then one
+ * every interval; this many unanswered and the connection is dropped. */
+#define NP_KEEPALIVE_IDLE_S     10
+#define NP_KEEPALIVE_INTERVAL_S 5
+#define NP_KEEPALIVE_PROBES     3
+
 NpConnection *np_connection_new              (NpEndpoint        *owner,
-                                              GSocketConnection *stream);
+                                              GIOStream         *stream);
+void          np_connection_set_keepalive    (GSocket           *socket);
 guint64       np_connection_get_id           (NpConnection      *self);
 const char   *np_connection_get_peer         (NpConnection      *self);
 void          np_connection_start            (NpConnection      *self);

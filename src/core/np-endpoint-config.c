@@ -14,6 +14,7 @@ np_endpoint_config_new (NpMode mode)
   config->connect_timeout_ms = NP_DEFAULT_CONNECT_TIMEOUT_MS;
   config->send_queue_limit = NP_DEFAULT_SEND_QUEUE_LIMIT;
   config->max_body_size = NP_DEFAULT_MAX_BODY_SIZE;
+  config->reconnect_max_ms = NP_DEFAULT_RECONNECT_MAX_MS;
   config->multicast_ttl = -1;
   config->multicast_loopback = TRUE;
   config->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) np_http_route_free);
@@ -36,6 +37,8 @@ np_endpoint_config_copy (const NpEndpointConfig *config)
   copy->framer = config->framer != NULL ? np_framer_copy_settings (config->framer) : NULL;
   copy->multicast_groups = g_strdupv (config->multicast_groups);
   copy->multicast_interface = g_strdup (config->multicast_interface);
+  copy->tls_certificate = g_strdup (config->tls_certificate);
+  copy->tls_key = g_strdup (config->tls_key);
   copy->url = g_strdup (config->url);
   copy->method = g_strdup (config->method);
   copy->headers = g_strdupv (config->headers);
@@ -61,6 +64,8 @@ np_endpoint_config_free (NpEndpointConfig *config)
   g_clear_object (&config->framer);
   g_strfreev (config->multicast_groups);
   g_free (config->multicast_interface);
+  g_free (config->tls_certificate);
+  g_free (config->tls_key);
   g_free (config->url);
   g_free (config->method);
   g_strfreev (config->headers);

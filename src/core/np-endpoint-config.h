@@ -27,6 +27,7 @@ typedef enum
 #define NP_DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define NP_DEFAULT_MAX_BODY_SIZE      (16 * 1024 * 1024)
 #define NP_DEFAULT_WS_PATH            "/ws"
+#define NP_DEFAULT_RECONNECT_MAX_MS   30000
 
 #define NP_TYPE_ENDPOINT_CONFIG (np_endpoint_config_get_type ())
 
@@ -44,6 +45,12 @@ typedef struct
   guint      connect_timeout_ms;
   gsize      send_queue_limit;    /* per peer; a peer that lets more pile up is dropped */
 
+  /* TCP */
+  gboolean   reconnect;           /* client: connect again after a failure or a drop, waiting longer each time */
+  guint      reconnect_max_ms;    /* the longest wait between attempts (the first is 500 ms, then doubling) */
+  gboolean   keepalive;           /* TCP keep-alive probes find a peer that vanished (after 10 s idle) */
+  guint      max_clients;         /* server: 0 = no limit; more are refused (reset) with the reason logged */
+
   /* UDP */
   gboolean   broadcast;           /* SO_BROADCAST: may send to 255.255.255.255 or a subnet's broadcast address */
   char     **multicast_groups;    /* "GROUP" or "GROUP%IFACE", joined any-source at start */
@@ -51,8 +58,13 @@ typedef struct
   int        multicast_ttl;       /* TTL (IPv4) and hop limit (IPv6) of multicast sent; -1: the system's (1) */
   gboolean   multicast_loopback;  /* our own multicast is delivered on this host too (the default) */
 
-  /* TLS, for every mode that speaks it (https://, wss://) */
+  /* TLS, for every mode that speaks it (https://, wss://, tcp-client and tcp-server with tls) */
+  gboolean   tls;                 /* tcp-client, tcp-server: TLS over the connection */
   gboolean   tls_insecure;        /* accept any server certificate (devices with self-signed ones) */
+  char      *tls_certificate;     /* PEM: the server's certificate (NULL: the one Netpoke made), or
+                                   * the client's own (NULL: none) */
+  char      *tls_key;             /* PEM: its private key; NULL: in the certificate's file */
+  gboolean   tls_request_client_certificate; /* server: ask clients for a certificate (optional) */
 
   /* Web modes */
   char      *url;                 /* http, ws: what to request or connect to */

@@ -218,10 +218,47 @@ add_exchange (JsonBuilder          *builder,
     }
 }
 
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  if (value == NULL)
+    return;
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/* "tls": {"protocol", "cipher", "certificate": {"subject", "issuer", "not_before", "not_after",
+ * "sha256", "trust"}}; no "certificate" when the peer sent none. */
+static void
+add_tls (JsonBuilder     *builder,
+         const NpTlsInfo *tls)
+{
+  json_builder_set_member_name (builder, "tls");
+  json_builder_begin_object (builder);
+  add_string (builder, "protocol", tls->protocol);
+  add_string (builder, "cipher", tls->cipher);
+  if (tls->subject != NULL)
+    {
+      json_builder_set_member_name (builder, "certificate");
+      json_builder_begin_object (builder);
+      add_string (builder, "subject", tls->subject);
+      add_string (builder, "issuer", tls->issuer);
+      add_string (builder, "not_before", tls->not_before);
+      add_string (builder, "not_after", tls->not_after);
+      add_string (builder, "sha256", tls->sha256);
+      add_string (builder, "trust", tls->trust);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+}
+
 /**
  * np_event_to_json_node:
  * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "type",
- *   "hex", "text", "group" (a UDP datagram sent to a group or broadcast), HTTP exchange members,
+ *   "hex", "text", "group" (a UDP datagram sent to a group or broadcast), HTTP exchange members, "tls",
  *   "close_code", "message", "failed", counters…; SENT: "messages", "peers", "bytes", "all",
  *   "peer_ids", "rule" (an automatic answer), "file"; FILE: "file", "bytes", "total", "failed";
  *   COUNTERS: "counters": […]}, each present
@@ -297,6 +334,9 @@ np_event_to_json_node (const NpEvent *event,
 
   if (event->http != NULL)
     add_exchange (builder, event->http, encoding);
+
+  if (event->tls != NULL)
+    add_tls (builder, event->tls);
 
   if (event->close_code != 0)
     {

@@ -44,6 +44,7 @@ np_event_clear (NpEvent *event)
   g_clear_pointer (&event->peer_ids, g_array_unref);
   g_clear_pointer (&event->counters, g_array_unref);
   g_clear_pointer (&event->http, np_http_exchange_free);
+  g_clear_pointer (&event->tls, np_tls_info_free);
 }
 
 void

@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "np-http-exchange.h"
+#include "np-tls-info.h"
 
 G_BEGIN_DECLS
 
@@ -74,6 +75,7 @@ typedef struct
   char        *group;       /* RECEIVED over UDP: the multicast group or broadcast address it was sent to */
   guint        close_code;  /* DISCONNECTED (WebSocket): the close code, 0 = none was sent */
   NpHttpExchange *http;     /* REQUEST, and CONNECTED of a WebSocket client: the HTTP part */
+  NpTlsInfo   *tls;         /* CONNECTED over TLS: protocol, cipher, the peer's certificate */
   char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED; what a NOTICE says */
   gboolean     failed;      /* STOPPED: the endpoint stopped because of an error; FILE: it stopped */
   /* Counters: of the peer for DISCONNECTED, of the endpoint for STOPPED. */

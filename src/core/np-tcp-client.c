@@ -8,18 +8,33 @@
 #include "np-address.h"
 #include "np-connection.h"
 #include "np-tcp-client.h"
+#include "np-tls.h"
+
+/* With reconnect on, the first wait after a failure; each failure doubles it, up to the
+ * configuration's cap. A connection that came up starts the count again. */
+#define RECONNECT_FIRST_DELAY_MS 500
 
 struct _NpTcpClient
 {
   NpEndpoint      parent_instance;
 
-  GCancellable   *cancellable;
-  GSource        *timeout;
+  GCancellable   *cancellable;   /* the attempt under way */
+  GSource        *timeout;       /* its connect timeout */
   gboolean        timed_out;
+  GSource        *retry;         /* armed while waiting to connect again */
+  guint           attempt;       /* attempts since the last connection came up */
+  guint           delay_ms;      /* the next wait */
+  gboolean        user_closed;   /* the user disconnected: do not connect again */
   NpConnection   *connection;
+
+  GQueue          waiting;       /* NpSendBatch*: sent while not connected (reconnect only) */
+  gsize           waiting_bytes;
+  guint           waiting_messages;
 };
 
 G_DEFINE_FINAL_TYPE (NpTcpClient, np_tcp_client, NP_TYPE_ENDPOINT)
+
+static void connect_once (NpTcpClient *self);
 
 static char *
 describe_target (const NpEndpointConfig *config)
@@ -30,12 +45,12 @@ describe_target (const NpEndpointConfig *config)
 }
 
 static void
-clear_timeout (NpTcpClient *self)
+clear_source (GSource **source)
 {
-  if (self->timeout != NULL)
+  if (*source != NULL)
     {
-      g_source_destroy (self->timeout);
-      g_clear_pointer (&self->timeout, g_source_unref);
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
     }
 }
 
@@ -51,6 +66,126 @@ on_connect_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_retry (gpointer user_data)
+{
+  NpTcpClient *self = user_data;
+
+  g_clear_pointer (&self->retry, g_source_unref);
+  connect_once (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Without reconnect the endpoint ends with @why; with it, the log says @why and when the next
+ * attempt comes, and a timer (the only one) waits for it. */
+static void
+fail_or_retry (NpTcpClient *self,
+               const char  *why,
+               gboolean     failed)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
+  g_autofree char *message = NULL;
+  g_autofree char *seconds = NULL;
+
+  if (!config->reconnect || self->user_closed)
+    {
+      np_endpoint_finish (endpoint, failed, why);
+      return;
+    }
+
+  if (self->delay_ms == 0)
+    self->delay_ms = MIN (RECONNECT_FIRST_DELAY_MS, config->reconnect_max_ms);
+  seconds = g_strdup_printf ("%.1f", self->delay_ms / 1000.0);
+  message = g_strdup_printf (_("%s. Connecting again in %s s (attempt %u)"), why, seconds, self->attempt + 1);
+  np_endpoint_emit_notice (endpoint, 0, NULL, message);
+
+  self->retry = g_timeout_source_new (self->delay_ms);
+  g_source_set_static_name (self->retry, "[netpoke] reconnect");
+  g_source_set_callback (self->retry, on_retry, self, NULL);
+  g_source_attach (self->retry, g_main_context_get_thread_default ());
+  self->delay_ms = MIN ((guint64) self->delay_ms * 2, config->reconnect_max_ms);
+}
+
+/* What was sent while the connection was down goes now, in order, each its own operation. */
+static void
+send_waiting (NpTcpClient *self)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  NpSendBatch *batch;
+
+  while (self->connection != NULL && (batch = g_queue_pop_head (&self->waiting)) != NULL)
+    {
+      NpEvent *sent = np_endpoint_new_sent (endpoint, batch, TRUE);
+
+      self->waiting_bytes -= np_send_batch_get_size (batch);
+      self->waiting_messages -= np_send_batch_get_n_messages (batch);
+      if (np_connection_send (self->connection, batch))
+        np_event_add_sent_peer (sent, np_connection_get_id (self->connection),
+                                np_connection_get_peer (self->connection));
+      np_endpoint_emit_sent (endpoint, sent);
+      np_send_batch_unref (batch);
+    }
+}
+
+/* Stopping while messages wait for the connection: they are reported, never dropped silently. */
+static void
+report_waiting (NpTcpClient *self)
+{
+  g_autofree char *messages = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *text = NULL;
+
+  if (g_queue_is_empty (&self->waiting))
+    return;
+
+  messages = g_strdup_printf ("%u", self->waiting_messages);
+  bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, self->waiting_bytes);
+  text = g_strdup_printf (_("Not sent: %s messages (%s bytes) were waiting for the connection"), messages, bytes);
+  np_endpoint_emit_error (NP_ENDPOINT (self), 0, NULL, text);
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) np_send_batch_unref);
+  self->waiting_bytes = 0;
+  self->waiting_messages = 0;
+}
+
+static void
+start_connection (NpTcpClient *self,
+                  GIOStream   *stream,
+                  NpEvent     *connected)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+
+  self->attempt = 0;
+  self->delay_ms = 0;
+  self->connection = np_connection_new (endpoint, stream);
+  connected->peer_id = np_connection_get_id (self->connection);
+  connected->peer = g_strdup (np_connection_get_peer (self->connection));
+  np_endpoint_emit (endpoint, connected);
+  np_connection_start (self->connection);
+  send_waiting (self);
+}
+
+static void
+on_handshake_done (GIOStream *tls,
+                   NpEvent   *connected,
+                   GError    *error,
+                   gpointer   user_data)
+{
+  NpTcpClient *self = user_data;
+
+  if (np_endpoint_is_stopped (NP_ENDPOINT (self)))
+    return;
+
+  if (tls == NULL)
+    {
+      fail_or_retry (self, error->message, TRUE);
+      return;
+    }
+
+  start_connection (self, tls, connected);
+}
+
 static void
 on_connected (GObject      *source,
               GAsyncResult *result,
@@ -62,10 +197,9 @@ on_connected (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocketConnection) stream = NULL;
   g_autofree char *target = describe_target (config);
-  NpEvent *event;
 
   stream = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
-  clear_timeout (self);
+  clear_source (&self->timeout);
 
   if (np_endpoint_is_stopped (endpoint))
     return;
@@ -79,24 +213,28 @@ on_connected (GObject      *source,
                                    target, config->connect_timeout_ms);
       else
         message = np_address_describe_connect_error (target, error);
-      np_endpoint_finish (endpoint, TRUE, message);
+      fail_or_retry (self, message, TRUE);
       return;
     }
 
-  self->connection = np_connection_new (endpoint, stream);
-  event = np_event_new (NP_EVENT_CONNECTED, np_endpoint_get_id (endpoint),
-                        np_connection_get_id (self->connection),
-                        np_connection_get_peer (self->connection));
-  np_endpoint_emit (endpoint, event);
-  np_connection_start (self->connection);
+  if (config->tls)
+    {
+      np_tls_client_handshake (endpoint, G_IO_STREAM (stream), self->cancellable, on_handshake_done, self);
+      return;
+    }
+
+  start_connection (self, G_IO_STREAM (stream), np_event_new (NP_EVENT_CONNECTED, np_endpoint_get_id (endpoint), 0, NULL));
 }
 
 static void
-np_tcp_client_start (NpEndpoint *endpoint)
+connect_once (NpTcpClient *self)
 {
-  NpTcpClient *self = NP_TCP_CLIENT (endpoint);
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
   const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
   g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  self->attempt++;
+  self->timed_out = FALSE;
 
   /* A device on the bench is never behind a proxy, and proxy lookup costs a D-Bus trip. */
   g_socket_client_set_enable_proxy (client, FALSE);
@@ -121,6 +259,7 @@ np_tcp_client_start (NpEndpoint *endpoint)
       g_socket_client_set_local_address (client, local);
     }
 
+  g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   if (config->connect_timeout_ms > 0)
     {
@@ -135,15 +274,55 @@ np_tcp_client_start (NpEndpoint *endpoint)
 }
 
 static void
+np_tcp_client_start (NpEndpoint *endpoint)
+{
+  connect_once (NP_TCP_CLIENT (endpoint));
+}
+
+static void
 np_tcp_client_stop (NpEndpoint *endpoint,
                     const char *reason)
 {
   NpTcpClient *self = NP_TCP_CLIENT (endpoint);
 
-  clear_timeout (self);
+  self->user_closed = TRUE;
+  clear_source (&self->timeout);
+  clear_source (&self->retry);
   g_cancellable_cancel (self->cancellable);
+  report_waiting (self);
   if (self->connection != NULL)
     np_connection_close (self->connection, reason, FALSE);
+}
+
+/* Not connected, reconnect on: the batch waits (bounded) for the connection. */
+static void
+wait_for_connection (NpTcpClient *self,
+                     NpSendBatch *batch)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
+  gsize size = np_send_batch_get_size (batch);
+  g_autofree char *messages = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->waiting_bytes + size > config->send_queue_limit)
+    {
+      bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, self->waiting_bytes);
+      text = g_strdup_printf (_("Not sent: not connected, and %s bytes already wait for the connection "
+                                "(the limit)"), bytes);
+      np_endpoint_emit_error (endpoint, 0, NULL, text);
+      return;
+    }
+
+  g_queue_push_tail (&self->waiting, np_send_batch_ref (batch));
+  self->waiting_bytes += size;
+  self->waiting_messages += np_send_batch_get_n_messages (batch);
+  messages = g_strdup_printf ("%u", self->waiting_messages);
+  bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, self->waiting_bytes);
+  text = g_strdup_printf (_("Not connected: sent when the connection is back (%s messages, %s bytes waiting)"),
+                          messages, bytes);
+  np_endpoint_emit_notice (endpoint, 0, NULL, text);
 }
 
 static void
@@ -157,7 +336,10 @@ np_tcp_client_send (NpEndpoint    *endpoint,
 
   if (self->connection == NULL)
     {
-      np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: not connected yet"));
+      if (np_endpoint_get_config (endpoint)->reconnect)
+        wait_for_connection (self, batch);
+      else
+        np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: not connected yet"));
       return;
     }
 
@@ -193,6 +375,7 @@ np_tcp_client_disconnect_peer (NpEndpoint *endpoint,
   if (self->connection == NULL || np_connection_get_id (self->connection) != peer_id)
     return FALSE;
 
+  self->user_closed = TRUE;
   np_connection_close (self->connection, _("Disconnected by user"), FALSE);
   return TRUE;
 }
@@ -206,14 +389,17 @@ np_tcp_client_resume (NpEndpoint *endpoint)
     np_connection_resume (self->connection);
 }
 
-/* The client endpoint lives exactly as long as its one connection. */
+/* Without reconnect the endpoint lives exactly as long as its one connection. */
 static void
 np_tcp_client_connection_closed (NpEndpoint   *endpoint,
                                  NpConnection *connection)
 {
-  np_endpoint_finish (endpoint,
-                      np_connection_get_failed (connection),
-                      np_connection_get_close_reason (connection));
+  NpTcpClient *self = NP_TCP_CLIENT (endpoint);
+  g_autoptr(NpConnection) closed = g_steal_pointer (&self->connection);
+
+  if (np_endpoint_is_stopped (endpoint))
+    return;
+  fail_or_retry (self, np_connection_get_close_reason (connection), np_connection_get_failed (connection));
 }
 
 static void
@@ -221,9 +407,11 @@ np_tcp_client_dispose (GObject *object)
 {
   NpTcpClient *self = (NpTcpClient *)object;
 
-  clear_timeout (self);
+  clear_source (&self->timeout);
+  clear_source (&self->retry);
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) np_send_batch_unref);
 
   G_OBJECT_CLASS (np_tcp_client_parent_class)->dispose (object);
 }
@@ -248,4 +436,5 @@ np_tcp_client_class_init (NpTcpClientClass *klass)
 static void
 np_tcp_client_init (NpTcpClient *self)
 {
+  g_queue_init (&self->waiting);
 }

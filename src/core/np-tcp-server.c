@@ -6,6 +6,10 @@
 #include "np-address.h"
 #include "np-connection.h"
 #include "np-tcp-server.h"
+#include "np-tls.h"
+#include "np-tls-certificate.h"
+
+#include <sys/socket.h>
 
 /* Many devices (or a broadcast test) may connect at once; the kernel caps this at somaxconn. */
 #define LISTEN_BACKLOG 4096
@@ -17,32 +21,107 @@
 
 struct _NpTcpServer
 {
-  NpEndpoint      parent_instance;
+  NpEndpoint       parent_instance;
 
-  GSocket        *listener;
-  GSource        *accept_source;
-  GHashTable     *clients;    /* peer id (guint64*) -> NpConnection* (owned) */
+  GSocket         *listener;
+  GSource         *accept_source;
+  GHashTable      *clients;      /* peer id (guint64*) -> NpConnection* (owned) */
+  GTlsCertificate *certificate;  /* TLS: what the server shows */
+  GCancellable    *handshakes;   /* cancels the TLS handshakes under way at stop */
+  guint            n_handshaking;
 };
 
 G_DEFINE_FINAL_TYPE (NpTcpServer, np_tcp_server, NP_TYPE_ENDPOINT)
 
+/* @connected: (transfer full): the CONNECTED event, its peer filled in here */
 static void
 add_client (NpTcpServer *self,
-            GSocket     *socket)
+            GIOStream   *stream,
+            NpEvent     *connected)
 {
   NpEndpoint *endpoint = NP_ENDPOINT (self);
-  g_autoptr(GSocketConnection) stream = g_socket_connection_factory_create_connection (socket);
   g_autoptr(NpConnection) connection = np_connection_new (endpoint, stream);
   guint64 id = np_connection_get_id (connection);
-  NpEvent *event;
 
   g_hash_table_insert (self->clients, g_memdup2 (&id, sizeof id), g_object_ref (connection));
 
-  event = np_event_new (NP_EVENT_CONNECTED, np_endpoint_get_id (endpoint), id,
-                        np_connection_get_peer (connection));
-  np_endpoint_emit (endpoint, event);
+  connected->peer_id = id;
+  connected->peer = g_strdup (np_connection_get_peer (connection));
+  np_endpoint_emit (endpoint, connected);
 
   np_connection_start (connection);
+}
+
+static void
+on_handshake_done (GIOStream *tls,
+                   NpEvent   *connected,
+                   GError    *error,
+                   gpointer   user_data)
+{
+  g_autoptr(NpTcpServer) self = user_data;
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+
+  self->n_handshaking--;
+  if (np_endpoint_is_stopped (endpoint))
+    {
+      g_clear_pointer (&connected, np_event_unref);
+      return;
+    }
+
+  /* A client that never became one (plain TCP to a TLS server, a certificate it refused):
+   * what went wrong is the log's to tell. */
+  if (tls == NULL)
+    np_endpoint_emit_error (endpoint, 0, NULL, error->message);
+  else
+    add_client (self, tls, connected);
+}
+
+/* Past the maximum a client is accepted and reset at once: it sees "connection reset" right
+ * away rather than a connection that never answers, and the log says why. */
+static gboolean
+refuse_over_limit (NpTcpServer       *self,
+                   GSocketConnection *stream)
+{
+  const NpEndpointConfig *config = np_endpoint_get_config (NP_ENDPOINT (self));
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autofree char *peer = NULL;
+  g_autofree char *limit = NULL;
+  g_autofree char *message = NULL;
+  struct linger reset = { 1, 0 };
+
+  if (config->max_clients == 0 || g_hash_table_size (self->clients) + self->n_handshaking < config->max_clients)
+    return FALSE;
+
+  remote = g_socket_connection_get_remote_address (stream, NULL);
+  peer = remote != NULL ? np_address_to_string (remote) : g_strdup ("?");
+  limit = g_strdup_printf ("%u", config->max_clients);
+  message = g_strdup_printf (_("Refused %s: %s clients are connected, the maximum"), peer, limit);
+  np_endpoint_emit_notice (NP_ENDPOINT (self), 0, peer, message);
+
+  setsockopt (g_socket_get_fd (g_socket_connection_get_socket (stream)), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+  return TRUE;
+}
+
+static void
+accept_client (NpTcpServer *self,
+               GSocket     *socket)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  g_autoptr(GSocketConnection) stream = g_socket_connection_factory_create_connection (socket);
+
+  if (refuse_over_limit (self, stream))
+    return;
+
+  if (self->certificate != NULL)
+    {
+      self->n_handshaking++;
+      np_tls_server_handshake (endpoint, G_IO_STREAM (stream), self->certificate, self->handshakes,
+                               on_handshake_done, g_object_ref (self));
+      return;
+    }
+
+  add_client (self, G_IO_STREAM (stream), np_event_new (NP_EVENT_CONNECTED, np_endpoint_get_id (endpoint), 0, NULL));
 }
 
 static gboolean
@@ -70,7 +149,7 @@ on_acceptable (GSocket      *listener,
           break;
         }
 
-      add_client (self, socket);
+      accept_client (self, socket);
     }
 
   return G_SOURCE_CONTINUE;
@@ -98,7 +177,21 @@ np_tcp_server_start (NpEndpoint *endpoint)
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autofree char *where = NULL;
+  g_autofree char *tls_notice = NULL;
   NpEvent *event;
+
+  if (config->tls)
+    {
+      g_autofree char *notice = NULL;
+
+      self->certificate = np_tls_server_certificate (config, &notice, &error);
+      if (self->certificate == NULL)
+        {
+          np_endpoint_finish (endpoint, TRUE, error->message);
+          return;
+        }
+      tls_notice = g_steal_pointer (&notice);
+    }
 
   socket = np_address_bind (config->bind_address, config->port, G_SOCKET_TYPE_STREAM, &error);
   if (socket != NULL)
@@ -124,6 +217,8 @@ np_tcp_server_start (NpEndpoint *endpoint)
   where = local != NULL ? np_address_to_string (local) : g_strdup ("?");
   event = np_event_new (NP_EVENT_LISTENING, np_endpoint_get_id (endpoint), 0, where);
   np_endpoint_emit (endpoint, event);
+  if (tls_notice != NULL)
+    np_endpoint_emit_notice (endpoint, 0, NULL, tls_notice);
 }
 
 static void
@@ -142,6 +237,7 @@ np_tcp_server_stop (NpEndpoint *endpoint,
                     const char *reason)
 {
   close_listener (NP_TCP_SERVER (endpoint));
+  g_cancellable_cancel (NP_TCP_SERVER (endpoint)->handshakes);
   np_tcp_server_disconnect_all (endpoint, reason);
 }
 
@@ -232,6 +328,8 @@ np_tcp_server_finalize (GObject *object)
   NpTcpServer *self = (NpTcpServer *)object;
 
   g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->handshakes);
 
   G_OBJECT_CLASS (np_tcp_server_parent_class)->finalize (object);
 }
@@ -259,4 +357,5 @@ static void
 np_tcp_server_init (NpTcpServer *self)
 {
   self->clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->handshakes = g_cancellable_new ();
 }
