@@ -192,6 +192,55 @@ test_bad_ascii_header (void)
   g_assert_nonnull (strstr (error->message, "not a decimal number"));
 }
 
+/* Only digits between the padding (issue 8, defect 10): "1", 14 NULs, "9" is not length 1;
+ * and a number past 2^64 is called too large, not "not a decimal number" (defect 12). */
+static void
+test_ascii_header_embedded_nul (void)
+{
+  const guint8 stream[] = { '1', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '9', 'x' };
+  g_autoptr(NpFramer) framer = np_framer_new (NP_FRAMING_ASCII, 16);
+  g_autoptr(GPtrArray) messages = new_messages ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (np_framer_push (framer, stream, sizeof stream, messages, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_PROTOCOL);
+  g_assert_cmpuint (messages->len, ==, 0);
+  g_assert_nonnull (strstr (error->message, "“1\\x00\\x00"));
+  g_assert_nonnull (strstr (error->message, "\\x009” is not a decimal number"));
+}
+
+static void
+test_ascii_header_too_large (void)
+{
+  const char stream[] = "99999999999999999999xyz";   /* 20 digits: more than 2^64 - 1 */
+  g_autoptr(NpFramer) framer = np_framer_new (NP_FRAMING_ASCII, 20);
+  g_autoptr(GPtrArray) messages = new_messages ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (np_framer_push (framer, (const guint8 *) stream, strlen (stream), messages, &error));
+  g_assert_error (error, NP_ERROR, NP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "is too large"));
+  g_assert_null (strstr (error->message, "not a decimal number"));
+}
+
+/* A connection that once carried a large message gives the memory back (issue 8, defect 2:
+ * what an endpoint counts against its budget is what the framer holds). */
+static void
+test_memory_given_back (void)
+{
+  g_autoptr(NpFramer) framer = np_framer_new (NP_FRAMING_LINE, 0);
+  g_autoptr(GPtrArray) messages = new_messages ();
+  g_autofree char *big = g_strnfill (4 * 1024 * 1024, 'x');
+
+  g_assert_true (np_framer_push (framer, (const guint8 *) big, strlen (big), messages, NULL));
+  g_assert_cmpuint (messages->len, ==, 0);
+  g_assert_cmpuint (np_framer_get_allocated (framer), >=, 4 * 1024 * 1024);
+  g_assert_true (np_framer_push (framer, (const guint8 *) "\nab", 3, messages, NULL));
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpuint (np_framer_get_buffered (framer), ==, 2);
+  g_assert_cmpuint (np_framer_get_allocated (framer), <=, 64 * 1024);
+}
+
 static void
 test_wrap (void)
 {
@@ -275,6 +324,9 @@ main (int    argc,
   g_test_add_func ("/framer/length-prefixed-every-split", test_length_prefixed_every_split);
   g_test_add_func ("/framer/oversize-header", test_oversize_header);
   g_test_add_func ("/framer/bad-ascii-header", test_bad_ascii_header);
+  g_test_add_func ("/framer/ascii-header-embedded-nul", test_ascii_header_embedded_nul);
+  g_test_add_func ("/framer/ascii-header-too-large", test_ascii_header_too_large);
+  g_test_add_func ("/framer/memory-given-back", test_memory_given_back);
   g_test_add_func ("/framer/wrap", test_wrap);
   g_test_add_func ("/framer/parse-names", test_parse_names);
 

@@ -9,6 +9,9 @@
 #include "np-framer.h"
 
 #define MAX_ASCII_WIDTH 20  /* enough digits for any 64-bit length */
+/* A buffer that grew past this is given back once most of it is consumed, so a connection that
+ * once carried a large message does not keep its memory. */
+#define KEEP_CAPACITY (64 * 1024)
 
 struct _NpFramer
 {
@@ -20,6 +23,7 @@ struct _NpFramer
   gsize          max_message;
 
   GByteArray    *buffer;      /* bytes of the message being assembled */
+  gsize          capacity;    /* what @buffer holds allocated (GArray grows in powers of two) */
   gsize          scanned;     /* line mode: how far the buffer was searched already */
   gboolean       failed;      /* a protocol error happened: the stream cannot be resynced */
 };
@@ -170,11 +174,60 @@ np_framer_set_max_message (NpFramer *self,
 }
 
 gsize
+np_framer_get_max_message (NpFramer *self)
+{
+  g_return_val_if_fail (NP_IS_FRAMER (self), 0);
+
+  return self->max_message;
+}
+
+gsize
 np_framer_get_buffered (NpFramer *self)
 {
   g_return_val_if_fail (NP_IS_FRAMER (self), 0);
 
   return self->buffer->len;
+}
+
+/* The memory the framer holds for its buffer: what an endpoint counts against its budget. */
+gsize
+np_framer_get_allocated (NpFramer *self)
+{
+  g_return_val_if_fail (NP_IS_FRAMER (self), 0);
+
+  return self->capacity;
+}
+
+static gsize
+power_of_two_above (gsize n)
+{
+  gsize p = 16;
+
+  while (p < n && p < G_MAXSIZE / 2)
+    p <<= 1;
+  return p;
+}
+
+/* Drops the first @consumed bytes; a buffer that is now mostly empty is reallocated to fit. */
+static void
+consume (NpFramer *self,
+         gsize     consumed)
+{
+  if (consumed > 0)
+    {
+      g_byte_array_remove_range (self->buffer, 0, consumed);
+      self->scanned = self->scanned >= consumed ? self->scanned - consumed : 0;
+    }
+
+  if (self->capacity > KEEP_CAPACITY && self->buffer->len < self->capacity / 4)
+    {
+      GByteArray *smaller = g_byte_array_sized_new (self->buffer->len);
+
+      g_byte_array_append (smaller, self->buffer->data, self->buffer->len);
+      g_byte_array_unref (self->buffer);
+      self->buffer = smaller;
+      self->capacity = self->buffer->len > 0 ? power_of_two_above (self->buffer->len) : 0;
+    }
 }
 
 static gsize
@@ -224,23 +277,40 @@ parse_header (NpFramer      *self,
         char text[MAX_ASCII_WIDTH + 1] = { 0 };
         guint first = 0;
         guint last = self->ascii_width;
+        gboolean too_large = FALSE;
+        gboolean digits = TRUE;
 
         while (first < last && is_padding (p[first]))
           first++;
         while (last > first && is_padding (p[last - 1]))
           last--;
+        /* Padding only around the number: "1" NUL… "9" is not 1. */
+        for (guint i = first; i < last; i++)
+          digits = digits && g_ascii_isdigit (p[i]);
         memcpy (text, p + first, last - first);
 
-        if (last > first && g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, length, NULL))
-          return TRUE;
+        if (last > first && digits)
+          {
+            if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, length, NULL))
+              return TRUE;
+            too_large = TRUE;
+          }
 
         {
-          g_autofree char *raw = g_strndup ((const char *) p, self->ascii_width);
-          g_autofree char *printable = g_strescape (raw, NULL);
+          g_autoptr(GString) printable = g_string_new (NULL);
 
+          /* Shown escaped byte by byte: a NUL must not cut the message short. */
+          for (guint i = 0; i < self->ascii_width; i++)
+            {
+              if (g_ascii_isprint (p[i]) && p[i] != '\\')
+                g_string_append_c (printable, p[i]);
+              else
+                g_string_append_printf (printable, "\\x%02X", p[i]);
+            }
           g_set_error (error, NP_ERROR, NP_ERROR_PROTOCOL,
-                       _("Length header “%s” is not a decimal number (framing ascii%u)"),
-                       printable, self->ascii_width);
+                       too_large ? _("Length header “%s” is too large: more than 2^64 − 1 (framing ascii%u)")
+                                 : _("Length header “%s” is not a decimal number (framing ascii%u)"),
+                       printable->str, self->ascii_width);
         }
         return FALSE;
       }
@@ -384,17 +454,14 @@ np_framer_push (NpFramer      *self,
     }
 
   g_byte_array_append (self->buffer, data, length);
+  self->capacity = MAX (self->capacity, power_of_two_above (self->buffer->len));
 
   if (self->kind == NP_FRAMING_LINE)
     consumed = push_lines (self, messages);
   else
     consumed = push_frames (self, messages, &local_error);
 
-  if (consumed > 0)
-    {
-      g_byte_array_remove_range (self->buffer, 0, consumed);
-      self->scanned = self->scanned >= consumed ? self->scanned - consumed : 0;
-    }
+  consume (self, consumed);
 
   if (local_error != NULL)
     {
@@ -423,8 +490,7 @@ np_framer_flush (NpFramer *self)
     return NULL;
 
   rest = g_bytes_new (self->buffer->data, self->buffer->len);
-  g_byte_array_set_size (self->buffer, 0);
-  self->scanned = 0;
+  consume (self, self->buffer->len);
 
   return rest;
 }

@@ -45,6 +45,7 @@ void           np_framer_set_delimiter    (NpFramer       *self,
                                            gsize           length);
 void           np_framer_set_max_message  (NpFramer       *self,
                                            gsize           max_message);
+gsize          np_framer_get_max_message  (NpFramer       *self);
 gboolean       np_framer_push             (NpFramer       *self,
                                            const guint8   *data,
                                            gsize           length,
@@ -52,6 +53,7 @@ gboolean       np_framer_push             (NpFramer       *self,
                                            GError        **error);
 GBytes        *np_framer_flush            (NpFramer       *self);
 gsize          np_framer_get_buffered     (NpFramer       *self);
+gsize          np_framer_get_allocated    (NpFramer       *self);
 GBytes        *np_framer_header           (NpFramer       *self,
                                            guint64         length,
                                            GError        **error);
