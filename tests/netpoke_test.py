@@ -55,11 +55,12 @@ def have(program):
 class Cli:
     """netpoke-cli running with --json; events are parsed on a reader thread."""
 
-    def __init__(self, mode, *args, json_events=True, stdin=subprocess.PIPE, prefix=()):
-        """prefix: runs the CLI through it (e.g. `ip netns exec NAME`)."""
+    def __init__(self, mode, *args, json_events=True, stdin=subprocess.PIPE, prefix=(), preexec_fn=None):
+        """prefix: runs the CLI through it (e.g. `ip netns exec NAME`); preexec_fn runs in the
+        child before exec: limits (RLIMIT_NOFILE, RLIMIT_FSIZE)."""
         argv = [*prefix, CLI, mode, *args] + (["--json"] if json_events else [])
         self.proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, preexec_fn=preexec_fn)
         self.events = queue.Queue()
         self.stderr_lines = queue.Queue()
         self.all_events = []
@@ -220,6 +221,20 @@ def wait_listening_port(port, udp=False, timeout=WAIT):
             return True
         time.sleep(0.02)
     return False
+
+
+def fd_count(pid):
+    """How many file descriptors a process has open."""
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def memory_kib(pid, field="VmRSS"):
+    """VmRSS (now) or VmHWM (the peak so far) of a process, in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
 
 
 def cpu_ticks(pid):

@@ -166,15 +166,20 @@ with tempfile.TemporaryDirectory() as tmp:
     receiver = Cli("tcp-server", "--port", "0", "--bind", "127.0.0.1", "--framing", "ascii16",
                    "--save-messages", folder)
     _, port = receiver.wait_listening()
-    code, out, err = run_cli("tcp-client", "--host", "127.0.0.1", "--port", str(port), "--framing", "ascii16",
-                             "--send-file", image, "--json")
-    sent = [l for l in out.splitlines() if '"event":"sent"' in l]
-    tap.ok(code == 0 and len(sent) == 1 and f'"length":{len(small) + 16}' in sent[0] and '"messages":1' in sent[0],
-           "--framing ascii16 --send-file: one message, header included", out)
+    sender = Cli("tcp-client", "--host", "127.0.0.1", "--port", str(port), "--framing", "ascii16",
+                 "--send-file", image)
     got = receiver.wait_event(lambda e: e["event"] == "received")
     tap.ok(got is not None and got["length"] == len(small), "the receiver reads one message of the image's size", got)
-    receiver.wait_event(lambda e: e["event"] == "disconnected")
+    # The sender half-closed; a netpoke server keeps a client that finished sending (it could
+    # still answer it), so the sender waits, as nc -N would, until the receiver ends.
+    tap.ok(receiver.wait_event(lambda e: e["event"] == "finished") is not None,
+           "the receiver sees the sender finish sending")
     tap.eq(receiver.stop(), 0, "the receiver stops cleanly")
+    code = sender.finish()
+    sent = [e for e in sender.all_events if e["event"] == "sent"]
+    tap.ok(code == 0 and len(sent) == 1 and sent[0]["length"] == len(small) + 16 and sent[0]["messages"] == 1,
+           "--framing ascii16 --send-file: one message, header included; exit 0 once the receiver closed",
+           (code, sent))
     files = saved_files(folder)
     tap.ok(len(files) == 1 and NAME.match(files[0]) and files[0].endswith("_000001.png"),
            "the message is saved as TIME_PEER_SEQUENCE.png", files)

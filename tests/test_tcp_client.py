@@ -12,7 +12,8 @@ tap = Tap()
 
 
 def peer_server(kind, port):
-    argv = {"socat": ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr", "-"],
+    # -t 5: after its input ends socat half-closes and reads on for 5 s (0.5 s by default).
+    argv = {"socat": ["socat", "-t", "5", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr", "-"],
             "ncat": ["ncat", "-l", "127.0.0.1", str(port)]}[kind]
     return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL)
@@ -42,15 +43,27 @@ for kind in ("socat", "ncat"):
     got = cli.wait_event(lambda e: e["event"] == "received")
     tap.ok(got is not None and got["text"] == "reply 中文\n", f"received the {kind} server's reply", got)
 
-    peer.stdin.close()          # the server side closes: the client reports it and exits 0
+    # The server's input ends: it half-closes (shuts down its sending side, reads on). The
+    # client says so and stays, as ncat does: what is typed next still reaches the server.
+    peer.stdin.close()
     peer.stdin = None
+    finished = cli.wait_event(lambda e: e["event"] in ("finished", "disconnected"))
+    tap.ok(finished is not None and finished["event"] == "finished" and finished["bytes_in"] == len("reply 中文\n".encode()),
+           f"the {kind} server's half-close is reported as 'finished' with its byte count", finished)
+    tap.ok(cli.proc.poll() is None, "the client keeps running after the server finished sending")
+    cli.send_line("after the server finished")
+    sent = cli.wait_event(lambda e: e["event"] in ("sent", "disconnected"))
+    tap.ok(sent is not None and sent["event"] == "sent", "a line typed afterwards is sent", sent)
+    # Its own input ends too: both directions are done, it closes and exits 0.
+    cli.proc.stdin.close()
     closed = cli.wait_event(lambda e: e["event"] == "disconnected")
-    tap.ok(closed is not None and closed["message"] == "Closed by peer" and not closed["failed"],
-           f"{kind} closing is reported as 'Closed by peer'", closed)
+    tap.ok(closed is not None and closed["message"].startswith("Finished") and not closed["failed"],
+           "with standard input ended too, the client closes ('Finished')", closed)
     code = cli.finish()
-    tap.eq(code, 0, f"client exits 0 when the {kind} server closes")
+    tap.eq(code, 0, f"client exits 0 once the {kind} server finished and its input ended")
     out, _ = peer.communicate(timeout=WAIT)
-    tap.eq(out, b"hello from netpoke\n", f"the {kind} server got exactly the line")
+    tap.eq(out, b"hello from netpoke\nafter the server finished\n",
+           f"the {kind} server got exactly both lines, the second after its half-close")
 
 # ---- connect timeout: a listener whose accept queue is full drops further SYNs -------------
 full = socket.socket()

@@ -123,7 +123,9 @@ for host in ("localhost", "127.0.0.1"):
 # A plain TCP client is a handshake error in the log; the server carries on.
 plain = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
 plain.sendall(b"GET / HTTP/1.0\r\n\r\n")
-error = cli.wait_event(lambda e: e["event"] == "error")
+# (The Python clients above only finished sending when they closed, so the line typed for the
+# second went to the first too, and its reset is an error of its own: skip that one.)
+error = cli.wait_event(lambda e: e["event"] == "error" and "TLS handshake" in e["message"])
 tap.ok(error is not None and error["message"].startswith(f"TLS handshake with 127.0.0.1:{plain.getsockname()[1]} failed:"),
        "a plain TCP client is logged as a failed handshake, with who it was", error)
 tap.eq(recv_until(plain, lambda d: False, timeout=5)[:0], b"", "the plain client is closed")

@@ -131,10 +131,11 @@ on_input_read (GObject      *source,
     {
       if (error != NULL)
         g_printerr ("netpoke-cli: cannot read standard input: %s\n", error->message);
-      /* EOF: the last line may lack its newline. Keep running until SIGINT/SIGTERM, like a
-       * server should. */
+      /* EOF: the last line may lack its newline. A server keeps running until SIGINT/SIGTERM;
+       * a client until its server finished sending too. */
       send_pending_lines (cli, TRUE);
       cli->input_eof = TRUE;
+      np_cli_finish_when_both_done (cli);
       return;
     }
 
@@ -143,18 +144,22 @@ on_input_read (GObject      *source,
   np_cli_read_input (cli);
 }
 
+/* Made at start, not when the first client comes: GUnixInputStream needs a descriptor of its own
+ * to check stdin (epoll), and by then a crowd of clients may have taken the last one (GIO aborts
+ * when it cannot get it). */
+void
+np_cli_input_init (NpCli *cli)
+{
+  cli->input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  cli->input_pending = g_byte_array_new ();
+  cli->input_cancellable = g_cancellable_new ();
+}
+
 void
 np_cli_read_input (NpCli *cli)
 {
   if (cli->input_reading || cli->input_eof || !input_has_target (cli))
     return;
-
-  if (cli->input == NULL)
-    {
-      cli->input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-      cli->input_pending = g_byte_array_new ();
-      cli->input_cancellable = g_cancellable_new ();
-    }
 
   cli->input_reading = TRUE;
   g_input_stream_read_bytes_async (cli->input, INPUT_CHUNK, G_PRIORITY_DEFAULT, cli->input_cancellable,

@@ -243,6 +243,13 @@ np_cli_printer_print (const NpCliPrinter *printer,
       g_string_append_printf (out, "notice: %s", event->message);
       break;
 
+    case NP_EVENT_FINISHED:
+      append_peer (out, event);
+      g_string_append (out, "finished sending, still open for sending (");
+      append_counters (out, event);
+      g_string_append_c (out, ')');
+      break;
+
     case NP_EVENT_STOPPED:
       g_string_append_printf (out, "stopped: %s (", event->message);
       append_counters (out, event);

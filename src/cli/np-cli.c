@@ -13,6 +13,19 @@
 
 /* ---- events ----------------------------------------------------------------------------- */
 
+/* A client whose server finished sending keeps sending what is typed (as ncat does); once
+ * standard input has ended too, both directions are done and it exits 0. */
+void
+np_cli_finish_when_both_done (NpCli *cli)
+{
+  if (cli->mode != NP_MODE_TCP_CLIENT || !cli->peer_finished || !cli->input_eof || cli->stopping)
+    return;
+
+  cli->stopping = TRUE;
+  np_engine_stop_with_reason (cli->engine, cli->endpoint_id,
+                              "Finished: the server finished sending and standard input ended");
+}
+
 static void
 track_state (NpCli   *cli,
              NpEvent *event)
@@ -50,6 +63,11 @@ track_state (NpCli   *cli,
 
     case NP_EVENT_RECEIVED:
       cli->heard_peer = TRUE;
+      break;
+
+    case NP_EVENT_FINISHED:
+      cli->peer_finished = TRUE;
+      np_cli_finish_when_both_done (cli);
       break;
 
     case NP_EVENT_STOPPED:
@@ -210,6 +228,7 @@ main (int    argc,
       return cli.exit_code;
     }
 
+  np_cli_input_init (&cli);
   cli.loop = g_main_loop_new (NULL, FALSE);
   cli.engine = np_engine_new (NULL, on_events, &cli, NULL);
   cli.started_us = g_get_monotonic_time ();

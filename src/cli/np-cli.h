@@ -51,6 +51,7 @@ typedef struct _NpCli
   guint               n_connected;    /* server: clients; client: 0/1 */
   gboolean            bound;
   gboolean            heard_peer;     /* udp */
+  gboolean            peer_finished;  /* tcp-client: the server finished sending (EOF) */
 } NpCli;
 
 /* np-cli-options.c */
@@ -69,8 +70,11 @@ gboolean np_cli_is_websocket    (NpCli      *cli);
 void     np_cli_files_on_event  (NpCli      *cli,
                                  NpEvent    *event);
 void     np_cli_files_finish    (NpCli      *cli);
+/* np-cli.c */
+void     np_cli_finish_when_both_done (NpCli *cli);
 
 /* np-cli-input.c */
+void     np_cli_input_init      (NpCli      *cli);
 void     np_cli_read_input      (NpCli      *cli);
 void     np_cli_input_clear     (NpCli      *cli);
 

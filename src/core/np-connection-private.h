@@ -21,8 +21,11 @@ struct _NpConnection
   GSource            *in_source;
   GSource            *out_source;
   GSource            *stall_source;  /* armed only while writes are blocked */
+  GSource            *hangup_source; /* after the peer finished sending: its reset or close */
   gint64              last_progress; /* monotonic time of the last byte the peer accepted */
-  gboolean            paused;        /* reading stopped by backpressure */
+  gboolean            paused;        /* reading stopped by backpressure or the framing budget */
+  gboolean            peer_finished; /* EOF read: the peer sends no more, we may still send */
+  gsize               framed;        /* framer memory, as counted in the endpoint's budget */
   gboolean            closed;
   gboolean            failed;
   char               *close_reason;

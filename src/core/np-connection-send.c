@@ -159,6 +159,8 @@ shut_write_if_done (NpConnection *self)
 
       np_connection_close (self, reason, TRUE);
     }
+  else if (self->peer_finished)
+    np_connection_close (self, _("Closed: both sides finished sending"), FALSE);
 }
 
 /* Writes as much of the queue as the socket takes now, every batch in one gathered write;

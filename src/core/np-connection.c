@@ -35,6 +35,7 @@ np_connection_dispose (GObject *object)
   _np_connection_clear_source (&self->in_source);
   _np_connection_clear_source (&self->out_source);
   _np_connection_clear_source (&self->stall_source);
+  _np_connection_clear_source (&self->hangup_source);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
 
   G_OBJECT_CLASS (np_connection_parent_class)->dispose (object);
@@ -185,6 +186,26 @@ deliver (NpConnection *self,
   np_endpoint_answer (self->owner, self->id, self->peer, message, NP_MESSAGE_BYTES);
 }
 
+/* Tells the endpoint's framing budget how much memory our framer holds now. */
+static void
+count_framed (NpConnection *self)
+{
+  gsize now = self->framer != NULL && !self->closed ? np_framer_get_allocated (self->framer) : 0;
+
+  if (now == self->framed)
+    return;
+  np_framing_budget_count (np_endpoint_get_framing_budget (self->owner), (gssize) now - (gssize) self->framed);
+  self->framed = now;
+}
+
+gsize
+np_connection_get_framed (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), 0);
+
+  return self->framed;
+}
+
 /* Hands what is still buffered to the user when the stream ends: nothing is lost. */
 static void
 flush_framer (NpConnection *self)
@@ -197,6 +218,7 @@ flush_framer (NpConnection *self)
   rest = np_framer_flush (self->framer);
   if (rest != NULL)
     deliver (self, rest, g_bytes_get_size (rest));
+  count_framed (self);
 }
 
 static void
@@ -226,6 +248,7 @@ handle_data (NpConnection *self,
 
   messages = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   ok = np_framer_push (self->framer, data, length, messages, &error);
+  count_framed (self);
 
   for (guint i = 0; i < messages->len; i++)
     {
@@ -250,6 +273,78 @@ pause_reading (NpConnection *self)
   self->paused = TRUE;
 }
 
+/* After the peer finished sending, poll only reports its close or reset (POLLHUP/POLLERR: a
+ * write to a peer that closed completely is answered with a reset). */
+static gboolean
+on_hangup (GSocket      *socket,
+           GIOCondition  condition,
+           gpointer      user_data)
+{
+  g_autoptr(NpConnection) self = g_object_ref (NP_CONNECTION (user_data));
+  g_autofree char *reason = NULL;
+  int code = 0;
+
+  g_socket_get_option (socket, SOL_SOCKET, SO_ERROR, &code, NULL);
+  if (code == 0)
+    np_connection_close (self, _("Closed by peer"), FALSE);
+  else
+    {
+      reason = g_strdup_printf (_("Closed by peer after it finished sending: %s"), g_strerror (code));
+      np_connection_close (self, reason, TRUE);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* EOF: the peer shut down its sending side (a half-close, or the first half of a close). Like
+ * ncat and nc, stop reading but keep the connection: the peer may still be reading, and what
+ * is sent to it arrives until it closes. TCP cannot tell "finished sending" from "closed"
+ * without writing: the next write to a closed peer brings a reset, and keepalive notices one
+ * that is gone even if nothing is written. If we had finished writing already, both directions
+ * are done and the connection closes, as it always did; so it does for a client that is to
+ * reconnect, for which the server's end is the drop it reconnects after. */
+static void
+peer_finished (NpConnection *self)
+{
+  NpEvent *event;
+
+  flush_framer (self);
+  if (self->write_shut || np_endpoint_get_config (self->owner)->reconnect)
+    {
+      np_connection_close (self, _("Closed by peer"), FALSE);
+      return;
+    }
+
+  _np_connection_clear_source (&self->in_source);
+  self->paused = FALSE;
+  self->peer_finished = TRUE;
+
+  event = np_event_new (NP_EVENT_FINISHED, np_endpoint_get_id (self->owner), self->id, self->peer);
+  event->bytes_in = self->counters.bytes_in;
+  event->bytes_out = self->counters.bytes_out;
+  event->messages_in = self->counters.messages_in;
+  event->messages_out = self->counters.messages_out;
+  np_endpoint_emit (self->owner, event);
+
+  /* Keepalive finds out whether it is still there: a peer that closed completely stops
+   * answering once its side is gone (about a minute on Linux); a host that went away never
+   * answers. The kernel probes: no wakeup of ours. */
+  np_connection_set_keepalive (self->socket);
+
+  self->hangup_source = g_socket_create_source (self->socket, G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_static_name (self->hangup_source, "[netpoke] connection hangup");
+  g_source_set_callback (self->hangup_source, G_SOURCE_FUNC (on_hangup), self, NULL);
+  g_source_attach (self->hangup_source, g_main_context_get_thread_default ());
+}
+
+gboolean
+np_connection_get_peer_finished (NpConnection *self)
+{
+  g_return_val_if_fail (NP_IS_CONNECTION (self), FALSE);
+
+  return self->peer_finished;
+}
+
 static gboolean
 on_readable (GObject  *stream,
              gpointer  user_data)
@@ -262,8 +357,19 @@ on_readable (GObject  *stream,
       g_autoptr(GError) error = NULL;
       gsize size;
       guint8 *buffer = np_endpoint_get_read_buffer (self->owner, &size);
-      gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (input),
-                                                           buffer, size, NULL, &error);
+      gssize n;
+
+      /* Framed input has no room left: leave this peer's bytes in the kernel (TCP slows it
+       * down) until other connections complete their messages or the largest is dropped. */
+      if (self->framer != NULL && np_framing_budget_is_full (np_endpoint_get_framing_budget (self->owner), size))
+        {
+          pause_reading (self);
+          np_framing_budget_wait (np_endpoint_get_framing_budget (self->owner));
+          break;
+        }
+
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (input),
+                                                    buffer, size, NULL, &error);
 
       if (n < 0)
         {
@@ -283,8 +389,7 @@ on_readable (GObject  *stream,
 
       if (n == 0)
         {
-          flush_framer (self);
-          np_connection_close (self, _("Closed by peer"), FALSE);
+          peer_finished (self);
           break;
         }
 
@@ -328,7 +433,7 @@ np_connection_resume (NpConnection *self)
 {
   g_return_if_fail (NP_IS_CONNECTION (self));
 
-  if (self->paused && !self->closed)
+  if (self->paused && !self->closed && !self->peer_finished)
     watch_input (self);
 }
 
@@ -406,10 +511,12 @@ np_connection_close (NpConnection *self,
   _np_connection_clear_source (&self->in_source);
   _np_connection_clear_source (&self->out_source);
   _np_connection_clear_source (&self->stall_source);
+  _np_connection_clear_source (&self->hangup_source);
   report_unsent (self);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
   self->out_queued = 0;
   close_stream (self->stream);
+  count_framed (self);   /* closed: gives the framer's share of the budget back */
 
   /* The final counters travel with DISCONNECTED, not in a later snapshot. */
   np_endpoint_peer_gone (self->owner, self->id);

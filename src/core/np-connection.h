@@ -48,5 +48,7 @@ void          np_connection_set_drained_func (NpConnection      *self,
                                               NpConnectionDrainedFunc func,
                                               gpointer           user_data);
 void          np_connection_finish_writing   (NpConnection      *self);
+gboolean      np_connection_get_peer_finished (NpConnection     *self);
+gsize         np_connection_get_framed       (NpConnection      *self);
 
 G_END_DECLS

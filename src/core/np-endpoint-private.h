@@ -30,6 +30,7 @@ typedef struct
 
   NpAnswerer             *answerer;        /* reply rules */
   NpFileSender           *file_sender;     /* the file being sent, if one is */
+  NpFramingBudget        *framing_budget;  /* what the connections' framers may hold */
 
   NpEndpointFinishedFunc  finished_func;
   gpointer                finished_data;

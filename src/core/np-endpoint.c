@@ -36,6 +36,7 @@ np_endpoint_finalize (GObject *object)
   g_clear_object (&priv->queue);
   g_clear_pointer (&priv->read_buffer, g_free);
   g_clear_pointer (&priv->changed_peers, g_hash_table_unref);
+  g_clear_object (&priv->framing_budget);
 
   G_OBJECT_CLASS (np_endpoint_parent_class)->finalize (object);
 }
@@ -76,6 +77,16 @@ np_endpoint_init (NpEndpoint *self)
   priv->changed_peers = g_hash_table_new (g_int64_hash, g_int64_equal);
 }
 
+/* The framing budget stayed used up: the subclass drops its largest buffer. */
+static void
+shed_framing (NpEndpoint *self)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  if (!priv->stopped && NP_ENDPOINT_GET_CLASS (self)->shed_framing != NULL)
+    NP_ENDPOINT_GET_CLASS (self)->shed_framing (self);
+}
+
 /**
  * np_endpoint_new_for_config:
  * Returns: (transfer full): the endpoint subclass for @config's mode, not yet started
@@ -111,8 +122,25 @@ np_endpoint_new_for_config (guint                   id,
   priv->queue = g_object_ref (queue);
   priv->answerer = np_answerer_new (self);
   np_answerer_set_responder (priv->answerer, config->responder);
+  if (config->framer != NULL)
+    priv->framing_budget = np_framing_budget_new (np_framer_get_max_message (config->framer),
+                                                  (NpFramingBudgetFunc) np_endpoint_resume,
+                                                  (NpFramingBudgetFunc) shed_framing, self);
 
   return self;
+}
+
+/**
+ * np_endpoint_get_framing_budget:
+ * Returns: (transfer none) (nullable): what the framers of all connections may hold together;
+ *   %NULL without framing
+ */
+NpFramingBudget *
+np_endpoint_get_framing_budget (NpEndpoint *self)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  return priv->framing_budget;
 }
 
 guint

@@ -9,6 +9,7 @@
 
 #include "np-endpoint-config.h"
 #include "np-event-queue.h"
+#include "np-framing-budget.h"
 #include "np-responder.h"
 #include "np-send-batch.h"
 
@@ -55,6 +56,9 @@ struct _NpEndpointClass
   GPtrArray *(*pick_connections) (NpEndpoint    *self,
                                   const guint64 *peer_ids,
                                   guint          n_peer_ids);
+  /* Optional: the framing budget stayed used up (np-framing-budget.h): drop the connection
+   * that buffers the most. */
+  void     (*shed_framing)      (NpEndpoint    *self);
 };
 
 typedef void (*NpEndpointFinishedFunc) (NpEndpoint *endpoint,
@@ -105,6 +109,7 @@ void                    np_endpoint_finish           (NpEndpoint              *s
                                                       gboolean                 failed,
                                                       const char              *message);
 gboolean                np_endpoint_is_congested     (NpEndpoint              *self);
+NpFramingBudget        *np_endpoint_get_framing_budget (NpEndpoint            *self);
 guint8                 *np_endpoint_get_read_buffer  (NpEndpoint              *self,
                                                       gsize                   *size);
 guint64                 np_endpoint_next_peer_id     (NpEndpoint              *self);

@@ -56,6 +56,7 @@ typedef struct
   gboolean          finish_writing;
   char             *group;     /* COMMAND_CHANGE_GROUP: "GROUP[%IFACE]" */
   gboolean          join;
+  char             *reason;     /* STOP: what the endpoint's events will say */
 } Command;
 
 static void
@@ -67,6 +68,7 @@ command_free (Command *command)
   g_clear_object (&command->responder);
   g_clear_object (&command->file);
   g_free (command->group);
+  g_free (command->reason);
   g_free (command);
 }
 
@@ -135,7 +137,7 @@ run_command (gpointer user_data)
 
     case COMMAND_STOP:
       if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
-        np_endpoint_stop (endpoint, _("Stopped by user"));
+        np_endpoint_stop (endpoint, command->reason != NULL ? command->reason : _("Stopped by user"));
       break;
 
     case COMMAND_SEND:
@@ -363,11 +365,21 @@ void
 np_engine_stop (NpEngine *self,
                 guint     endpoint_id)
 {
+  np_engine_stop_with_reason (self, endpoint_id, NULL);
+}
+
+/* Stops the endpoint; @reason (default "Stopped by user") is what its events will say. */
+void
+np_engine_stop_with_reason (NpEngine   *self,
+                            guint       endpoint_id,
+                            const char *reason)
+{
   Command *command;
 
   g_return_if_fail (NP_IS_ENGINE (self));
 
   command = command_new (COMMAND_STOP, endpoint_id, NULL, 0);
+  command->reason = g_strdup (reason);
   invoke (self, command);
 }
 

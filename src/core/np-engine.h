@@ -26,6 +26,9 @@ guint     np_engine_start           (NpEngine               *self,
                                      const NpEndpointConfig *config);
 void      np_engine_stop            (NpEngine               *self,
                                      guint                   endpoint_id);
+void      np_engine_stop_with_reason (NpEngine              *self,
+                                     guint                   endpoint_id,
+                                     const char             *reason);
 void      np_engine_send            (NpEngine               *self,
                                      guint                   endpoint_id,
                                      const guint64          *peer_ids,

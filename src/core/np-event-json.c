@@ -354,8 +354,10 @@ np_event_to_json_node (const NpEvent *event,
     {
       json_builder_set_member_name (builder, "failed");
       json_builder_add_boolean_value (builder, event->failed);
-      add_counters (builder, event);
     }
+  if (event->kind == NP_EVENT_DISCONNECTED || event->kind == NP_EVENT_STOPPED
+      || event->kind == NP_EVENT_FINISHED)
+    add_counters (builder, event);
 
   json_builder_end_object (builder);
 

@@ -23,6 +23,8 @@ typedef enum
   NP_EVENT_FILE,          /* a file being sent: file, length of total bytes so far; failed +
                            * message when it stopped (the end of a good one is a SENT event) */
   NP_EVENT_NOTICE,        /* worth knowing, not a failure: a group joined, a reconnect planned; see message */
+  NP_EVENT_FINISHED,      /* a TCP peer finished sending (EOF, a half-close); it can still be
+                           * sent to until it closes. Counters: the peer's so far */
 } NpEventKind;
 
 /* SENT names its peers' ids up to this many; past it, only how many. */

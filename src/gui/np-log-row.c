@@ -183,6 +183,9 @@ np_log_row_new_from_event (const NpEvent *event,
        * says what failed, so the row says that it stopped too. */
       self->message = event->failed ? g_strdup_printf (_("Stopped: %s"), event->message) : g_strdup (event->message);
       break;
+    case NP_EVENT_FINISHED:
+      self->message = g_strdup (_("Finished sending (still open for sending)"));
+      break;
     case NP_EVENT_ERROR:
     case NP_EVENT_NOTICE:
       self->message = g_strdup (event->message);
