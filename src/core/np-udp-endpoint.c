@@ -18,6 +18,8 @@
 #define DATAGRAMS_PER_DISPATCH 64
 /* A burst from a device should land in the kernel buffer, not be dropped. */
 #define RECEIVE_BUFFER_SIZE (4 * 1024 * 1024)
+/* More than the kernel buffer can hold: what is still queued at stop is read, not lost. */
+#define DRAIN_AT_STOP_MAX 65536
 
 struct _NpUdpEndpoint
 {
@@ -87,6 +89,64 @@ report_drops (NpUdpEndpoint *self,
   np_endpoint_emit_error (endpoint, 0, NULL, message);
 }
 
+/* Reads one datagram and reports it. Returns FALSE when there was none to read. */
+static gboolean
+read_one (NpUdpEndpoint *self,
+          guint64       *dropped)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) from = NULL;
+  g_autoptr(GInetAddress) to = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autofree char *group = NULL;
+  gsize size;
+  guint8 *buffer = np_endpoint_get_read_buffer (endpoint, &size);
+  gssize n = np_udp_socket_receive (self->socket, buffer, size, &from, &to, &self->kernel_drops,
+                                    dropped, &error);
+  NpUdpPeer *peer;
+
+  if (n < 0)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      /* E.g. an ICMP "port unreachable" for an earlier send: report it, keep going. */
+      np_endpoint_emit_error (endpoint, 0, NULL, error->message);
+      return TRUE;
+    }
+
+  peer = lookup_peer (self, from);
+  peer->counters.bytes_in += n;
+  peer->counters.messages_in++;
+  np_endpoint_peer_changed (endpoint, &peer->counters);
+  np_endpoint_count_in (endpoint, n, 1);
+  if (!config->count_only || np_endpoint_is_answering (endpoint))
+    message = g_bytes_new (buffer, n);
+  /* Which group (or broadcast address) it was sent to: unicast says nothing. */
+  if (to != NULL && (g_inet_address_get_is_multicast (to) || np_udp_socket_is_broadcast (self->broadcasts, to)))
+    group = g_inet_address_to_string (to);
+  np_endpoint_emit_datagram (endpoint, peer->id, peer->name, config->count_only ? NULL : message, n, group);
+
+  /* The reply rules answer the datagram's sender; sent and reported as every send is. */
+  np_endpoint_answer (endpoint, peer->id, peer->name, message, NP_MESSAGE_BYTES);
+  return TRUE;
+}
+
+/* At stop: what the kernel still holds is read and reported, and its drop count read one last
+ * time, so received + dropped equals what was sent even when a burst ends in drops. */
+static void
+account_for_the_rest (NpUdpEndpoint *self)
+{
+  guint64 dropped = 0;
+
+  /* Bounded: a peer that keeps sending must not keep the stop waiting. */
+  for (guint i = 0; i < DRAIN_AT_STOP_MAX && read_one (self, &dropped); i++)
+    ;
+  dropped += np_udp_socket_final_drops (self->socket, &self->kernel_drops);
+  report_drops (self, dropped);
+}
+
 static gboolean
 on_readable (GSocket      *socket,
              GIOCondition  condition,
@@ -94,46 +154,13 @@ on_readable (GSocket      *socket,
 {
   NpUdpEndpoint *self = user_data;
   NpEndpoint *endpoint = NP_ENDPOINT (self);
-  const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
   guint64 dropped = 0;
   gboolean keep = TRUE;
 
   for (guint i = 0; i < DATAGRAMS_PER_DISPATCH; i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GSocketAddress) from = NULL;
-      g_autoptr(GInetAddress) to = NULL;
-      g_autoptr(GBytes) message = NULL;
-      g_autofree char *group = NULL;
-      gsize size;
-      guint8 *buffer = np_endpoint_get_read_buffer (endpoint, &size);
-      gssize n = np_udp_socket_receive (self->socket, buffer, size, &from, &to, &self->kernel_drops,
-                                        &dropped, &error);
-      NpUdpPeer *peer;
-
-      if (n < 0)
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            break;
-          /* E.g. an ICMP "port unreachable" for an earlier send: report it, keep going. */
-          np_endpoint_emit_error (endpoint, 0, NULL, error->message);
-          continue;
-        }
-
-      peer = lookup_peer (self, from);
-      peer->counters.bytes_in += n;
-      peer->counters.messages_in++;
-      np_endpoint_peer_changed (endpoint, &peer->counters);
-      np_endpoint_count_in (endpoint, n, 1);
-      if (!config->count_only || np_endpoint_is_answering (endpoint))
-        message = g_bytes_new (buffer, n);
-      /* Which group (or broadcast address) it was sent to: unicast says nothing. */
-      if (to != NULL && (g_inet_address_get_is_multicast (to) || np_udp_socket_is_broadcast (self->broadcasts, to)))
-        group = g_inet_address_to_string (to);
-      np_endpoint_emit_datagram (endpoint, peer->id, peer->name, config->count_only ? NULL : message, n, group);
-
-      /* The reply rules answer the datagram's sender; sent and reported as every send is. */
-      np_endpoint_answer (endpoint, peer->id, peer->name, message, NP_MESSAGE_BYTES);
+      if (!read_one (self, &dropped))
+        break;
 
       if (np_endpoint_is_congested (endpoint))
         {
@@ -389,6 +416,9 @@ np_udp_endpoint_stop (NpEndpoint *endpoint,
                       const char *reason)
 {
   NpUdpEndpoint *self = NP_UDP_ENDPOINT (endpoint);
+
+  if (self->socket != NULL && !g_socket_is_closed (self->socket))
+    account_for_the_rest (self);
 
   if (self->groups != NULL)
     {

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -262,4 +263,31 @@ np_udp_socket_receive (GSocket         *socket,
 
   *from = g_socket_address_new_from_native (&storage, message.msg_namelen);
   return n;
+}
+
+/**
+ * np_udp_socket_final_drops:
+ * @kernel_drops: (inout): the socket's drop counter as last seen
+ *
+ * The count SO_RXQ_OVFL stamps on datagrams arrives only with a later datagram; at stop it is
+ * read from the socket itself (SO_MEMINFO's SK_MEMINFO_DROPS is the same counter), so that a
+ * burst that ends in drops is counted too.
+ *
+ * Returns: the drops since @kernel_drops
+ */
+guint64
+np_udp_socket_final_drops (GSocket *socket,
+                           guint32 *kernel_drops)
+{
+  guint32 meminfo[SK_MEMINFO_VARS] = { 0 };
+  socklen_t length = sizeof meminfo;
+  guint64 dropped;
+
+  if (getsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_MEMINFO, meminfo, &length) != 0
+      || length <= SK_MEMINFO_DROPS * sizeof (guint32))
+    return 0;
+
+  dropped = (guint32) (meminfo[SK_MEMINFO_DROPS] - *kernel_drops);
+  *kernel_drops = meminfo[SK_MEMINFO_DROPS];
+  return dropped;
 }

@@ -28,5 +28,7 @@ gssize            np_udp_socket_receive        (GSocket                 *socket,
                                                 guint32                 *kernel_drops,
                                                 guint64                 *dropped,
                                                 GError                 **error);
+guint64           np_udp_socket_final_drops    (GSocket                 *socket,
+                                                guint32                 *kernel_drops);
 
 G_END_DECLS
