@@ -215,13 +215,13 @@ np_cli_parse_options (NpCli   *cli,
 
   if (host != NULL)
     {
-      if (*host == '\0')
-        return np_cli_usage_error (cli, "--host is empty");
       /* Accept [::1] as people paste it from URLs. */
       if (host[0] == '[' && host[strlen (host) - 1] == ']')
         cli->config->host = g_strndup (host + 1, strlen (host) - 2);
       else
         cli->config->host = g_strdup (host);
+      if (cli->config->host[0] == '\0')
+        return np_cli_usage_error (cli, "--host is empty");
     }
 
   if (to != NULL && !np_address_split (to, &cli->config->host, &cli->config->remote_port, &error))
@@ -276,6 +276,9 @@ np_cli_parse_options (NpCli   *cli,
         }
     }
 
+  if (timeout != NULL && !np_cli_is_client (cli->mode) && cli->mode != NP_MODE_HTTP_CLIENT)
+    return np_cli_usage_error (cli, "--timeout is how long a client waits to connect (and for an HTTP "
+                                    "reply); servers and udp do not take it");
   if (timeout != NULL)
     {
       if (!g_ascii_string_to_unsigned (timeout, 10, 1, 3600000, &value, NULL))

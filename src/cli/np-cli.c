@@ -104,11 +104,8 @@ on_events (GPtrArray *batch,
       NpEvent *event = g_ptr_array_index (batch, i);
       g_autoptr(GError) error = NULL;
 
-      if (cli->capture != NULL && !np_capture_write (cli->capture, event, &error))
-        {
-          g_printerr ("netpoke-cli: capture stopped: %s\n", error->message);
-          g_clear_object (&cli->capture);
-        }
+      if (cli->capture != NULL && !np_capture_write (cli->capture, event, &error) && error != NULL)
+        g_printerr ("netpoke-cli: capture stopped: %s\n", error->message);
 
       track_state (cli, event);
       np_cli_files_on_event (cli, event);
@@ -138,6 +135,14 @@ on_events (GPtrArray *batch,
         }
 
       np_cli_printer_print (&cli->printer, event, out);
+    }
+
+  if (cli->capture != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!np_capture_flush (cli->capture, &error) && error != NULL)
+        g_printerr ("netpoke-cli: capture stopped: %s\n", error->message);
     }
 
   /* One write per batch, not per event. A slow reader of our output slows this thread, the

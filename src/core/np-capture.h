@@ -1,6 +1,7 @@
 /* np-capture.h: lossless JSON-lines record of every event, written by the consumer
  *
- * The log view may drop old rows; the capture never does. */
+ * The log view may drop old rows; the capture never does. If the file cannot take more (disk
+ * full), it ends on its last whole line and the events that are missing are counted. */
 #pragma once
 
 #include <gio/gio.h>
@@ -22,6 +23,9 @@ void       np_capture_set_reply_encoding (NpCapture *self,
 gboolean   np_capture_write (NpCapture  *self,
                              NpEvent    *event,
                              GError    **error);
+gboolean   np_capture_flush (NpCapture  *self,
+                             GError    **error);
+guint64    np_capture_get_lost (NpCapture *self);
 gboolean   np_capture_close (NpCapture  *self,
                              GError    **error);
 
