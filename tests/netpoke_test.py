@@ -223,6 +223,19 @@ def wait_listening_port(port, udp=False, timeout=WAIT):
     return False
 
 
+def frozen_udp_burst(cli, count, size):
+    """Waits for a netpoke-cli udp on 127.0.0.1 to listen, freezes it (SIGSTOP), sends it count
+    datagrams of size bytes (far more than its receive buffer holds) and lets it go on (SIGCONT).
+    Returns its port and the socket the burst came from."""
+    _, port = cli.wait_listening()
+    os.kill(cli.proc.pid, signal.SIGSTOP)
+    burst = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for i in range(count):
+        burst.sendto(i.to_bytes(4, "big") * (size // 4), ("127.0.0.1", port))
+    os.kill(cli.proc.pid, signal.SIGCONT)
+    return port, burst
+
+
 def fd_count(pid):
     """How many file descriptors a process has open."""
     return len(os.listdir(f"/proc/{pid}/fd"))

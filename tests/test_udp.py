@@ -2,13 +2,11 @@
 """UDP both ways with socat and Python: receive from anyone, peers heard, reply to all heard,
 send to --to, IPv6, echo; 300 lines to 40 peers heard as one operation (sendmmsg): every peer
 gets every datagram in order, one 'sent' event, exact per-peer counters."""
-import os
-import signal
 import socket
 import subprocess
 import time
 
-from netpoke_test import Cli, Tap, WAIT, free_port, have, wait_listening_port
+from netpoke_test import Cli, Tap, WAIT, free_port, frozen_udp_burst, have, wait_listening_port
 
 tap = Tap()
 
@@ -143,13 +141,8 @@ for p in peers:
 # Freeze netpoke-cli (SIGSTOP), send far more than its receive buffer holds, let it go on:
 # every datagram must be either received or reported dropped.
 cli = Cli("udp", "--bind", "127.0.0.1", "--port", "0", "--stats")
-_, port = cli.wait_listening()
-os.kill(cli.proc.pid, signal.SIGSTOP)
-burst = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 sent = 20000
-for i in range(sent):
-    burst.sendto(i.to_bytes(4, "big") * 250, ("127.0.0.1", port))
-os.kill(cli.proc.pid, signal.SIGCONT)
+port, burst = frozen_udp_burst(cli, sent, 1000)
 # The kernel stamps its drop count on datagrams as they are queued, so the count arrives with the
 # first datagram after the overflow, as it would with any continuing traffic.
 time.sleep(0.5)
