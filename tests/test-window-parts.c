@@ -227,6 +227,14 @@ test_status_bar (void)
   g_object_set (bar, "mode", NP_MODE_UDP, NULL);
   g_assert_nonnull (strstr (np_status_bar_get_text (bar), "Peers heard 3"));
 
+  /* Datagrams the system dropped are counted from the UDP endpoint's report. */
+  g_ptr_array_set_size (batch, 0);
+  add_event (batch, NP_EVENT_ERROR, 0, NULL)->dropped = 7;
+  add_event (batch, NP_EVENT_RECEIVED, 1, "x");
+  np_status_bar_count (bar, batch);
+  g_assert_cmpuint (np_status_bar_get_dropped (bar), ==, 7);
+  g_assert_cmpuint (np_status_bar_get_messages_in (bar), ==, 2);
+
   drop_part (bar);
 }
 

@@ -85,7 +85,8 @@ typedef struct
   guint64      bytes_out;
   guint64      messages_in;
   guint64      messages_out;
-  guint64      dropped;     /* STOPPED (UDP): datagrams the kernel dropped, receive buffer full */
+  guint64      dropped;     /* UDP, datagrams the kernel dropped (receive buffer full): all of them in
+                             * STOPPED, those since the last report in ERROR */
 } NpEvent;
 
 GType        np_event_get_type      (void) G_GNUC_CONST;

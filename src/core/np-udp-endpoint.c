@@ -78,6 +78,7 @@ report_drops (NpUdpEndpoint *self,
   NpEndpoint *endpoint = NP_ENDPOINT (self);
   g_autofree char *message = NULL;
   g_autofree char *count = NULL;
+  NpEvent *event;
 
   if (dropped == 0)
     return;
@@ -86,7 +87,11 @@ report_drops (NpUdpEndpoint *self,
   count = g_strdup_printf ("%" G_GUINT64_FORMAT, dropped);
   message = g_strdup_printf (_("The system dropped %s datagrams: they came faster than they could be "
                                "read (receive buffer full)"), count);
-  np_endpoint_emit_error (endpoint, 0, NULL, message);
+  /* The count too, not only the words: the window adds it up (received + dropped = sent). */
+  event = np_event_new (NP_EVENT_ERROR, np_endpoint_get_id (endpoint), 0, NULL);
+  event->message = g_steal_pointer (&message);
+  event->dropped = dropped;
+  np_endpoint_emit (endpoint, event);
 }
 
 /* Reads one datagram and reports it. Returns FALSE when there was none to read. */

@@ -256,3 +256,17 @@ np_log_model_get_dropped (NpLogModel *self)
   g_return_val_if_fail (NP_IS_LOG_MODEL (self), 0);
   return self->dropped;
 }
+
+/* Rows that never got in (held back while the view was scrolled up, then past the cap) count
+ * as dropped like the ones the cap took out. */
+void
+np_log_model_add_dropped (NpLogModel *self,
+                          guint       n_rows)
+{
+  g_return_if_fail (NP_IS_LOG_MODEL (self));
+
+  if (n_rows == 0)
+    return;
+  self->dropped += n_rows;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROPPED]);
+}

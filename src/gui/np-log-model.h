@@ -22,5 +22,7 @@ guint       np_log_model_get_cap     (NpLogModel *self);
 void        np_log_model_set_cap     (NpLogModel *self,
                                       guint       cap);
 guint64     np_log_model_get_dropped (NpLogModel *self);
+void        np_log_model_add_dropped (NpLogModel *self,
+                                      guint       n_rows);
 
 G_END_DECLS

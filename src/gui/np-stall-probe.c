@@ -171,17 +171,18 @@ write_to (NpStallProbe  *self,
           GError       **error)
 {
   g_autofree char *json = NULL;
-  guint64 bytes_in = 0, rows_dropped = 0;
-  guint rows = 0;
+  NpStallProbeCounts counts = { 0 };
 
-  self->sample (self->sample_data, &bytes_in, &rows, &rows_dropped);
+  self->sample (self->sample_data, &counts);
 
   json = g_strdup_printf ("{\"first_frame_ms\":%.1f,\"max_stall_ms\":%.1f,\"max_stall_at_ms\":%.0f,\"stalls_over_50ms\":%" G_GUINT64_FORMAT
                           ",\"ticks\":%" G_GUINT64_FORMAT ",\"bytes_in\":%" G_GUINT64_FORMAT
+                          ",\"messages_in\":%" G_GUINT64_FORMAT ",\"datagrams_dropped\":%" G_GUINT64_FORMAT
                           ",\"rows\":%u,\"rows_dropped\":%" G_GUINT64_FORMAT ",\"rss_kib\":%ld"
                           ",\"peak_rss_kib\":%ld}\n",
                           self->first_frame_us / 1000.0, self->max_gap_us / 1000.0, self->max_gap_at / 1000.0, self->stalls_over_50ms, self->ticks,
-                          bytes_in, rows, rows_dropped, status_kib ("VmRSS:"), status_kib ("VmHWM:"));
+                          counts.bytes_in, counts.messages_in, counts.datagrams_dropped,
+                          counts.rows, counts.rows_dropped, status_kib ("VmRSS:"), status_kib ("VmHWM:"));
   /* Replaced atomically (a reader never sees half a file) but not synced: an fsync on the main
    * loop every second would be a stall of the probe's own making. */
   return g_file_set_contents_full (path, json, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);

@@ -13,11 +13,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpStallProbe, np_stall_probe, NP, STALL_PROBE, GObject)
 
-/* Fills in what the window has counted so far. */
-typedef void (*NpStallProbeSample) (gpointer  user_data,
-                                    guint64  *bytes_in,
-                                    guint    *rows,
-                                    guint64  *rows_dropped);
+/* What the window has counted so far. */
+typedef struct
+{
+  guint64 bytes_in;
+  guint64 messages_in;
+  guint64 datagrams_dropped;   /* by the system, before they could be read (UDP) */
+  guint   rows;                /* in the log */
+  guint64 rows_dropped;        /* from the log by its cap */
+} NpStallProbeCounts;
+
+typedef void (*NpStallProbeSample) (gpointer            user_data,
+                                    NpStallProbeCounts *counts);
 
 NpStallProbe *np_stall_probe_new        (const char         *path,
                                          NpStallProbeSample  sample,

@@ -9,6 +9,8 @@
 #include "np-event.h"
 #include "np-status-bar.h"
 
+#define REFRESH_MS 100
+
 struct _NpStatusBar
 {
   GtkWidget  parent_instance;
@@ -23,7 +25,11 @@ struct _NpStatusBar
   guint64    bytes_out;
   guint64    messages_in;
   guint64    messages_out;
+  guint64    dropped;      /* UDP datagrams the system dropped before they could be read */
   guint64    requests;     /* HTTP requests answered or made */
+
+  gint64     refreshed;    /* monotonic µs of the last text update */
+  guint      refresh_id;
 
   guint64    rate_bytes;   /* bytes out since the last rate tick */
   double     send_rate;    /* bytes per second */
@@ -59,6 +65,37 @@ update_text (NpStatusBar *self)
     status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Clients %u   Send rate %s/s"),
                               in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
   gtk_label_set_text (GTK_LABEL (self->label), status);
+  self->refreshed = g_get_monotonic_time ();
+}
+
+static gboolean
+on_refresh (gpointer user_data)
+{
+  NpStatusBar *self = user_data;
+
+  self->refresh_id = 0;
+  update_text (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The counts are exact at every batch; the text follows them at most every REFRESH_MS: under
+ * a flood, batches come every few milliseconds, and each new text was a frame to lay out and
+ * draw. */
+static void
+refresh (NpStatusBar *self)
+{
+  gint64 wait_us;
+
+  if (self->refresh_id != 0)
+    return;
+  wait_us = self->refreshed + REFRESH_MS * 1000 - g_get_monotonic_time ();
+  if (wait_us <= 0)
+    {
+      update_text (self);
+      return;
+    }
+  self->refresh_id = g_timeout_add (wait_us / 1000 + 1, on_refresh, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->refresh_id), "[netpoke] footer");
 }
 
 /* The send rate needs a clock, but only while bytes flow: the timer stops itself after a quiet
@@ -112,6 +149,8 @@ np_status_bar_count (NpStatusBar *self,
           self->messages_out++;
           self->requests++;
         }
+      else if (event->kind == NP_EVENT_ERROR)
+        self->dropped += event->dropped;
       else if (event->kind == NP_EVENT_SENT)
         {
           /* One SENT per send operation: each peer it counts got all of it. */
@@ -132,7 +171,7 @@ np_status_bar_count (NpStatusBar *self,
       self->rate_id = g_timeout_add_seconds (1, on_rate_tick, self);
       g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rate_id), "[netpoke] send rate");
     }
-  update_text (self);
+  refresh (self);
 }
 
 guint64
@@ -140,6 +179,21 @@ np_status_bar_get_bytes_in (NpStatusBar *self)
 {
   g_return_val_if_fail (NP_IS_STATUS_BAR (self), 0);
   return self->bytes_in;
+}
+
+guint64
+np_status_bar_get_messages_in (NpStatusBar *self)
+{
+  g_return_val_if_fail (NP_IS_STATUS_BAR (self), 0);
+  return self->messages_in;
+}
+
+/* UDP datagrams the system dropped (receive buffer full) */
+guint64
+np_status_bar_get_dropped (NpStatusBar *self)
+{
+  g_return_val_if_fail (NP_IS_STATUS_BAR (self), 0);
+  return self->dropped;
 }
 
 guint64
@@ -163,6 +217,7 @@ np_status_bar_dispose (GObject *object)
   NpStatusBar *self = (NpStatusBar *)object;
 
   g_clear_handle_id (&self->rate_id, g_source_remove);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_pointer (&self->label, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_STATUS_BAR);
 

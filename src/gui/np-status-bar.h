@@ -14,6 +14,8 @@ void     np_status_bar_count          (NpStatusBar *self,
                                        GPtrArray   *batch);
 guint64  np_status_bar_get_bytes_in   (NpStatusBar *self);
 guint64  np_status_bar_get_bytes_out  (NpStatusBar *self);
+guint64  np_status_bar_get_messages_in (NpStatusBar *self);
+guint64  np_status_bar_get_dropped    (NpStatusBar *self);
 const char *np_status_bar_get_text    (NpStatusBar *self);
 
 G_END_DECLS

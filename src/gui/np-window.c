@@ -281,17 +281,17 @@ bind_settings (NpWindow *self)
 /* ---- object -------------------------------------------------------------------------------- */
 
 static void
-sample_counters (gpointer  user_data,
-                 guint64  *bytes_in,
-                 guint    *rows,
-                 guint64  *rows_dropped)
+sample_counters (gpointer            user_data,
+                 NpStallProbeCounts *counts)
 {
   NpWindow *self = user_data;
   NpLogModel *log = np_log_view_get_model (self->log_view);
 
-  *bytes_in = np_status_bar_get_bytes_in (self->status_bar);
-  *rows = g_list_model_get_n_items (G_LIST_MODEL (log));
-  *rows_dropped = np_log_model_get_dropped (log);
+  counts->bytes_in = np_status_bar_get_bytes_in (self->status_bar);
+  counts->messages_in = np_status_bar_get_messages_in (self->status_bar);
+  counts->datagrams_dropped = np_status_bar_get_dropped (self->status_bar);
+  counts->rows = g_list_model_get_n_items (G_LIST_MODEL (log));
+  counts->rows_dropped = np_log_model_get_dropped (log);
 }
 
 static void

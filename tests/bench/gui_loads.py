@@ -17,6 +17,112 @@ def server_sockets(port):
     return sum(1 for fields in sockets_on(port) if fields[3] != "0A")
 
 
+def udp_bound(port):
+    """Whether a UDP socket is bound to port (any address)."""
+    for name in ("udp", "udp6"):
+        with open(f"/proc/net/{name}") as f:
+            next(f)
+            for line in f:
+                if int(line.split()[1].rsplit(":", 1)[1], 16) == port:
+                    return True
+    return False
+
+
+def read_stats(path):
+    """The stall probe's last report (NETPOKE_STATS), or None before the first."""
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def window_pid(gui, mode):
+    pids = subprocess.run(["pgrep", "-f", f"^{gui} --mode {mode}"], capture_output=True, text=True).stdout.split()
+    return int(pids[0]) if pids else None
+
+
+def thread_cpu_ms(pid, tid):
+    """CPU time (user + system) a thread has used, in ms."""
+    try:
+        with open(f"/proc/{pid}/task/{tid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def stop_window(app, gui, mode):
+    """SIGTERM to the app itself (it quits like Ctrl+Q and writes its stats), not to the
+    run-headless/dbus-run-session wrappers around it."""
+    pid = window_pid(gui, mode)
+    if pid is not None:
+        os.kill(pid, signal.SIGTERM)
+    try:
+        app.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(app.pid, signal.SIGKILL)
+        app.wait()
+
+
+def udp_flood(build, rate, seconds, size):
+    """rate datagrams/s of size bytes for seconds into the window (UDP mode) under Xvfb, from
+    np-bench-pace. Accessibility is on, as on a desktop (the issue measured through AT-SPI).
+    Returns the stall probe's record with "sent", or None when the window did not start."""
+    gui = os.path.join(build, "src", "gui", "netpoke")
+    pace = os.path.join(build, "tests", "np-bench-pace")
+    headless = os.path.join(os.path.dirname(__file__), "..", "run-headless")
+    stats = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"netpoke-udp-{os.getpid()}.json")
+    port = free_port()
+    env = dict(os.environ, NETPOKE_STATS=stats)
+    env.pop("GTK_A11Y", None)
+    env.pop("NO_AT_BRIDGE", None)
+    app = subprocess.Popen([headless, gui, "--mode", "udp", "--address", "127.0.0.1", "--port", str(port), "--start"],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 30
+    # Bound, and past its first frame (the probe writes its file every second from then on).
+    while not (udp_bound(port) and read_stats(stats)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not udp_bound(port):
+        print("gui-udp: the window did not bind its port")
+        os.killpg(app.pid, signal.SIGKILL)
+        return None
+    pid = window_pid(gui, "udp")
+    cpu_before = thread_cpu_ms(pid, pid)
+    out = subprocess.run([pace, str(port), str(rate), str(seconds), str(size)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    sent = int(out[1])
+    load = load_average()
+    # Counted when received + dropped reaches what was sent, or stops moving for 3 s.
+    last, still = None, 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and still < 3:
+        now = read_stats(stats)
+        counted = now and now["messages_in"] + now["datagrams_dropped"]
+        if counted == sent:
+            break
+        still = still + 1 if counted == last else 0
+        last = counted
+        time.sleep(1)
+    # The main thread's own CPU for the whole load: what the window costs, whatever the load.
+    main_cpu = thread_cpu_ms(pid, pid) - cpu_before
+    stop_window(app, gui, "udp")
+    result = read_stats(stats)
+    if result is None:
+        print("gui-udp: no stats from the window")
+        return None
+    os.unlink(stats)
+    result["sent"] = sent
+    result["main_cpu_ms"] = main_cpu
+    result["load"] = load
+    return result
+
+
 def flood(build, size):
     """size bytes from socat into the window (TCP server mode) under Xvfb. Returns the stall
     probe's record (NETPOKE_STATS), with the seconds it took and socat's time to /dev/null, or
@@ -58,15 +164,7 @@ def flood(build, size):
         last = now
         time.sleep(1)
     gui_time = time.monotonic() - start
-    # Signal the app itself, not the xvfb-run/dbus-run-session wrappers around it.
-    pids = subprocess.run(["pgrep", "-f", f"^{gui} --mode tcp-server"], capture_output=True, text=True).stdout.split()
-    for pid in pids:
-        os.kill(int(pid), signal.SIGTERM)
-    try:
-        app.wait(60)
-    except subprocess.TimeoutExpired:
-        os.killpg(app.pid, signal.SIGKILL)
-        app.wait()
+    stop_window(app, gui, "tcp-server")
     try:
         with open(stats) as f:
             result = json.load(f)

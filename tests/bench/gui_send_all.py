@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 from atspi_helpers import click, find, find_app, set_text, wait_for  # noqa: E402
 from cli_loads import Sink, listen_backlog, raise_file_limit, sockets_on  # noqa: E402
+from gui_loads import read_stats  # noqa: E402
 from netpoke_test import free_port, wait_listening_port  # noqa: E402
 
 MESSAGE = b"Send to All from the window, 64 bytes with the padding: xxxxxxxx"
@@ -30,14 +31,6 @@ def held_sockets(port):
     """Connections on local port `port` the app still holds: established, or closed by the peer
     and not yet by the app. (After the app closes them they linger in FIN_WAIT/TIME_WAIT.)"""
     return sum(1 for fields in sockets_on(port) if fields[3] in ("01", "08"))
-
-
-def read_stats(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
 
 
 def rows_seen(stats):

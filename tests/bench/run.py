@@ -14,6 +14,8 @@ then one table: metric, Netpoke, peer, ratio, target, each cell the median (min-
   gui-flood   1 GiB from socat into the window under Xvfb: longest main-loop stall, RSS, counter
   gui-send-all  the window with 1,000 clients (driven through AT-SPI): Send to All, then Stop;
               longest main-loop stall of each and the log rows the send added
+  gui-udp     50,000 datagrams/s of 64 B for 5 s into the window (UDP mode, accessibility on) from a
+              paced C sender: longest main-loop stall, stalls over 50 ms, received + dropped = sent
 """
 import argparse
 import os
@@ -26,7 +28,7 @@ import netpoke_test  # noqa: E402
 import cli_loads  # noqa: E402
 import gui_loads  # noqa: E402
 
-LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood", "gui-send-all"]
+LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood", "gui-send-all", "gui-udp"]
 
 
 class Table:
@@ -182,6 +184,30 @@ def bench_gui_send_all(build, table, rounds, n_clients=1000):
     table.add(f"window: Stop with {n_clients:,} clients", cell(stalls["stop"], "{:.1f}") + f" ms stall{mark}",
               "-", "-", "< 50 ms")
     table.add(f"  (connecting {n_clients:,} clients)", cell(stalls["connect"], "{:.1f}") + " ms stall", "-", "-", "-")
+def bench_gui_udp(build, table, rounds, rate=50000, seconds=5, size=64):
+    longest, over, complete = [], [], []
+    for r in range(rounds):
+        result = gui_loads.udp_flood(build, rate, seconds, size)
+        if result is None:
+            continue
+        counted = result["messages_in"] + result["datagrams_dropped"]
+        longest.append(result["max_stall_ms"])
+        over.append(result["stalls_over_50ms"])
+        complete.append(counted == result["sent"])
+        print(f"  gui-udp, round {r + 1}: longest stall {result['max_stall_ms']:.1f} ms "
+              f"({result['stalls_over_50ms']} over 50 ms, {result['ticks']} probe ticks); sent {result['sent']}, "
+              f"received {result['messages_in']} + dropped by the system {result['datagrams_dropped']} = {counted} "
+              f"({'all counted' if counted == result['sent'] else 'MISSING ' + str(result['sent'] - counted)}); "
+              f"{result['rows']} log rows, {result['rows_dropped']} dropped from view by the cap; "
+              f"peak RSS {result['peak_rss_kib'] / 1024:.0f} MiB; the window's main thread used "
+              f"{result['main_cpu_ms']:.0f} ms of CPU; load average {result['load']:.1f} at the end", flush=True)
+    metric = f"window: UDP {rate:,}/s x {seconds} s of {size} B, longest stall"
+    if not longest:
+        table.add(metric, "did not start", "-", "-", "< 50 ms")
+        return
+    counted = "all counted" if all(complete) else f"{complete.count(False)} rounds MISSING datagrams"
+    table.add(metric, cell(longest, "{:.1f}") + f" ms ({cell(over, '{:.0f}')} over 50 ms; received + dropped = sent: "
+              f"{counted})", "-", "-", "< 50 ms, none over 50")
 
 
 def main():
@@ -216,6 +242,8 @@ def main():
         bench_gui_flood(args.build, table, args.flood_mib * 2**20)
     if "gui-send-all" in only:
         bench_gui_send_all(args.build, table, args.rounds)
+    if "gui-udp" in only:
+        bench_gui_udp(args.build, table, args.rounds)
 
     print()
     table.print()
