@@ -333,7 +333,7 @@ static const Hostile hostile_cases[] = {
   { "257-rules", NULL, "more than 256 rules" },
   { "pattern-over-64-KiB", NULL, "rule 1: “pattern” is too long (65537 bytes, at most 65536)" },
   { "rule-not-object", HEAD2 "\"rules\":[1]}", "rule 1 is not an object" },
-  { "rule-bad-regex", HEAD2 "\"rules\":[{},{\"pattern\":\"^report(.*\"}]}",
+  { "rule-bad-regex", HEAD2 "\"rules\":[{\"pattern\":\"ok\"},{\"pattern\":\"^report(.*\"}]}",
     "rule 2: pattern: Error while compiling regular expression ‘^report(.*’ at char 10: missing terminating )" },
   { "rule-bad-group", HEAD2 "\"rules\":[{\"pattern\":\"(a)\",\"response\":\"\\\\2\"}]}",
     "rule 1: reply: the reply uses \\2, but the pattern has 1 group(s)" },
@@ -343,8 +343,9 @@ static const Hostile hostile_cases[] = {
   { "rule-delay-huge", HEAD2 "\"rules\":[{\"delay_ms\":600001}]}", "rule 1: “delay_ms” must be 0–600000" },
   { "rule-delay-text", HEAD2 "\"rules\":[{\"delay_ms\":\"5\"}]}", "rule 1: “delay_ms” must be a whole number" },
   { "rule-enabled-text", HEAD2 "\"rules\":[{\"enabled\":\"no\"}]}", "rule 1: “enabled” must be true or false" },
+  { "rule-empty-pattern", HEAD2 "\"rules\":[{\"match\":\"text\"}]}", "rule 1: pattern: the pattern is empty" },
   { "rules-not-list", HEAD2 "\"rules\":{}}", "“rules” must be a list" },
-  { "rule-latin1-reply", HEAD2 "\"endpoints\":[{\"send_encoding\":\"latin1\"}],\"rules\":[{\"response\":\"温度\"}]}",
+  { "rule-latin1-reply", HEAD2 "\"endpoints\":[{\"send_encoding\":\"latin1\"}],\"rules\":[{\"pattern\":\"x\",\"response\":\"温度\"}]}",
     "rule 1: reply: “温” cannot be written in Latin-1" },
   { "address-over-1-KiB", HEAD "\"endpoints\":[{\"address\":\""
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

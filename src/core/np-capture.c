@@ -170,6 +170,15 @@ np_capture_flush (NpCapture  *self,
   return self->failure == NULL && write_pending (self, error);
 }
 
+/* Bytes of the lines written so far (the last of them may still be gathered, not in the file). */
+guint64
+np_capture_get_size (NpCapture *self)
+{
+  g_return_val_if_fail (NP_IS_CAPTURE (self), 0);
+
+  return (guint64) self->committed + self->pending->len;
+}
+
 guint64
 np_capture_get_lost (NpCapture *self)
 {

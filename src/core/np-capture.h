@@ -26,6 +26,7 @@ gboolean   np_capture_write (NpCapture  *self,
 gboolean   np_capture_flush (NpCapture  *self,
                              GError    **error);
 guint64    np_capture_get_lost (NpCapture *self);
+guint64    np_capture_get_size (NpCapture *self);
 gboolean   np_capture_close (NpCapture  *self,
                              GError    **error);
 

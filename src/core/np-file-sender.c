@@ -246,6 +246,16 @@ wait_for_room (NpFileSender *self)
   room_or_gone (self);
 }
 
+/* Whether some target has more queued than the low-water mark: the next chunk waits for it. */
+static gboolean
+must_wait (NpFileSender *self)
+{
+  for (guint i = 0; i < self->targets->len; i++)
+    if (np_connection_get_send_queued (g_ptr_array_index (self->targets, i)) > NP_FILE_LOW_WATER)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 queue_to_targets (NpFileSender *self,
                   GBytes       *data,
@@ -281,7 +291,10 @@ on_chunk_read (GObject      *source,
 
   self->sent += g_bytes_get_size (chunk);
   queue_to_targets (self, chunk, self->sent == self->total);
-  if (g_get_monotonic_time () - self->last_progress_us >= PROGRESS_INTERVAL_US && self->sent < self->total)
+  /* Said at most ten times a second while bytes flow, and whenever the transfer is about to
+   * wait for a slow peer: a bar that shows progress must not stop short of where it waits. */
+  if (self->sent < self->total
+      && (g_get_monotonic_time () - self->last_progress_us >= PROGRESS_INTERVAL_US || must_wait (self)))
     emit_progress (self, FALSE, NULL);
 
   wait_for_room (self);

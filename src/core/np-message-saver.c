@@ -9,153 +9,77 @@
 
 #include "np-error.h"
 #include "np-message-saver.h"
+#include "np-work-queue.h"
 
-/* A file to write; a job without a path tells the worker to end. */
+/* A message to write, and where. */
 typedef struct
 {
   char    *path;
   GBytes  *data;
 } Job;
 
-/* What the worker thread shares with the saver. The worker holds its own reference, so that
- * a saver dropped while files are still being written does not wait for them. */
-typedef struct
-{
-  GAsyncQueue   *jobs;           /* Job* */
-  GMainContext  *context;        /* where failures are reported */
-  GWeakRef       saver;
-  gssize         pending;        /* atomic: bytes queued, not written yet */
-  guint          n_saved;        /* atomic */
-  gint           failed;         /* atomic: saving stopped; the rest is dropped */
-  char          *reason;         /* why the first write failed (set before failed) */
-} Shared;
-
 struct _NpMessageSaver
 {
-  GObject   parent_instance;
+  GObject       parent_instance;
 
-  GFile    *folder;
-  char     *folder_path;
-  Shared   *shared;
-  GThread  *thread;
-  guint64   sequence;
-  gboolean  stopped;
+  GFile        *folder;
+  char         *folder_path;
+  NpWorkQueue  *queue;
+  guint64       sequence;
 };
 
 G_DEFINE_FINAL_TYPE (NpMessageSaver, np_message_saver, G_TYPE_OBJECT)
 
-enum { SIGNAL_FAILED, N_SIGNALS };
+enum { SIGNAL_FAILED, SIGNAL_PROGRESS, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
 job_free (Job *job)
 {
   g_free (job->path);
-  g_clear_pointer (&job->data, g_bytes_unref);
+  g_bytes_unref (job->data);
   g_free (job);
 }
 
-static Shared *
-shared_ref (Shared *shared)
-{
-  return g_atomic_rc_box_acquire (shared);
-}
-
-static void
-shared_clear (Shared *shared)
-{
-  g_async_queue_unref (shared->jobs);
-  g_main_context_unref (shared->context);
-  g_weak_ref_clear (&shared->saver);
-  g_free (shared->reason);
-}
-
-static void
-shared_unref (Shared *shared)
-{
-  g_atomic_rc_box_release_full (shared, (GDestroyNotify) shared_clear);
-}
-
-/* ---- the consumer's side ---------------------------------------------------------------- */
-
-static void
-stop_with (NpMessageSaver *self,
-           const char     *reason)
-{
-  g_autofree char *message = NULL;
-
-  if (self->stopped)
-    return;
-  self->stopped = TRUE;
-  g_atomic_int_set (&self->shared->failed, TRUE);
-
-  message = g_strdup_printf (_("Saving messages to %s stopped: %s"), self->folder_path, reason);
-  g_signal_emit (self, signals[SIGNAL_FAILED], 0, message);
-}
-
+/* On the worker thread: a temporary file renamed into place, so a message is saved whole or
+ * not at all. No fsync for a new file: a crash loses recent files, it never leaves half of one. */
 static gboolean
-on_worker_failed (gpointer user_data)
+write_message (gpointer   item,
+               gpointer   user_data,
+               gsize     *written,
+               GError   **error)
 {
-  Shared *shared = user_data;
-  g_autoptr(NpMessageSaver) self = g_weak_ref_get (&shared->saver);
+  Job *job = item;
+  gsize size;
+  const char *data;
 
-  if (self != NULL)
-    stop_with (self, shared->reason);
-  return G_SOURCE_REMOVE;
+  if (job == NULL)
+    return TRUE;
+
+  data = g_bytes_get_data (job->data, &size);
+  if (!g_file_set_contents_full (job->path, data, size,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING, 0666, error))
+    return FALSE;
+
+  *written = size;
+  return TRUE;
 }
 
-/* ---- the worker ------------------------------------------------------------------------- */
-
-static gpointer
-write_files (gpointer user_data)
-{
-  Shared *shared = user_data;
-  Job *job;
-
-  while ((job = g_async_queue_pop (shared->jobs))->path != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-      gsize size = g_bytes_get_size (job->data);
-
-      /* A temporary file renamed into place: a message is saved whole or not at all. No fsync
-       * for a new file: a crash loses recent files, it never leaves half of one. */
-      if (!g_atomic_int_get (&shared->failed)
-          && !g_file_set_contents_full (job->path, g_bytes_get_data (job->data, NULL), size,
-                                        G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
-                                        0666, &error))
-        {
-          shared->reason = g_strdup (error->message);
-          g_atomic_int_set (&shared->failed, TRUE);
-          g_main_context_invoke_full (shared->context, G_PRIORITY_DEFAULT, on_worker_failed, shared_ref (shared),
-                                      (GDestroyNotify) shared_unref);
-        }
-      else if (!g_atomic_int_get (&shared->failed))
-        g_atomic_int_inc ((gint *) &shared->n_saved);
-
-      g_atomic_pointer_add (&shared->pending, -(gssize) size);
-      job_free (job);
-    }
-
-  job_free (job);
-  shared_unref (shared);
-  return NULL;
-}
-
-/* ---- object ----------------------------------------------------------------------------- */
-
-/* The worker finishes what is queued on its own; nobody waits for it here. */
 static void
-np_message_saver_dispose (GObject *object)
+on_queue_progress (NpWorkQueue *queue,
+                   NpMessageSaver *self)
 {
-  NpMessageSaver *self = (NpMessageSaver *)object;
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0);
+}
 
-  if (self->thread != NULL)
-    {
-      g_async_queue_push (self->shared->jobs, g_new0 (Job, 1));
-      g_clear_pointer (&self->thread, g_thread_unref);
-    }
+static void
+on_queue_failed (NpWorkQueue    *queue,
+                 const char     *reason,
+                 NpMessageSaver *self)
+{
+  g_autofree char *message = g_strdup_printf (_("Saving messages to %s stopped: %s"), self->folder_path, reason);
 
-  G_OBJECT_CLASS (np_message_saver_parent_class)->dispose (object);
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, message);
 }
 
 static void
@@ -163,8 +87,8 @@ np_message_saver_finalize (GObject *object)
 {
   NpMessageSaver *self = (NpMessageSaver *)object;
 
-  g_weak_ref_set (&self->shared->saver, NULL);
-  g_clear_pointer (&self->shared, shared_unref);
+  /* The worker finishes what is queued on its own. */
+  g_clear_object (&self->queue);
   g_clear_object (&self->folder);
   g_clear_pointer (&self->folder_path, g_free);
 
@@ -176,7 +100,6 @@ np_message_saver_class_init (NpMessageSaverClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->dispose = np_message_saver_dispose;
   object_class->finalize = np_message_saver_finalize;
 
   /**
@@ -188,6 +111,9 @@ np_message_saver_class_init (NpMessageSaverClass *klass)
    */
   signals[SIGNAL_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* More was written (for a label that shows how much). */
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -232,11 +158,9 @@ np_message_saver_new (GFile   *folder,
   self = g_object_new (NP_TYPE_MESSAGE_SAVER, NULL);
   self->folder = g_object_ref (folder);
   self->folder_path = g_steal_pointer (&path);
-  self->shared = g_atomic_rc_box_new0 (Shared);
-  self->shared->jobs = g_async_queue_new_full ((GDestroyNotify) job_free);
-  self->shared->context = g_main_context_ref_thread_default ();
-  g_weak_ref_init (&self->shared->saver, self);
-  self->thread = g_thread_new ("netpoke-saver", write_files, shared_ref (self->shared));
+  self->queue = np_work_queue_new ("netpoke-saver", write_message, NULL, NULL, (GDestroyNotify) job_free);
+  g_signal_connect_object (self->queue, "failed", G_CALLBACK (on_queue_failed), self, 0);
+  g_signal_connect_object (self->queue, "progress", G_CALLBACK (on_queue_progress), self, 0);
 
   return g_steal_pointer (&self);
 }
@@ -316,32 +240,18 @@ np_message_saver_add (NpMessageSaver *self,
                       const NpEvent  *event)
 {
   g_autofree char *name = NULL;
-  gsize size;
   Job *job;
 
   g_return_if_fail (NP_IS_MESSAGE_SAVER (self));
 
-  if (self->stopped || event->kind != NP_EVENT_RECEIVED || event->payload == NULL)
+  if (np_work_queue_is_stopped (self->queue) || event->kind != NP_EVENT_RECEIVED || event->payload == NULL)
     return;
-
-  size = g_bytes_get_size (event->payload);
-  if ((gsize) g_atomic_pointer_get (&self->shared->pending) + size > NP_MESSAGE_SAVER_MAX_PENDING)
-    {
-      g_autofree char *waiting = g_strdup_printf ("%" G_GSIZE_FORMAT,
-                                                  (gsize) g_atomic_pointer_get (&self->shared->pending) / (1024 * 1024));
-      g_autofree char *reason = g_strdup_printf (_("the disk is not keeping up (%s MiB waiting to be written)"),
-                                                 waiting);
-
-      stop_with (self, reason);
-      return;
-    }
 
   name = np_message_saver_file_name (event, ++self->sequence);
   job = g_new0 (Job, 1);
   job->path = g_build_filename (self->folder_path, name, NULL);
   job->data = g_bytes_ref (event->payload);
-  g_atomic_pointer_add (&self->shared->pending, (gssize) size);
-  g_async_queue_push (self->shared->jobs, job);
+  np_work_queue_push (self->queue, job, g_bytes_get_size (event->payload));
 }
 
 gboolean
@@ -349,7 +259,7 @@ np_message_saver_is_stopped (NpMessageSaver *self)
 {
   g_return_val_if_fail (NP_IS_MESSAGE_SAVER (self), TRUE);
 
-  return self->stopped;
+  return np_work_queue_is_stopped (self->queue);
 }
 
 /* Files written so far. */
@@ -358,7 +268,7 @@ np_message_saver_get_n_saved (NpMessageSaver *self)
 {
   g_return_val_if_fail (NP_IS_MESSAGE_SAVER (self), 0);
 
-  return (guint) g_atomic_int_get ((gint *) &self->shared->n_saved);
+  return np_work_queue_get_n_done (self->queue);
 }
 
 /* Waits until everything queued is written (netpoke-cli, before it exits); a failure not
@@ -368,12 +278,5 @@ np_message_saver_close (NpMessageSaver *self)
 {
   g_return_if_fail (NP_IS_MESSAGE_SAVER (self));
 
-  if (self->thread == NULL)
-    return;
-
-  g_async_queue_push (self->shared->jobs, g_new0 (Job, 1));
-  g_thread_join (g_steal_pointer (&self->thread));
-  if (g_atomic_int_get (&self->shared->failed) && self->shared->reason != NULL)
-    stop_with (self, self->shared->reason);
-  self->stopped = TRUE;
+  np_work_queue_finish (self->queue);
 }

@@ -3,9 +3,9 @@
  * The consumer (netpoke-cli, the window) hands it RECEIVED events; each message (after
  * framing) becomes a file named by time, peer and sequence, with an extension from its magic
  * bytes (png, jpg, gif, bmp, pdf, zip, else bin), so a camera's frames land as pictures. Files
- * are written by a worker thread, each whole or not at all (a temporary file renamed into
- * place). The first write that fails (disk full, folder not writable) stops the saving: the
- * "failed" signal says why, on the caller's main context, and what was saved stays.
+ * are written by a worker thread (NpWorkQueue), each whole or not at all (a temporary file
+ * renamed into place). The first write that fails (disk full, folder not writable) stops the
+ * saving: the "failed" signal says why, on the caller's main context, and what was saved stays.
  */
 #pragma once
 
@@ -14,10 +14,6 @@
 #include "np-event.h"
 
 G_BEGIN_DECLS
-
-/* Messages waiting to be written may hold this much; past it the disk is not keeping up, and
- * saving stops rather than letting memory grow. */
-#define NP_MESSAGE_SAVER_MAX_PENDING (64 * 1024 * 1024)
 
 #define NP_TYPE_MESSAGE_SAVER (np_message_saver_get_type ())
 

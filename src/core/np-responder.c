@@ -182,7 +182,12 @@ compile_rule (const NpReplyRule  *rule,
 
   compiled->rule = np_reply_rule_copy (rule);
 
-  switch (rule->match)
+  /* An empty pattern is a rule not written yet; "any message" says "everything" on purpose. */
+  if (rule->match != NP_MATCH_ANY && rule->pattern[0] == '\0')
+    g_set_error_literal (&local_error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                         _("the pattern is empty (choose “any message” to answer every message)"));
+
+  switch (local_error != NULL ? NP_MATCH_ANY : rule->match)
     {
     case NP_MATCH_REGEX:
       /* A message is one string: "." crosses line ends, so "^report(.*)" takes the whole rest
@@ -202,7 +207,7 @@ compile_rule (const NpReplyRule  *rule,
       compiled->literal = np_codec_encode (rule->pattern, -1, NP_FORMAT_HEX, receive_encoding, &local_error);
       if (compiled->literal != NULL && g_bytes_get_size (compiled->literal) == 0)
         g_set_error_literal (&local_error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                             _("the hex pattern is empty (choose “any message” to answer everything)"));
+                             _("the pattern is empty (choose “any message” to answer every message)"));
       break;
     case NP_MATCH_ANY:
     default:

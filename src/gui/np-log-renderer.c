@@ -222,6 +222,49 @@ render (NpLogRenderer *self,
 }
 
 /**
+ * np_log_renderer_copy:
+ * Returns: (transfer full): a renderer with the same settings, for a worker thread (an export)
+ *   that must not see them change under it
+ */
+NpLogRenderer *
+np_log_renderer_copy (NpLogRenderer *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_RENDERER (self), NULL);
+
+  return g_object_new (NP_TYPE_LOG_RENDERER, "display", self->display, "encoding", self->encoding,
+                       "timestamp-format", self->timestamp_format, "started", self->started_us, NULL);
+}
+
+/**
+ * np_log_renderer_direction:
+ * Returns: (transfer full): the direction column: "in", "out", … and, for an answer a reply
+ *   rule sent, "rule N"
+ */
+char *
+np_log_renderer_direction (NpLogRenderer *self,
+                           NpLogRow      *row)
+{
+  g_return_val_if_fail (NP_IS_LOG_RENDERER (self), NULL);
+
+  if (np_log_row_get_reply_rule (row) != 0)
+    return g_strdup_printf (C_("direction", "rule %u"), np_log_row_get_reply_rule (row));
+  return g_strdup (np_log_direction_label (np_log_row_get_direction (row)));
+}
+
+/**
+ * np_log_renderer_full_data:
+ * Returns: (transfer full): everything the row kept of its data, rendered (no cell limit)
+ */
+char *
+np_log_renderer_full_data (NpLogRenderer *self,
+                           NpLogRow      *row)
+{
+  g_return_val_if_fail (NP_IS_LOG_RENDERER (self), NULL);
+
+  return render (self, row, G_MAXSIZE, G_MAXLONG);
+}
+
+/**
  * np_log_renderer_data:
  * Returns: (transfer full): the data cell text for @row: what fits a cell, with the full
  *   length when cut
@@ -245,14 +288,15 @@ np_log_renderer_line (NpLogRenderer *self,
                       NpLogRow      *row)
 {
   g_autofree char *time = NULL;
+  g_autofree char *direction = NULL;
   g_autofree char *data = NULL;
 
   g_return_val_if_fail (NP_IS_LOG_RENDERER (self), NULL);
 
   time = np_log_renderer_time (self, row);
+  direction = np_log_renderer_direction (self, row);
   data = render (self, row, G_MAXSIZE, G_MAXLONG);
-  return g_strdup_printf ("%s\t%s\t%s\t%" G_GSIZE_FORMAT "\t%s\n", time,
-                          np_log_direction_label (np_log_row_get_direction (row)),
+  return g_strdup_printf ("%s\t%s\t%s\t%" G_GSIZE_FORMAT "\t%s\n", time, direction,
                           np_log_row_get_peer (row) != NULL ? np_log_row_get_peer (row) : "",
                           np_log_row_get_length (row), data);
 }

@@ -25,11 +25,16 @@ typedef enum
 G_DECLARE_FINAL_TYPE (NpLogRenderer, np_log_renderer, NP, LOG_RENDERER, GObject)
 
 NpLogRenderer *np_log_renderer_new        (void);
+NpLogRenderer *np_log_renderer_copy       (NpLogRenderer *self);
 NpFormat       np_log_renderer_get_display (NpLogRenderer *self);
 NpEncoding     np_log_renderer_get_encoding (NpLogRenderer *self);
 char          *np_log_renderer_time       (NpLogRenderer *self,
                                            NpLogRow      *row);
 char          *np_log_renderer_data       (NpLogRenderer *self,
+                                           NpLogRow      *row);
+char          *np_log_renderer_direction  (NpLogRenderer *self,
+                                           NpLogRow      *row);
+char          *np_log_renderer_full_data  (NpLogRenderer *self,
                                            NpLogRow      *row);
 char          *np_log_renderer_line       (NpLogRenderer *self,
                                            NpLogRow      *row);

@@ -19,6 +19,7 @@ struct _NpLogRow
   char           *message;   /* info and error rows; the summary of an HTTP row */
   NpMessageType   message_type;
   NpHttpExchange *http;      /* HTTP rows: the exchange, bodies cut to NP_LOG_ROW_BODY_LIMIT */
+  guint           reply_rule; /* a reply rule's answer: its number */
 };
 
 G_DEFINE_FINAL_TYPE (NpLogRow, np_log_row, G_TYPE_OBJECT)
@@ -55,6 +56,7 @@ direction_for (const NpEvent *event)
     case NP_EVENT_RECEIVED: return NP_LOG_DIRECTION_IN;
     case NP_EVENT_SENT:     return NP_LOG_DIRECTION_OUT;
     case NP_EVENT_ERROR:    return NP_LOG_DIRECTION_ERROR;
+    case NP_EVENT_FILE:     return event->failed ? NP_LOG_DIRECTION_ERROR : NP_LOG_DIRECTION_INFO;
     case NP_EVENT_STOPPED:
     case NP_EVENT_DISCONNECTED:
       return event->failed ? NP_LOG_DIRECTION_ERROR : NP_LOG_DIRECTION_INFO;
@@ -112,6 +114,14 @@ np_log_row_describe_http (const NpHttpExchange *http,
   return g_string_free (text, FALSE);
 }
 
+/* Whether @event is a row of the log: progress of a file being sent is not (its end is), nor
+ * a snapshot of counters. */
+static gboolean
+is_shown (const NpEvent *event)
+{
+  return event->kind != NP_EVENT_COUNTERS && (event->kind != NP_EVENT_FILE || event->failed);
+}
+
 /**
  * np_log_row_new_from_event:
  * @mode: the endpoint's mode, for the words of a send to several peers
@@ -129,7 +139,7 @@ np_log_row_new_from_event (const NpEvent *event,
 
   g_return_val_if_fail (event != NULL, NULL);
 
-  if (event->kind == NP_EVENT_COUNTERS)
+  if (!is_shown (event))
     return NULL;
 
   self = g_object_new (NP_TYPE_LOG_ROW, NULL);
@@ -146,6 +156,7 @@ np_log_row_new_from_event (const NpEvent *event,
   self->peer_id = event->peer_id;
   self->length = event->length;
   self->message_type = event->message_type;
+  self->reply_rule = event->reply_rule;
   if (event->http != NULL)
     self->http = np_http_exchange_copy_bounded (event->http, NP_LOG_ROW_BODY_LIMIT);
   if (event->payload != NULL)
@@ -188,10 +199,19 @@ np_log_row_new_from_event (const NpEvent *event,
       break;
     case NP_EVENT_ERROR:
     case NP_EVENT_NOTICE:
+    case NP_EVENT_FILE:
       self->message = g_strdup (event->message);
       break;
-    case NP_EVENT_RECEIVED:
     case NP_EVENT_SENT:
+      /* A file sent in chunks has no payload to show: its name says what went. */
+      if (event->file != NULL && event->payload == NULL)
+        {
+          g_autofree char *name = g_path_get_basename (event->file);
+
+          self->message = g_strdup_printf (_("File %s"), name);
+        }
+      break;
+    case NP_EVENT_RECEIVED:
     default:
       break;
     }
@@ -279,6 +299,14 @@ np_log_row_get_message_type (NpLogRow *self)
 {
   g_return_val_if_fail (NP_IS_LOG_ROW (self), NP_MESSAGE_BYTES);
   return self->message_type;
+}
+
+/* The reply rule whose answer this row is (1-based); 0: not a rule's. */
+guint
+np_log_row_get_reply_rule (NpLogRow *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), 0);
+  return self->reply_rule;
 }
 
 /**

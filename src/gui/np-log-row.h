@@ -41,6 +41,7 @@ GBytes         *np_log_row_get_preview    (NpLogRow      *self);
 gboolean        np_log_row_is_truncated   (NpLogRow      *self);
 const char     *np_log_row_get_message    (NpLogRow      *self);
 NpMessageType   np_log_row_get_message_type (NpLogRow    *self);
+guint           np_log_row_get_reply_rule (NpLogRow      *self);
 const NpHttpExchange *np_log_row_get_http (NpLogRow      *self);
 char           *np_log_row_describe_http  (const NpHttpExchange *http,
                                            const char    *note);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "np-enum-types.h"
+#include "np-enum-dropdown.h"
 #include "np-log-view.h"
 
 /* While the view holds fewer rows than GtkListView keeps widgets for (about 200 in GTK 4.8),
@@ -107,7 +108,7 @@ bind_cell (GtkSignalListItemFactory *factory,
         if (i != (guint) np_log_row_get_direction (row))
           gtk_widget_remove_css_class (GTK_WIDGET (cell), classes[i]);
       gtk_widget_add_css_class (GTK_WIDGET (cell), classes[np_log_row_get_direction (row)]);
-      text = g_strdup (np_log_direction_label (np_log_row_get_direction (row)));
+      text = np_log_renderer_direction (renderer, row);
       break;
     case COLUMN_PEER:
       text = g_strdup (np_log_row_get_peer (row) != NULL ? np_log_row_get_peer (row) : "");
@@ -268,27 +269,6 @@ on_rendering_changed (NpLogView *self)
   np_log_model_refresh (self->log);
   if (self->filter_text != NULL)
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-}
-
-/* The selectors list the enum's values in order: position and value are the same number. */
-static gboolean
-position_to_enum (GBinding     *binding,
-                  const GValue *from,
-                  GValue       *to,
-                  gpointer      unused)
-{
-  g_value_set_enum (to, (int) g_value_get_uint (from));
-  return TRUE;
-}
-
-static gboolean
-enum_to_position (GBinding     *binding,
-                  const GValue *from,
-                  GValue       *to,
-                  gpointer      unused)
-{
-  g_value_set_uint (to, (guint) g_value_get_enum (from));
-  return TRUE;
 }
 
 static void
@@ -687,7 +667,8 @@ np_log_view_init (NpLogView *self)
   self->follow = TRUE;
 
   add_column (self, COLUMN_TIME, _("Time"), FALSE, 110);
-  add_column (self, COLUMN_DIRECTION, _("Dir"), FALSE, 56);
+  /* Wide enough for "rule 12", an answer a reply rule sent. */
+  add_column (self, COLUMN_DIRECTION, _("Dir"), FALSE, 72);
   add_column (self, COLUMN_PEER, _("Peer"), FALSE, 170);
   add_column (self, COLUMN_LENGTH, _("Length"), FALSE, 70);
   add_column (self, COLUMN_DATA, _("Data"), TRUE, -1);
@@ -695,12 +676,9 @@ np_log_view_init (NpLogView *self)
   gtk_custom_filter_set_filter_func (self->filter, filter_row, self, NULL);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
-  g_object_bind_property_full (self->display_dropdown, "selected", self->renderer, "display",
-                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                               position_to_enum, enum_to_position, NULL, NULL);
-  g_object_bind_property_full (self->encoding_dropdown, "selected", self->renderer, "encoding",
-                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
-                               position_to_enum, enum_to_position, NULL, NULL);
+  /* The selectors list the enum's values in order: position and value are the same number. */
+  np_enum_dropdown_bind (self->renderer, "display", self->display_dropdown);
+  np_enum_dropdown_bind (self->renderer, "encoding", self->encoding_dropdown);
   /* Not on "started": rows already shown keep the times they were shown with. */
   g_signal_connect_object (self->renderer, "notify::display", G_CALLBACK (on_rendering_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->renderer, "notify::encoding", G_CALLBACK (on_rendering_changed), self, G_CONNECT_SWAPPED);

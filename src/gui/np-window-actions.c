@@ -401,4 +401,8 @@ _np_window_actions_update (NpWindow *self)
   gtk_widget_action_set_enabled (widget, "win.send-selected", multi && selected);
   gtk_widget_action_set_enabled (widget, "win.disconnect",
                                  multi && selected && self->running_mode != NP_MODE_UDP);
+  /* A file goes over TCP, UDP and WebSocket; one at a time. */
+  gtk_widget_action_set_enabled (widget, "win.send-file", self->running && !self->sending_file && !requests
+                                 && self->running_mode != NP_MODE_HTTP_SERVER);
+  gtk_widget_action_set_enabled (widget, "win.cancel-file", self->sending_file);
 }

@@ -7,7 +7,13 @@
 
 #include "np-endpoint-bar.h"
 #include "np-engine.h"
+#include "np-log-export.h"
 #include "np-log-view.h"
+#include "np-message-saver.h"
+#include "np-record-bar.h"
+#include "np-recorder.h"
+#include "np-rules-dialog.h"
+#include "np-transfer-bar.h"
 #include "np-peer-list.h"
 #include "np-send-box.h"
 #include "np-session.h"
@@ -30,6 +36,8 @@ struct _NpWindow
   NpSendBox            *send_box;
   NpPeerList           *peer_list;
   NpStatusBar          *status_bar;
+  NpTransferBar        *transfer_bar;
+  NpRecordBar          *record_bar;
 
   /* The endpoint */
   NpEngine             *engine;
@@ -46,6 +54,13 @@ struct _NpWindow
   GSettings            *settings;        /* NULL when the schema is not installed */
   NpStallProbe         *probe;           /* NETPOKE_STATS=FILE */
   GFile                *workspace_file;  /* where Save writes; NULL until opened or saved */
+
+  /* Tools (np-window-tools.c) */
+  NpRules              *rules;           /* the reply rules, edited in rules_dialog */
+  NpRulesDialog        *rules_dialog;    /* made when first shown */
+  gboolean              sending_file;
+  NpRecorder           *recorder;        /* while Record is on */
+  NpMessageSaver       *saver;           /* while Save Messages is on */
 };
 
 /* np-window.c */
@@ -62,6 +77,20 @@ void        _np_window_class_actions_init      (NpWindowClass       *klass);
 void        _np_window_show_details            (NpWindow            *self,
                                                NpLogRow            *row);
 void        _np_window_actions_update          (NpWindow            *self);
+
+/* np-window-tools.c */
+void        _np_window_class_tools_init        (NpWindowClass       *klass);
+void        _np_window_tools_init              (NpWindow            *self);
+void        _np_window_tools_dispose           (NpWindow            *self);
+void        _np_window_tools_handle            (NpWindow            *self,
+                                               GPtrArray           *batch);
+gboolean    _np_window_tools_configure         (NpWindow            *self,
+                                               NpEndpointConfig    *config,
+                                               GError             **error);
+void        _np_window_set_recording           (NpWindow            *self,
+                                               gboolean             recording);
+void        _np_window_set_saving_messages     (NpWindow            *self,
+                                               gboolean             saving);
 
 /* np-window-workspace.c */
 void        _np_window_restore_last_workspace  (NpWindow            *self);
@@ -84,5 +113,19 @@ void        np_window_save_workspace_async     (NpWindow            *self,
 gboolean    np_window_save_workspace_finish    (NpWindow            *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+void        np_window_send_file                (NpWindow            *self,
+                                               GFile               *file);
+gboolean    np_window_save_messages_to         (NpWindow            *self,
+                                               GFile               *folder,
+                                               GError             **error);
+gboolean    np_window_record_to                (NpWindow            *self,
+                                               GFile               *file,
+                                               GError             **error);
+void        np_window_export_log               (NpWindow            *self,
+                                               GFile               *file,
+                                               gboolean             shown_only,
+                                               NpLogExportFormat    format,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
 
 G_END_DECLS

@@ -8,8 +8,8 @@
 #include "np-window-private.h"
 
 /* NpWindow's workspaces: Open, Save, Save As, and the last one restored on start. A workspace
- * is read from and written into the children (endpoint bar, log view, send box); writing the
- * file happens on a worker thread. */
+ * is read from and written into the children (endpoint bar, log view, send box) and the reply
+ * rules; writing the file happens on a worker thread. */
 
 /* ---- workspace -------------------------------------------------------------------------- */
 
@@ -87,6 +87,12 @@ np_window_capture_workspace (NpWindow *self)
       np_session_add_message (session, message->name, message->payload, message->format);
     }
 
+  {
+    g_autoptr(GPtrArray) rules = np_rules_dup_rules (self->rules);
+
+    np_session_set_rules (session, rules);
+  }
+
   gtk_window_get_default_size (GTK_WINDOW (self), &window->width, &window->height);
   window->maximized = gtk_window_is_maximized (GTK_WINDOW (self));
   window->display = np_log_renderer_get_display (renderer);
@@ -115,6 +121,7 @@ apply_workspace (NpWindow  *self,
     }
 
   np_send_box_set_saved_messages (self->send_box, np_session_get_messages (session));
+  np_rules_set_rules (self->rules, np_session_get_rules (session));
 
   gtk_window_set_default_size (GTK_WINDOW (self), window->width, window->height);
   if (window->maximized)

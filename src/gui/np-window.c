@@ -16,7 +16,7 @@
  * together in np-window.ui. Actions are in np-window-actions.c, workspaces in
  * np-window-workspace.c. */
 
-enum { PROP_0, PROP_RUNNING, PROP_REPEATING, N_PROPS };
+enum { PROP_0, PROP_RUNNING, PROP_REPEATING, PROP_SENDING_FILE, PROP_RECORDING, PROP_SAVING_MESSAGES, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -153,6 +153,7 @@ on_events (GPtrArray *batch,
   np_log_view_append (self->log_view, rows);
   np_status_bar_count (self->status_bar, batch);
   np_peer_table_apply (np_peer_list_get_peers (self->peer_list), batch, endpoint_id, self->running_mode);
+  _np_window_tools_handle (self, batch);
 
   for (guint i = 0; i < batch->len; i++)
     handle_event (self, g_ptr_array_index (batch, i));
@@ -197,7 +198,8 @@ np_window_start (NpWindow *self)
     return;
 
   config = np_endpoint_bar_build_config (self->endpoint_bar, &error);
-  if (config == NULL || (config->mode == NP_MODE_HTTP_CLIENT && !add_request_body (self, config, &error)))
+  if (config == NULL || (config->mode == NP_MODE_HTTP_CLIENT && !add_request_body (self, config, &error))
+      || !_np_window_tools_configure (self, config, &error))
     {
       _np_window_show_error (self, error->message);
       return;
@@ -341,6 +343,7 @@ np_window_dispose (GObject *object)
       g_clear_object (&self->engine);
     }
 
+  _np_window_tools_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_WINDOW);
   g_clear_object (&self->workspace_file);
   g_clear_object (&self->settings);
@@ -370,6 +373,9 @@ np_window_get_property (GObject    *object,
     {
     case PROP_RUNNING:   g_value_set_boolean (value, self->running); break;
     case PROP_REPEATING: g_value_set_boolean (value, self->repeating); break;
+    case PROP_SENDING_FILE: g_value_set_boolean (value, self->sending_file); break;
+    case PROP_RECORDING: g_value_set_boolean (value, self->recorder != NULL); break;
+    case PROP_SAVING_MESSAGES: g_value_set_boolean (value, self->saver != NULL); break;
     default:             G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -386,6 +392,12 @@ np_window_set_property (GObject      *object,
     {
     case PROP_REPEATING:
       _np_window_set_repeating (self, g_value_get_boolean (value));
+      break;
+    case PROP_RECORDING:
+      _np_window_set_recording (self, g_value_get_boolean (value));
+      break;
+    case PROP_SAVING_MESSAGES:
+      _np_window_set_saving_messages (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -410,6 +422,16 @@ np_window_class_init (NpWindowClass *klass)
   properties[PROP_REPEATING] =
     g_param_spec_boolean ("repeating", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SENDING_FILE] =
+    g_param_spec_boolean ("sending-file", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Turning these on asks for a file or folder first: they are on once one is chosen. */
+  properties[PROP_RECORDING] =
+    g_param_spec_boolean ("recording", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SAVING_MESSAGES] =
+    g_param_spec_boolean ("saving-messages", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NP_TYPE_ENDPOINT_BAR);
@@ -417,6 +439,8 @@ np_window_class_init (NpWindowClass *klass)
   g_type_ensure (NP_TYPE_PEER_LIST);
   g_type_ensure (NP_TYPE_SEND_BOX);
   g_type_ensure (NP_TYPE_STATUS_BAR);
+  g_type_ensure (NP_TYPE_TRANSFER_BAR);
+  g_type_ensure (NP_TYPE_RECORD_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NpWindow, toast_overlay);
@@ -427,11 +451,14 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, send_box);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, peer_list);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, transfer_bar);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, record_bar);
   gtk_widget_class_bind_template_callback (widget_class, has_text);
   gtk_widget_class_bind_template_callback (widget_class, has_peers);
   gtk_widget_class_bind_template_callback (widget_class, has_send_box);
 
   _np_window_class_actions_init (klass);
+  _np_window_class_tools_init (klass);
 }
 
 static void
@@ -443,7 +470,10 @@ np_window_init (NpWindow *self)
   if (g_getenv ("NETPOKE_STATS") != NULL && g_getenv ("NETPOKE_STATS")[0] != '\0')
     self->probe = np_stall_probe_new (g_getenv ("NETPOKE_STATS"), sample_counters, self);
 
+  _np_window_tools_init (self);
   g_signal_connect_object (self, "notify::running", G_CALLBACK (_np_window_actions_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "notify::sending-file", G_CALLBACK (_np_window_actions_update), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::validation", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_actions_update),
