@@ -238,6 +238,138 @@ test_ctrl_enter_sends (void)
   np_test_close_window (window);
 }
 
+static const char *
+send_label (NpWindow *window)
+{
+  return gtk_button_get_label (part_child (window->send_box, "send_button"));
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Send goes to the selected client when one is selected, and says so; else to all. Nothing
+ * reaches the others: a marker sent to all afterwards is the first thing they read. */
+static void
+test_send_follows_selection (void)
+{
+  NpWindow *window = np_test_new_window ();
+  guint port = np_test_start_server (window);
+  GtkWidget *send = part_child (window->send_box, "send_button");
+  GtkSelectionModel *selection = gtk_column_view_get_model (part_child (window->peer_list, "peer_view"));
+  GSocket *clients[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    clients[i] = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 3, "three clients");
+  g_assert_cmpstr (send_label (window), ==, "Send to All");
+
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  g_assert_cmpstr (send_label (window), ==, "Send to 1 Selected");
+  np_send_box_set_draft (window->send_box, "only the selected");
+  click (send);
+  np_test_expect_text (clients[1], "only the selected", "the selected client to get Send");
+  np_send_box_set_draft (window->send_box, "marker");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
+  np_test_expect_text (clients[0], "marker", "the first client to get only the send to all");
+  np_test_expect_text (clients[1], "marker", "the selected client to get the send to all");
+  np_test_expect_text (clients[2], "marker", "the third client to get only the send to all");
+
+  gtk_selection_model_select_item (selection, 2, FALSE);
+  g_assert_cmpstr (send_label (window), ==, "Send to 2 Selected");
+
+  gtk_selection_model_unselect_all (selection);
+  g_assert_cmpstr (send_label (window), ==, "Send to All");
+  np_send_box_set_draft (window->send_box, "everyone");
+  click (send);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    np_test_expect_text (clients[i], "everyone", "every client to get Send with nothing selected");
+
+  np_test_stop (window);
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    g_object_unref (clients[i]);
+  np_test_close_window (window);
+}
+
+static char *
+address_of (GSocket *socket)
+{
+  return g_strdup_printf ("127.0.0.1:%u", np_test_local_port (socket));
+}
+
+/* UDP: with no destination Send goes to every peer heard and says so; a destination typed
+ * while listening takes over; a destination is not a peer heard until it sends. */
+static void
+test_udp_destination (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkWidget *send = part_child (window->send_box, "send_button");
+  GtkWidget *destination = part_child (window->endpoint_bar, "destination_entry");
+  g_autoptr(GSocket) a = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocket) b = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocket) c = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocket) d = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) window_address = NULL;
+  g_autofree char *to_c = address_of (c);
+  g_autofree char *to_d = address_of (d);
+  g_autofree char *label = NULL;
+  GString *keys = g_string_new (NULL);
+
+  /* A destination set before Start: sends reach it, and it is no peer heard. */
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", to_d);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "udp bound");
+  window_address = np_test_loopback_address (G_SOCKET_FAMILY_IPV4, np_window_get_endpoint_port (window));
+  label = g_strdup_printf ("Send to %s", to_d);
+  g_assert_cmpstr (send_label (window), ==, label);
+  np_send_box_set_draft (window->send_box, "to d");
+  click (send);
+  np_test_expect_text (d, "to d", "the destination set before Start");
+  np_test_send (a, window_address, "hi from a", 9);
+  np_test_send (b, window_address, "hi from b", 9);
+  np_test_wait_for_items (np_test_peers_of (window), 2, "two peers heard");
+  np_test_wait_frames (window);
+  g_assert_cmpuint (g_list_model_get_n_items (np_test_peers_of (window)), ==, 2);
+
+  /* Cleared while listening: Send goes to every peer heard, by name. */
+  gtk_widget_grab_focus (destination);
+  if (!np_test_press_keys (window, "ctrl+a BackSpace"))
+    {
+      g_string_free (keys, TRUE);
+      np_test_close_window (window);
+      return;
+    }
+  g_assert_cmpstr (send_label (window), ==, "Send to All Heard");
+  np_send_box_set_draft (window->send_box, "to all heard");
+  click (send);
+  np_test_expect_text (a, "to all heard", "peer a with no destination");
+  np_test_expect_text (b, "to all heard", "peer b with no destination");
+
+  /* Typed while listening (as a keyboard does): Send goes there, and only there. */
+  for (const char *p = to_c; *p != '\0'; p++)
+    g_string_append_printf (keys, "%s ", *p == '.' ? "period" : *p == ':' ? "colon" : (char[]) { *p, 0 });
+  gtk_widget_grab_focus (destination);
+  np_test_press_keys (window, keys->str);
+  g_free (label);
+  label = g_strdup_printf ("Send to %s", to_c);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (destination)), ==, to_c);
+  g_assert_cmpstr (send_label (window), ==, label);
+  np_send_box_set_draft (window->send_box, "to c");
+  click (send);
+  np_test_expect_text (c, "to c", "the destination typed while listening");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
+  np_test_expect_text (a, "to c", "peer a to get only the send to all heard");
+  np_test_expect_text (b, "to c", "peer b to get only the send to all heard");
+  g_assert_cmpuint (g_list_model_get_n_items (np_test_peers_of (window)), ==, 2);
+
+  np_test_stop (window);
+  g_string_free (keys, TRUE);
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -254,6 +386,8 @@ main (int    argc,
   g_test_add_func ("/window-use/follow/flood", test_follow_flood);
   g_test_add_func ("/window-use/follow/client", test_follow_client);
   g_test_add_func ("/window-use/ctrl-enter-sends", test_ctrl_enter_sends);
+  g_test_add_func ("/window-use/send-follows-selection", test_send_follows_selection);
+  g_test_add_func ("/window-use/udp-destination", test_udp_destination);
 
   return g_test_run ();
 }

@@ -301,13 +301,14 @@ test_sending_tools (void)
   np_test_expect_text (first, "everyone", "the other client to get only the send to all");
   np_test_expect_text (second, "everyone", "the selected client to get the send to all");
 
-  /* Repeat every 20 ms until turned off: three copies arrive, and more while it runs. */
+  /* Repeat every 20 ms until turned off: three copies arrive, and more while it runs. It
+   * goes where Send goes: the selected (second) client. */
   set_draft (window, "tick;");
   gtk_spin_button_set_value (part_child (window->send_box, "repeat_spin"), 20);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.repeat", NULL);
   {
     /* At least three; a fourth may have come in the same read (20 ms is short). */
-    g_autoptr(GByteArray) ticks = np_test_receive_at_least (first, 15, "three repeated messages");
+    g_autoptr(GByteArray) ticks = np_test_receive_at_least (second, 15, "three repeated messages");
 
     for (guint i = 0; i < ticks->len; i++)
       g_assert_cmpint (ticks->data[i], ==, "tick;"[i % 5]);

@@ -35,6 +35,7 @@ typedef enum
   COMMAND_CANCEL_FILE,
   COMMAND_DISCONNECT_ALL,
   COMMAND_CHANGE_GROUP,
+  COMMAND_SET_DESTINATION,
   COMMAND_SHUTDOWN,
 } CommandKind;
 
@@ -56,6 +57,7 @@ typedef struct
   gboolean          finish_writing;
   char             *group;     /* COMMAND_CHANGE_GROUP: "GROUP[%IFACE]" */
   gboolean          join;
+  GSocketAddress   *destination;  /* COMMAND_SET_DESTINATION, or NULL for none */
   char             *reason;     /* STOP: what the endpoint's events will say */
 } Command;
 
@@ -67,6 +69,7 @@ command_free (Command *command)
   g_clear_pointer (&command->batch, np_send_batch_unref);
   g_clear_object (&command->responder);
   g_clear_object (&command->file);
+  g_clear_object (&command->destination);
   g_free (command->group);
   g_free (command->reason);
   g_free (command);
@@ -179,6 +182,15 @@ run_command (gpointer user_data)
         np_udp_endpoint_change_group (NP_UDP_ENDPOINT (endpoint), command->group, command->join);
       else
         np_endpoint_emit_error (endpoint, 0, NULL, _("Only a UDP endpoint joins multicast groups"));
+      break;
+
+    case COMMAND_SET_DESTINATION:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) == NULL)
+        break;
+      if (NP_IS_UDP_ENDPOINT (endpoint))
+        np_udp_endpoint_set_destination (NP_UDP_ENDPOINT (endpoint), command->destination);
+      else
+        np_endpoint_emit_error (endpoint, 0, NULL, _("Only a UDP endpoint has a destination to change"));
       break;
 
     case COMMAND_SHUTDOWN:
@@ -557,6 +569,29 @@ np_engine_change_group (NpEngine   *self,
   command = command_new (COMMAND_CHANGE_GROUP, endpoint_id, NULL, 0);
   command->group = g_strdup (group);
   command->join = join;
+  invoke (self, command);
+}
+
+/**
+ * np_engine_set_destination:
+ * @destination: (nullable): an IP address and port (no name: resolving is for the start), or
+ *   %NULL for none
+ *
+ * A running UDP endpoint sends what names no peer to @destination from now on; a NOTICE says
+ * so, an ERROR why not.
+ */
+void
+np_engine_set_destination (NpEngine       *self,
+                           guint           endpoint_id,
+                           GSocketAddress *destination)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+  g_return_if_fail (destination == NULL || G_IS_INET_SOCKET_ADDRESS (destination));
+
+  command = command_new (COMMAND_SET_DESTINATION, endpoint_id, NULL, 0);
+  command->destination = destination != NULL ? g_object_ref (destination) : NULL;
   invoke (self, command);
 }
 

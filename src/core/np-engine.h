@@ -54,6 +54,9 @@ void      np_engine_change_group    (NpEngine               *self,
                                      guint                   endpoint_id,
                                      const char             *group,
                                      gboolean                join);
+void      np_engine_set_destination (NpEngine               *self,
+                                     guint                   endpoint_id,
+                                     GSocketAddress         *destination);
 void      np_engine_set_responder   (NpEngine               *self,
                                      guint                   endpoint_id,
                                      NpResponder            *responder);

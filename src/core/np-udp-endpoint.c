@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "np-address.h"
+#include "np-error.h"
 #include "np-udp-endpoint.h"
 #include "np-multicast.h"
 #include "np-udp-sender.h"
@@ -251,6 +252,28 @@ can_hear_groups (const NpEndpointConfig *config)
   return bound == NULL || g_inet_address_get_is_any (bound) || g_inet_address_get_is_multicast (bound);
 }
 
+/* Where a send with no peer named goes, from now on. */
+static gboolean
+use_destination (NpUdpEndpoint   *self,
+                 GSocketAddress  *destination,
+                 GError         **error)
+{
+  g_autoptr(GSocketAddress) target = address_for_socket (self->socket, destination);
+
+  if (g_socket_address_get_family (target) != g_socket_get_family (self->socket))
+    {
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (self->socket, NULL);
+      g_autofree char *name = np_address_to_string (destination);
+      g_autofree char *bound = local != NULL ? np_address_to_string (local) : g_strdup ("?");
+
+      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
+                   _("Cannot send to %s from a socket bound to %s: the address families differ"), name, bound);
+      return FALSE;
+    }
+  self->destination = lookup_peer (self, target);
+  return TRUE;
+}
+
 static void
 bind_socket (NpUdpEndpoint  *self,
              GSocketAddress *destination)
@@ -300,21 +323,10 @@ bind_socket (NpUdpEndpoint  *self,
   self->broadcasts = np_udp_socket_broadcast_addresses ();
   self->sender = np_udp_sender_new (endpoint, self->socket, self->broadcasts);
 
-  if (destination != NULL)
+  if (destination != NULL && !use_destination (self, destination, &error))
     {
-      g_autoptr(GSocketAddress) target = address_for_socket (self->socket, destination);
-
-      if (g_socket_address_get_family (target) != g_socket_get_family (self->socket))
-        {
-          g_autofree char *name = np_address_to_string (destination);
-          g_autofree char *message =
-            g_strdup_printf (_("Cannot send to %s from a socket bound to %s: the address families differ"),
-                             name, bind_address);
-
-          np_endpoint_finish (endpoint, TRUE, message);
-          return;
-        }
-      self->destination = lookup_peer (self, target);
+      np_endpoint_finish (endpoint, TRUE, error->message);
+      return;
     }
 
   /* Joined before "listening" is said, so nothing sent to a group after it is missed. */
@@ -354,6 +366,43 @@ np_udp_endpoint_change_group (NpUdpEndpoint *self,
     np_endpoint_emit_notice (endpoint, 0, NULL, notice);
   else
     np_endpoint_emit_error (endpoint, 0, NULL, error->message);
+}
+
+/**
+ * np_udp_endpoint_set_destination:
+ * @destination: (nullable): an IP address and port, or %NULL for none
+ *
+ * Changes, while running, where a send that names no peer goes; a NOTICE says where, an
+ * ERROR why not.
+ */
+void
+np_udp_endpoint_set_destination (NpUdpEndpoint  *self,
+                                 GSocketAddress *destination)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+
+  g_return_if_fail (NP_IS_UDP_ENDPOINT (self));
+
+  if (self->socket == NULL)
+    {
+      np_endpoint_emit_error (endpoint, 0, NULL, _("The socket is not bound yet"));
+      return;
+    }
+  if (destination == NULL)
+    {
+      self->destination = NULL;
+      np_endpoint_emit_notice (endpoint, 0, NULL, _("No destination: a send goes to the peers named"));
+      return;
+    }
+  if (!use_destination (self, destination, &error))
+    {
+      np_endpoint_emit_error (endpoint, 0, NULL, error->message);
+      return;
+    }
+  notice = g_strdup_printf (_("Destination: sends go to %s"), self->destination->name);
+  np_endpoint_emit_notice (endpoint, self->destination->id, self->destination->name, notice);
 }
 
 static void

@@ -63,7 +63,7 @@ struct _NpEndpointBar
   char        *validation;  /* what is wrong with the fields, or NULL */
 };
 
-enum { PROP_0, PROP_MODE, PROP_FRAMING, PROP_RUNNING, PROP_VALIDATION, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_FRAMING, PROP_RUNNING, PROP_VALIDATION, PROP_DESTINATION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpEndpointBar, np_endpoint_bar, GTK_TYPE_WIDGET)
@@ -372,6 +372,7 @@ np_endpoint_bar_get_property (GObject    *object,
     case PROP_FRAMING:    g_value_set_string (value, self->framing); break;
     case PROP_RUNNING:    g_value_set_boolean (value, self->running); break;
     case PROP_VALIDATION: g_value_set_string (value, self->validation); break;
+    case PROP_DESTINATION: g_value_take_string (value, np_endpoint_bar_get_destination (self)); break;
     default:              G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -443,6 +444,10 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   properties[PROP_VALIDATION] =
     g_param_spec_string ("validation", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* UDP's default target, as typed; it can change while running. */
+  properties[PROP_DESTINATION] =
+    g_param_spec_string ("destination", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NP_TYPE_WEB_OPTIONS);
@@ -482,6 +487,13 @@ on_mode_selected (NpEndpointBar *self)
 }
 
 static void
+on_destination_changed (NpEndpointBar *self)
+{
+  validate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESTINATION]);
+}
+
+static void
 np_endpoint_bar_init (NpEndpointBar *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
@@ -498,7 +510,8 @@ np_endpoint_bar_init (NpEndpointBar *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->address_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->port_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->destination_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->destination_entry, "changed", G_CALLBACK (on_destination_changed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->web_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   validate (self);

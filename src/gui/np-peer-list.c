@@ -27,9 +27,10 @@ struct _NpPeerList
 
   NpMode               mode;
   gboolean             has_selection;
+  guint                n_selected;
 };
 
-enum { PROP_0, PROP_MODE, PROP_HAS_SELECTION, PROP_N_PEERS, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_HAS_SELECTION, PROP_N_SELECTED, PROP_N_PEERS, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpPeerList, np_peer_list, GTK_TYPE_WIDGET)
@@ -97,12 +98,18 @@ static void
 on_selection_changed (NpPeerList *self)
 {
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  gboolean has_selection = !gtk_bitset_is_empty (selected);
+  guint n_selected = (guint) gtk_bitset_get_size (selected);
 
-  if (has_selection == self->has_selection)
+  gboolean had_selection = self->has_selection;
+
+  if (n_selected == self->n_selected)
     return;
-  self->has_selection = has_selection;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SELECTION]);
+  /* Both are true before either is told. */
+  self->n_selected = n_selected;
+  self->has_selection = n_selected > 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SELECTED]);
+  if (had_selection != self->has_selection)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SELECTION]);
 }
 
 static void
@@ -137,6 +144,9 @@ np_peer_list_get_property (GObject    *object,
       break;
     case PROP_HAS_SELECTION:
       g_value_set_boolean (value, self->has_selection);
+      break;
+    case PROP_N_SELECTED:
+      g_value_set_uint (value, self->n_selected);
       break;
     case PROP_N_PEERS:
       g_value_set_uint (value, g_list_model_get_n_items (G_LIST_MODEL (self->peers)));
@@ -184,6 +194,9 @@ np_peer_list_class_init (NpPeerListClass *klass)
   properties[PROP_HAS_SELECTION] =
     g_param_spec_boolean ("has-selection", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_SELECTED] =
+    g_param_spec_uint ("n-selected", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_PEERS] =
     g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -20,6 +20,7 @@ struct _NpSendBox
   GtkDropDown   *encoding_dropdown;
   GtkCheckButton *crlf_check;
   GtkSpinButton *repeat_spin;
+  GtkButton     *send_button;
   GtkFlowBox    *saved_box;
 
   gboolean       append_crlf;
@@ -135,6 +136,16 @@ np_send_box_show_history (NpSendBox *self,
 
   self->history_pos = position;
   np_send_box_set_draft (self, position < (int) self->history->len ? g_ptr_array_index (self->history, position) : "");
+}
+
+/* What the Send button says: where it sends ("Send to All", "Send to 2 Selected"). */
+void
+np_send_box_set_send_label (NpSendBox  *self,
+                            const char *label)
+{
+  g_return_if_fail (NP_IS_SEND_BOX (self));
+
+  gtk_button_set_label (self->send_button, label);
 }
 
 guint
@@ -407,6 +418,7 @@ np_send_box_class_init (NpSendBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, crlf_check);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, repeat_spin);
+  gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_button);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, saved_box);
 
   gtk_widget_class_install_action (widget_class, "send-box.save-message", NULL, save_message_action);

@@ -10,83 +10,6 @@
 /* The window's actions (win.*) and the keys bound to them. Buttons in the children name these
  * actions; whether each can run now is decided in one place, _np_window_actions_update (). */
 
-/* ---- sending ------------------------------------------------------------------------------- */
-
-/**
- * _np_window_send:
- * @peer_ids: (nullable) (element-type guint64): the targets, or %NULL for the mode's default
- * @remember: whether the draft goes into the history
- *
- * Sends the draft; the engine adds the framing header.
- */
-void
-_np_window_send (NpWindow *self,
-                 GArray   *peer_ids,
-                 gboolean  remember)
-{
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NpSendBatch) batch = NULL;
-  NpFormat format;
-
-  /* An HTTP client sends its request by starting (one request, one endpoint), the message
-   * box being the body; while one is on its way the next waits. */
-  if (np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT && !self->running)
-    {
-      np_window_start (self);
-      return;
-    }
-
-  if (!self->running || self->running_mode == NP_MODE_HTTP_CLIENT)
-    return;
-
-  payload = np_send_box_encode_draft (self->send_box, remember, &error);
-  if (payload == NULL)
-    {
-      _np_window_set_repeating (self, FALSE);
-      _np_window_show_error (self, error->message);
-      return;
-    }
-
-  /* Over WebSocket, what is written as hex goes as a binary message, the rest as text. */
-  g_object_get (self->send_box, "format", &format, NULL);
-  batch = np_send_batch_new_for_bytes (payload);
-  np_engine_send_batch_as (self->engine, self->endpoint_id,
-                           peer_ids != NULL ? (const guint64 *) peer_ids->data : NULL,
-                           peer_ids != NULL ? peer_ids->len : 0, batch,
-                           format == NP_FORMAT_HEX ? NP_MESSAGE_BINARY : NP_MESSAGE_TEXT);
-}
-
-static gboolean
-on_repeat (gpointer user_data)
-{
-  _np_window_send (user_data, NULL, FALSE);
-  return G_SOURCE_CONTINUE;
-}
-
-/* Repeat sends the draft now and again every interval, until turned off or the endpoint stops. */
-void
-_np_window_set_repeating (NpWindow *self,
-                          gboolean  repeating)
-{
-  repeating = repeating && self->running;
-  if (self->repeating == repeating)
-    return;
-
-  self->repeating = repeating;
-  g_clear_handle_id (&self->repeat_id, g_source_remove);
-  if (repeating)
-    {
-      _np_window_send (self, NULL, TRUE);
-      if (self->repeating)
-        {
-          self->repeat_id = g_timeout_add (np_send_box_get_repeat_interval (self->send_box), on_repeat, self);
-          g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->repeat_id), "[netpoke] repeat");
-        }
-    }
-  g_object_notify (G_OBJECT (self), "repeating");
-}
-
 /* ---- actions ------------------------------------------------------------------------------- */
 
 static void
@@ -170,9 +93,10 @@ send_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  _np_window_send (NP_WINDOW (widget), NULL, TRUE);
+  _np_window_send_draft (NP_WINDOW (widget), TRUE);
 }
 
+/* The client list's buttons: every client (every peer heard), or the selected ones. */
 static void
 send_all_action (GtkWidget  *widget,
                  const char *action_name,
@@ -181,8 +105,8 @@ send_all_action (GtkWidget  *widget,
   NpWindow *self = NP_WINDOW (widget);
   g_autoptr(GArray) ids = NULL;
 
-  /* A server's default target is every client. UDP's is the destination: everyone heard from
-   * is named explicitly. */
+  /* A server's default target is every client. UDP names everyone heard from: its default is
+   * the destination. */
   if (self->running_mode != NP_MODE_UDP)
     {
       _np_window_send (self, NULL, TRUE);
@@ -229,7 +153,7 @@ send_saved_action (GtkWidget  *widget,
   if (payload == NULL)
     _np_window_show_error (self, error->message);
   else
-    np_engine_send (self->engine, self->endpoint_id, NULL, 0, payload);
+    _np_window_send_bytes (self, payload, NP_MESSAGE_BYTES);
 }
 
 static void
@@ -405,4 +329,5 @@ _np_window_actions_update (NpWindow *self)
   gtk_widget_action_set_enabled (widget, "win.send-file", self->running && !self->sending_file && !requests
                                  && self->running_mode != NP_MODE_HTTP_SERVER);
   gtk_widget_action_set_enabled (widget, "win.cancel-file", self->sending_file);
+  _np_window_update_send_label (self);
 }

@@ -46,6 +46,8 @@ struct _NpWindow
   gboolean              running;         /* started and not yet stopped */
   char                 *local_address;   /* from LISTENING */
 
+  char                 *applied_destination;  /* UDP: where the engine sends by default */
+
   /* Sending again every interval (win.repeat) */
   gboolean              repeating;
   guint                 repeat_id;
@@ -66,9 +68,17 @@ struct _NpWindow
 /* np-window.c */
 void        _np_window_show_error              (NpWindow            *self,
                                                const char          *message);
+
+/* np-window-send.c */
 void        _np_window_send                    (NpWindow            *self,
                                                GArray              *peer_ids,
                                                gboolean             remember);
+void        _np_window_send_draft              (NpWindow            *self,
+                                               gboolean             remember);
+void        _np_window_send_bytes              (NpWindow            *self,
+                                               GBytes              *payload,
+                                               NpMessageType        type);
+void        _np_window_update_send_label       (NpWindow            *self);
 void        _np_window_set_repeating           (NpWindow            *self,
                                                gboolean             repeating);
 

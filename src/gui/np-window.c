@@ -225,6 +225,8 @@ np_window_start (NpWindow *self)
   np_peer_table_clear (np_peer_list_get_peers (self->peer_list));
   g_object_set (np_log_view_get_renderer (self->log_view), "started", g_get_real_time (), NULL);
   self->running_mode = config->mode;
+  g_free (self->applied_destination);
+  self->applied_destination = np_endpoint_bar_get_destination (self->endpoint_bar);
   self->endpoint_id = np_engine_start (self->engine, config);
   set_running (self, TRUE);
   adw_window_title_set_subtitle (self->window_title,
@@ -357,6 +359,7 @@ np_window_finalize (GObject *object)
   NpWindow *self = (NpWindow *)object;
 
   g_free (self->local_address);
+  g_free (self->applied_destination);
 
   G_OBJECT_CLASS (np_window_parent_class)->finalize (object);
 }
@@ -478,7 +481,9 @@ np_window_init (NpWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->peer_list, "notify::has-selection", G_CALLBACK (_np_window_actions_update),
+  g_signal_connect_object (self->peer_list, "notify::n-selected", G_CALLBACK (_np_window_actions_update),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint_bar, "notify::destination", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->log_view, "row-activated", G_CALLBACK (_np_window_show_details),
                            self, G_CONNECT_SWAPPED);
