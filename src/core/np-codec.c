@@ -280,6 +280,11 @@ np_codec_decode (const guint8 *data,
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
 
+  /* An empty message (an empty GBytes has no data at all) is the empty text: no pointer
+   * arithmetic on NULL. */
+  if (length == 0)
+    return g_strdup ("");
+
   out = g_string_sized_new (format == NP_FORMAT_HEX ? length * 3 : length + 16);
 
   if (format == NP_FORMAT_HEX)

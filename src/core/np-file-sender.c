@@ -238,8 +238,10 @@ on_drained (NpConnection *connection,
 static void
 wait_for_room (NpFileSender *self)
 {
-  g_autoptr(NpFileSender) hold = g_object_ref (self);
+  g_autoptr(NpFileSender) hold = NULL;
 
+  /* A drain notice may finish (and let go of) the sender before this returns. */
+  hold = g_object_ref (self);
   self->waiting = self->targets->len + 1;
   for (guint i = 0; i < self->targets->len; i++)
     np_connection_set_drained_func (g_ptr_array_index (self->targets, i), NP_FILE_LOW_WATER, on_drained, self);
