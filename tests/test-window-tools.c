@@ -251,6 +251,35 @@ test_send_file_framed (void)
   g_rmdir (dir);
 }
 
+/* Over UDP a file is one datagram to the destination; the transfer ends when it went. */
+static void
+test_send_file_udp (void)
+{
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("netpoke-tools-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "config.bin", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GSocket) receiver = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", np_test_local_port (receiver));
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, "\x01\x02config", 8, NULL));
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", destination);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "listening");
+
+  np_window_send_file (window, file);
+  np_test_expect_received (receiver, "\x01\x02config", 8, "the file as one datagram");
+  np_test_wait_until (not_sending, window, "the transfer to end");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->transfer_bar)));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* The disk fills (a file size limit binds root too): saving stops, the reason is in the log
  * and the toggle is off; the file saved before stays; the connection goes on. */
 static void
@@ -439,6 +468,7 @@ main (int    argc,
   g_test_add_func ("/window/tools/rules-live", test_rules_live);
   g_test_add_func ("/window/tools/rules-workspace", test_rules_workspace);
   g_test_add_func ("/window/tools/send-file-framed", test_send_file_framed);
+  g_test_add_func ("/window/tools/send-file-udp", test_send_file_udp);
   g_test_add_func ("/window/tools/saving-disk-full", test_saving_disk_full);
   g_test_add_func ("/window/tools/export-text", test_export_text);
 

@@ -282,6 +282,8 @@ with tempfile.TemporaryDirectory() as tmp:
             f.write(b"x" * 70000)
         code, out, err = run_cli("udp", "--to", f"127.0.0.1:{u.getsockname()[1]}", "--send-file", too_big)
         tap.ok(code == 1 and "a UDP datagram holds at most 65507 bytes" in err, "a file too big for a datagram is refused", err)
+        code, out, err = run_cli("udp", "--to", "255.255.255.255:9", "--send-file", image)
+        tap.ok(code == 1 and "broadcast" in err, "a datagram the system refuses (broadcast is off) ends the run with 1", err)
 
     # The receiver goes away in the middle: the run fails and says how far it got.
     half = os.path.join(tmp, "half.bin")

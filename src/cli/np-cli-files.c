@@ -167,6 +167,16 @@ np_cli_files_on_event (NpCli   *cli,
         stop (cli);
       break;
 
+    case NP_EVENT_ERROR:
+      /* A datagram or message the system refused (said on standard error): the file did not
+       * go, whatever else was reported. */
+      if (files->started && !tcp)
+        {
+          cli->exit_code = EXIT_RUNTIME;
+          stop (cli);
+        }
+      break;
+
     case NP_EVENT_DISCONNECTED:
       if (files->started && event->peer_id == files->receiver && !np_cli_is_client (cli->mode))
         {

@@ -34,6 +34,10 @@ _np_window_tools_configure (NpWindow          *self,
                             NpEndpointConfig  *config,
                             GError           **error)
 {
+  /* HTTP has no messages to answer (a server answers with its canned responses). */
+  if (config->mode == NP_MODE_HTTP_CLIENT || (config->mode == NP_MODE_HTTP_SERVER && config->ws_path == NULL))
+    return TRUE;
+
   if (np_rules_get_error (self->rules) != NULL)
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, _("Not started: reply rules: %s"),
@@ -441,7 +445,9 @@ _np_window_tools_handle (NpWindow  *self,
 
       if (!current || !self->sending_file)
         continue;
-      if (event->kind == NP_EVENT_FILE && !event->failed)
+      /* The sender's last word is a FILE event with every byte handed over, or failed: what
+       * the system then made of a datagram is its own row (SENT, or an error). */
+      if (event->kind == NP_EVENT_FILE && !event->failed && event->length < event->total)
         np_transfer_bar_show_progress (self->transfer_bar, event->file, event->length, event->total);
       else if (event->kind == NP_EVENT_FILE || event->kind == NP_EVENT_STOPPED
                || (event->kind == NP_EVENT_SENT && event->file != NULL))
