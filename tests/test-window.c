@@ -86,40 +86,93 @@ every_peer_shows (gpointer data)
 
 /* ---- tests --------------------------------------------------------------------------------- */
 
+static double
+log_top (NpWindow *window)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->log_view), GTK_WIDGET (window), &bounds));
+  return bounds.origin.y;
+}
+
+/* The problem's words are on screen, under its field. */
+static gboolean
+problem_shown (NpWindow *window)
+{
+  GtkWidget *label = part_child (window, "problem_label");
+  GtkWidget *field = np_endpoint_bar_get_problem_field (window->endpoint_bar);
+  graphene_rect_t words, under;
+
+  if (!gtk_widget_get_mapped (label) || field == NULL)
+    return FALSE;
+  g_assert_true (gtk_widget_compute_bounds (label, GTK_WIDGET (window), &words));
+  g_assert_true (gtk_widget_compute_bounds (field, GTK_WIDGET (window), &under));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, np_endpoint_bar_get_problem (window->endpoint_bar));
+  return words.origin.y >= under.origin.y + under.size.height && words.origin.x == under.origin.x;
+}
+
+/* What is wrong with the fields is worked out at every change, but shown (red field, the
+ * words in a popover under it) only once it is the user's: a field typed in, or Start
+ * pressed. Choosing a mode shows nothing, and nothing shown moves the layout. */
 static void
 test_validation (void)
 {
   NpWindow *window = new_window ();
   NpEndpointBar *bar = window->endpoint_bar;
   GtkWidget *port = part_child (bar, "port_entry");
+  GtkWidget *address = part_child (bar, "address_entry");
   GtkWidget *start = part_child (bar, "start_button");
-  GtkWidget *revealer = part_child (window, "validation_revealer");
+  double top;
 
+  np_test_wait_frames (window);
+  top = log_top (window);
+
+  /* TCP Client chosen, nothing typed: no red field, no words, the log where it was. */
+  gtk_drop_down_set_selected (part_child (bar, "mode_dropdown"), 1);
+  np_test_wait_frames (window);
+  g_assert_cmpstr (np_endpoint_bar_get_validation (bar), ==, "Enter the host to connect to");
+  g_assert_null (np_endpoint_bar_get_problem (bar));
+  g_assert_false (gtk_widget_has_css_class (address, "error"));
+  g_assert_false (problem_shown (window));
+  g_assert_cmpfloat (log_top (window), ==, top);
+
+  /* Start pressed: now it shows, under the field, and nothing moves. */
+  g_assert_true (gtk_widget_is_sensitive (start));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_frames (window);
+  g_assert_false (np_window_is_running (window));
+  g_assert_cmpstr (np_endpoint_bar_get_problem (bar), ==, "Enter the host to connect to");
+  g_assert_true (gtk_widget_has_css_class (address, "error"));
+  g_assert_true (problem_shown (window));
+  g_assert_null (window->error_toast);
+  g_assert_cmpfloat (log_top (window), ==, top);
+
+  /* A bad port typed in shows at once. */
   np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "localhost", "70000", NULL);
   g_assert_cmpstr (np_endpoint_bar_get_validation (bar), ==, "Port must be 1–65535");
+  g_assert_cmpstr (np_endpoint_bar_get_problem (bar), ==, "Port must be 1–65535");
   g_assert_true (gtk_widget_has_css_class (port, "error"));
-  g_assert_false (gtk_widget_is_sensitive (start));
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_false (gtk_widget_has_css_class (address, "error"));
 
   np_window_set_endpoint (window, NP_MODE_TCP_SERVER, NULL, "abc", NULL);
-  g_assert_cmpstr (np_endpoint_bar_get_validation (bar), ==, "Port must be 0–65535 (0 for any free port)");
+  g_assert_cmpstr (np_endpoint_bar_get_problem (bar), ==, "Port must be 0–65535 (0 for any free port)");
 
   np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "my-laptop", "8080", NULL);
-  g_assert_nonnull (strstr (np_endpoint_bar_get_validation (bar), "not an IP address"));
+  g_assert_nonnull (strstr (np_endpoint_bar_get_problem (bar), "not an IP address"));
   g_assert_false (gtk_widget_has_css_class (port, "error"));
-  g_assert_true (gtk_widget_has_css_class (part_child (bar, "address_entry"), "error"));
-
-  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "", "8080", NULL);
-  g_assert_cmpstr (np_endpoint_bar_get_validation (bar), ==, "Enter the host to connect to");
+  g_assert_true (gtk_widget_has_css_class (address, "error"));
 
   np_window_set_endpoint (window, NP_MODE_UDP, NULL, "", "somewhere");
-  g_assert_nonnull (strstr (np_endpoint_bar_get_validation (bar), "HOST:PORT"));
+  g_assert_nonnull (strstr (np_endpoint_bar_get_problem (bar), "HOST:PORT"));
   g_assert_true (gtk_widget_has_css_class (part_child (bar, "destination_entry"), "error"));
 
+  /* Fixed: the words and the red go. */
   np_window_set_endpoint (window, NP_MODE_UDP, NULL, "", "127.0.0.1:9");
   g_assert_null (np_endpoint_bar_get_validation (bar));
-  g_assert_true (gtk_widget_is_sensitive (start));
-  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_null (np_endpoint_bar_get_problem (bar));
+  np_test_wait_frames (window);
+  g_assert_false (problem_shown (window));
+  g_assert_cmpfloat (log_top (window), ==, top);
   g_assert_false (gtk_widget_get_visible (part_child (window->peer_list, "disconnect_button")));
   g_assert_cmpstr (gtk_button_get_label (part_child (window->peer_list, "send_all_button")), ==, "Send to All Heard");
 
@@ -127,6 +180,38 @@ test_validation (void)
   g_assert_null (np_endpoint_bar_get_validation (bar));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (start)), ==, "Connect");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->peer_list)));
+
+  close_window (window);
+}
+
+/* Each mode keeps its own fields: the host a TCP client connects to does not become the
+ * local address UDP binds. */
+static void
+test_fields_per_mode (void)
+{
+  NpWindow *window = new_window ();
+  NpEndpointBar *bar = window->endpoint_bar;
+  GtkDropDown *mode = part_child (bar, "mode_dropdown");
+  GtkEditable *address = part_child (bar, "address_entry");
+  GtkEditable *port = part_child (bar, "port_entry");
+
+  gtk_drop_down_set_selected (mode, 1);                       /* TCP Client */
+  gtk_editable_set_text (address, "192.0.2.7");
+  gtk_editable_set_text (port, "502");
+  gtk_drop_down_set_selected (mode, 2);                       /* UDP */
+  g_assert_cmpstr (gtk_editable_get_text (address), ==, "");
+  g_assert_null (np_endpoint_bar_get_problem (bar));
+  gtk_editable_set_text (address, "127.0.0.1");
+  gtk_editable_set_text (port, "5000");
+  gtk_drop_down_set_selected (mode, 1);                       /* back to TCP Client */
+  g_assert_cmpstr (gtk_editable_get_text (address), ==, "192.0.2.7");
+  g_assert_cmpstr (gtk_editable_get_text (port), ==, "502");
+  gtk_drop_down_set_selected (mode, 2);
+  g_assert_cmpstr (gtk_editable_get_text (address), ==, "127.0.0.1");
+  g_assert_cmpstr (gtk_editable_get_text (port), ==, "5000");
+  gtk_drop_down_set_selected (mode, 0);                       /* TCP Server: its own, untouched */
+  g_assert_cmpstr (gtk_editable_get_text (address), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (port), ==, "8080");
 
   close_window (window);
 }
@@ -742,6 +827,7 @@ main (int    argc,
   g_settings_set_boolean (settings, "confirm-stop", FALSE);
 
   g_test_add_func ("/window/validation", test_validation);
+  g_test_add_func ("/window/fields-per-mode", test_fields_per_mode);
   g_test_add_func ("/window/server-session", test_server_session);
   g_test_add_func ("/window/address-in-use", test_address_in_use);
   g_test_add_func ("/window/sending-tools", test_sending_tools);

@@ -85,6 +85,8 @@ try:
     keys("Down", "Return")
     tap.ok(wait_for("client mode", lambda: find(window, "push button", "Connect")) is not None,
            "choosing TCP Client turns Start into Connect")
+    tap.ok("Enter the host to connect to" not in labels(window),
+           "no error before anything is typed (the host is not missing until Connect is pressed)")
     click(find(mode, "push button"))
     time.sleep(0.5)
     keys("Up", "Return")

@@ -6,31 +6,15 @@
 #include <string.h>
 
 #include "np-address.h"
-#include "np-endpoint-bar.h"
+#include "np-endpoint-bar-private.h"
 #include "np-enum-types.h"
 #include "np-error.h"
 #include "np-http-exchange.h"
 #include "np-web-options.h"
 
-/* One row per mode, in the order the selector lists them: a new mode is a new row (and its
- * NpMode), not new branches through the code. */
-typedef struct
-{
-  NpMode      mode;
-  const char *name;                 /* in the selector */
-  gboolean    connects;             /* the address is the host to connect to, not a local one */
-  gboolean    has_destination;      /* a default HOST:PORT to send to */
-  gboolean    empty_port_is_any;
-  const char *port_problem;         /* what a bad port is told */
-  gboolean    has_url;              /* a URL says where to go, instead of address and port */
-  gboolean    has_method;           /* an HTTP method to choose */
-  gboolean    has_options;          /* the web options popover (folder, headers, …) */
-  gboolean    framed;               /* the log's framing applies (TCP) */
-} ModeInfo;
-
 #define ANY_FREE_PORT N_("Port must be 0–65535 (0 for any free port)")
 
-static const ModeInfo modes[] = {
+static const ModeInfo modes[N_MODES] = {
   { NP_MODE_TCP_SERVER,  N_("TCP Server"),       FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, FALSE, TRUE },
   { NP_MODE_TCP_CLIENT,  N_("TCP Client"),       TRUE,  FALSE, FALSE, N_("Port must be 1–65535"), FALSE, FALSE, FALSE, TRUE },
   { NP_MODE_UDP,         N_("UDP"),              FALSE, TRUE,  TRUE,  N_("Port must be 0–65535 (or empty for any)"), FALSE, FALSE, FALSE, FALSE },
@@ -43,39 +27,23 @@ static const ModeInfo modes[] = {
 /* The methods the HTTP client offers, in the selector's order. */
 static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
 
-struct _NpEndpointBar
-{
-  GtkWidget    parent_instance;
-
-  GtkWidget   *box;
-  GtkDropDown *mode_dropdown;
-  GtkEntry    *address_entry;
-  GtkEntry    *port_entry;
-  GtkEntry    *destination_entry;
-  GtkEntry    *url_entry;
-  GtkDropDown *method_dropdown;
-  NpWebOptions *web_options;
-  GtkButton   *start_button;
-
-  NpMode       mode;        /* the selected one; kept here for bindings made during init */
-  char        *framing;     /* spec for np_framer_new_from_string () */
-  gboolean     running;
-  char        *validation;  /* what is wrong with the fields, or NULL */
-};
-
-enum { PROP_0, PROP_MODE, PROP_FRAMING, PROP_RUNNING, PROP_VALIDATION, PROP_DESTINATION, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_FRAMING, PROP_RUNNING, PROP_VALIDATION, PROP_PROBLEM, PROP_DESTINATION, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpEndpointBar, np_endpoint_bar, GTK_TYPE_WIDGET)
 
-static const ModeInfo *
-mode_info (NpMode mode)
+const ModeInfo *
+_np_endpoint_bar_mode_info (NpMode mode)
 {
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
     if (modes[i].mode == mode)
       return &modes[i];
   g_return_val_if_reached (&modes[0]);
 }
+
+#define mode_info  _np_endpoint_bar_mode_info
+#define entry_text _np_endpoint_bar_entry_text
+#define validate   _np_endpoint_bar_validate
 
 /* ---- closures for the template ----------------------------------------------------------- */
 
@@ -170,170 +138,6 @@ on_entry_activate (NpEndpointBar *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.start", NULL);
 }
 
-/* ---- validation -------------------------------------------------------------------------- */
-
-static char *
-entry_text (GtkEntry *entry)
-{
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-}
-
-static void
-mark_entry (GtkEntry *entry,
-            gboolean  bad)
-{
-  if (bad)
-    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
-}
-
-static gboolean
-fail (GError    **error,
-      GtkEntry  **bad_entry,
-      GtkEntry   *entry,
-      const char *message)
-{
-  *bad_entry = entry;
-  g_set_error_literal (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, message);
-  return FALSE;
-}
-
-/* HTTP and WebSocket clients: a URL (and a method), the rest in the web options. */
-static gboolean
-fill_web_client (NpEndpointBar     *self,
-                 NpEndpointConfig  *config,
-                 GtkEntry         **bad_entry,
-                 GError           **error)
-{
-  g_autofree char *url = entry_text (self->url_entry);
-  g_autoptr(GError) url_error = NULL;
-  g_autoptr(GUri) uri = NULL;
-
-  if (url[0] == '\0')
-    return fail (error, bad_entry, self->url_entry,
-                 config->mode == NP_MODE_WS_CLIENT ? _("Enter the ws:// or wss:// URL to connect to")
-                                                   : _("Enter the URL to request"));
-  uri = np_http_parse_url (url, config->mode == NP_MODE_WS_CLIENT, &url_error);
-  if (uri == NULL)
-    return fail (error, bad_entry, self->url_entry, url_error->message);
-
-  config->url = g_steal_pointer (&url);
-  if (config->mode == NP_MODE_HTTP_CLIENT)
-    config->method = g_strdup (methods[MIN (gtk_drop_down_get_selected (self->method_dropdown),
-                                            G_N_ELEMENTS (methods) - 1)]);
-
-  return np_web_options_fill_config (self->web_options, config, error);
-}
-
-/* Fills @config from the fields, or says what is wrong and which field it is. */
-static gboolean
-fill_config (NpEndpointBar     *self,
-             NpEndpointConfig  *config,
-             GtkEntry         **bad_entry,
-             GError           **error)
-{
-  const ModeInfo *info = mode_info (config->mode);
-  g_autofree char *address = entry_text (self->address_entry);
-  g_autofree char *port = entry_text (self->port_entry);
-  g_autofree char *destination = entry_text (self->destination_entry);
-  guint16 *target = info->connects ? &config->remote_port : &config->port;
-  guint64 value;
-
-  if (info->has_url)
-    return fill_web_client (self, config, bad_entry, error);
-
-  if (info->connects)
-    {
-      if (address[0] == '\0')
-        return fail (error, bad_entry, self->address_entry, _("Enter the host to connect to"));
-      if (address[0] == '[' && address[strlen (address) - 1] == ']')
-        config->host = g_strndup (address + 1, strlen (address) - 2);
-      else
-        config->host = g_strdup (address);
-    }
-  else if (address[0] != '\0')
-    {
-      g_autoptr(GInetAddress) inet = np_address_parse_ip (address, NULL);
-
-      if (inet == NULL)
-        {
-          g_autofree char *message =
-            g_strdup_printf (_("“%s” is not an IP address of this computer; leave it empty for all addresses"), address);
-
-          return fail (error, bad_entry, self->address_entry, message);
-        }
-      config->bind_address = g_strdup (address);
-    }
-
-  if (info->empty_port_is_any && port[0] == '\0')
-    *target = 0;
-  else if (!g_ascii_string_to_unsigned (port, 10, info->connects ? 1 : 0, 65535, &value, NULL))
-    return fail (error, bad_entry, self->port_entry, _(info->port_problem));
-  else
-    *target = (guint16) value;
-
-  if (info->has_destination && destination[0] != '\0')
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!np_address_split (destination, &config->host, &config->remote_port, &local_error))
-        return fail (error, bad_entry, self->destination_entry, local_error->message);
-    }
-
-  if (info->has_options && !np_web_options_fill_config (self->web_options, config, error))
-    return FALSE;
-
-  if (self->framing != NULL && info->framed)
-    {
-      config->framer = np_framer_new_from_string (self->framing, error);
-      if (config->framer == NULL)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * np_endpoint_bar_build_config:
- *
- * Returns: (transfer full) (nullable): the endpoint the fields describe, or %NULL with @error
- *   saying what is wrong (the field is marked too)
- */
-NpEndpointConfig *
-np_endpoint_bar_build_config (NpEndpointBar  *self,
-                              GError        **error)
-{
-  g_autoptr(NpEndpointConfig) config = NULL;
-  GtkEntry *bad_entry = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
-
-  config = np_endpoint_config_new (np_endpoint_bar_get_mode (self));
-  ok = fill_config (self, config, &bad_entry, error);
-  mark_entry (self->address_entry, bad_entry == self->address_entry);
-  mark_entry (self->port_entry, bad_entry == self->port_entry);
-  mark_entry (self->destination_entry, bad_entry == self->destination_entry);
-  mark_entry (self->url_entry, bad_entry == self->url_entry);
-
-  return ok ? g_steal_pointer (&config) : NULL;
-}
-
-static void
-validate (NpEndpointBar *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NpEndpointConfig) config = np_endpoint_bar_build_config (self, &error);
-  const char *message = config == NULL ? error->message : NULL;
-
-  if (g_strcmp0 (message, self->validation) == 0)
-    return;
-  g_free (self->validation);
-  self->validation = g_strdup (message);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATION]);
-}
-
 /* ---- object ------------------------------------------------------------------------------ */
 
 static void
@@ -352,8 +156,17 @@ np_endpoint_bar_finalize (GObject *object)
 {
   NpEndpointBar *self = (NpEndpointBar *)object;
 
+  for (guint i = 0; i < N_MODES; i++)
+    {
+      g_free (self->fields[i].address);
+      g_free (self->fields[i].port);
+      g_free (self->fields[i].destination);
+      g_free (self->fields[i].url);
+    }
+  g_clear_pointer (&self->typed, g_hash_table_unref);
   g_free (self->framing);
   g_free (self->validation);
+  g_free (self->problem);
 
   G_OBJECT_CLASS (np_endpoint_bar_parent_class)->finalize (object);
 }
@@ -372,6 +185,7 @@ np_endpoint_bar_get_property (GObject    *object,
     case PROP_FRAMING:    g_value_set_string (value, self->framing); break;
     case PROP_RUNNING:    g_value_set_boolean (value, self->running); break;
     case PROP_VALIDATION: g_value_set_string (value, self->validation); break;
+    case PROP_PROBLEM:    g_value_set_string (value, self->problem); break;
     case PROP_DESTINATION: g_value_take_string (value, np_endpoint_bar_get_destination (self)); break;
     default:              G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -444,6 +258,10 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   properties[PROP_VALIDATION] =
     g_param_spec_string ("validation", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* What is wrong with the fields as shown to the user (see np-endpoint-bar-check.c). */
+  properties[PROP_PROBLEM] =
+    g_param_spec_string ("problem", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* UDP's default target, as typed; it can change while running. */
   properties[PROP_DESTINATION] =
     g_param_spec_string ("destination", NULL, NULL, NULL,
@@ -476,21 +294,67 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
 }
 
+/* Each mode keeps its own address, port, destination and URL: the host a client connects to
+ * is not the address a UDP socket binds. */
+static void
+keep_fields (NpEndpointBar *self)
+{
+  ModeFields *fields = &self->fields[self->mode_index];
+
+  g_free (fields->address);
+  g_free (fields->port);
+  g_free (fields->destination);
+  g_free (fields->url);
+  fields->address = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_entry)));
+  fields->port = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->port_entry)));
+  fields->destination = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->destination_entry)));
+  fields->url = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_entry)));
+}
+
+/* Sets a field as code does (a mode's values coming back, a workspace): not typed in. */
+static void
+fill_field (NpEndpointBar *self,
+            GtkEntry      *entry,
+            const char    *text)
+{
+  self->filling = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (entry), text != NULL ? text : "");
+  self->filling = FALSE;
+}
+
 static void
 on_mode_selected (NpEndpointBar *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->mode_dropdown);
+  guint selected = MIN (gtk_drop_down_get_selected (self->mode_dropdown), N_MODES - 1);
+  ModeFields *fields = &self->fields[selected];
 
-  self->mode = modes[MIN (selected, G_N_ELEMENTS (modes) - 1)].mode;
+  if (selected == self->mode_index)
+    return;
+
+  keep_fields (self);
+  self->mode_index = selected;
+  self->mode = modes[selected].mode;
+  /* A new mode starts with nothing typed: its problems wait until they are the user's. */
+  g_hash_table_remove_all (self->typed);
+  self->start_tried = FALSE;
+  fill_field (self, self->address_entry, fields->address);
+  fill_field (self, self->port_entry, fields->port);
+  fill_field (self, self->destination_entry, fields->destination);
+  fill_field (self, self->url_entry, fields->url);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESTINATION]);
   validate (self);
 }
 
 static void
-on_destination_changed (NpEndpointBar *self)
+on_field_changed (GtkEntry      *entry,
+                  NpEndpointBar *self)
 {
+  if (!self->filling)
+    g_hash_table_add (self->typed, entry);
   validate (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESTINATION]);
+  if (entry == self->destination_entry)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESTINATION]);
 }
 
 static void
@@ -503,16 +367,21 @@ np_endpoint_bar_init (NpEndpointBar *self)
     gtk_string_list_append (names, _(modes[i].name));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _np_endpoint_bar_init_problems (self);
   gtk_drop_down_set_model (self->mode_dropdown, G_LIST_MODEL (names));
   gtk_drop_down_set_model (self->method_dropdown, G_LIST_MODEL (method_names));
 
+  /* Every mode starts from the template's values (port 8080). */
+  for (self->mode_index = 0; self->mode_index < N_MODES; self->mode_index++)
+    keep_fields (self);
+  self->mode_index = 0;
+
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->address_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->port_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->destination_entry, "changed", G_CALLBACK (on_destination_changed), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
+  g_signal_connect_object (self->port_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
+  g_signal_connect_object (self->destination_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
+  g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
   g_signal_connect_object (self->web_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   validate (self);
 }
@@ -555,8 +424,21 @@ np_endpoint_bar_get_validation (NpEndpointBar *self)
   return self->validation;
 }
 
-/* Fills the fields as if typed (command line, settings, workspaces, tests); a %NULL @port
- * keeps the one there. For the HTTP and WebSocket clients @address is the URL. */
+/* A value given (command line, settings, a workspace, tests) counts as typed in, so what is
+ * wrong with it shows; an empty one does not ("--mode tcp-client" alone is no mistake yet). */
+static void
+give_field (NpEndpointBar *self,
+            GtkEntry      *entry,
+            const char    *text)
+{
+  if (text != NULL && text[0] != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  else
+    fill_field (self, entry, "");
+}
+
+/* Fills the fields of @mode (which it selects); a %NULL @port keeps the one there. For the
+ * HTTP and WebSocket clients @address is the URL. */
 void
 np_endpoint_bar_set_endpoint (NpEndpointBar *self,
                               NpMode         mode,
@@ -569,13 +451,13 @@ np_endpoint_bar_set_endpoint (NpEndpointBar *self,
   set_mode (self, mode);
   if (mode_info (mode)->has_url)
     {
-      gtk_editable_set_text (GTK_EDITABLE (self->url_entry), address != NULL ? address : "");
+      give_field (self, self->url_entry, address);
       return;
     }
-  gtk_editable_set_text (GTK_EDITABLE (self->address_entry), address != NULL ? address : "");
+  give_field (self, self->address_entry, address);
   if (port != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (self->port_entry), port);
-  gtk_editable_set_text (GTK_EDITABLE (self->destination_entry), destination != NULL ? destination : "");
+    give_field (self, self->port_entry, port);
+  give_field (self, self->destination_entry, destination);
 }
 
 char *

@@ -19,6 +19,9 @@ char             *np_endpoint_bar_get_address      (NpEndpointBar *self);
 char             *np_endpoint_bar_get_port         (NpEndpointBar *self);
 char             *np_endpoint_bar_get_destination  (NpEndpointBar *self);
 const char       *np_endpoint_bar_get_validation   (NpEndpointBar *self);
+const char       *np_endpoint_bar_get_problem      (NpEndpointBar *self);
+gboolean          np_endpoint_bar_show_problem     (NpEndpointBar *self);
+GtkWidget        *np_endpoint_bar_get_problem_field (NpEndpointBar *self);
 void              np_endpoint_bar_set_endpoint     (NpEndpointBar *self,
                                                     NpMode         mode,
                                                     const char    *address,

@@ -138,6 +138,14 @@ np_send_box_show_history (NpSendBox *self,
   np_send_box_set_draft (self, position < (int) self->history->len ? g_ptr_array_index (self->history, position) : "");
 }
 
+void
+np_send_box_focus_message (NpSendBox *self)
+{
+  g_return_if_fail (NP_IS_SEND_BOX (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->send_view));
+}
+
 /* What the Send button says: where it sends ("Send to All", "Send to 2 Selected"). */
 void
 np_send_box_set_send_label (NpSendBox  *self,

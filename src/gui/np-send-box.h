@@ -22,6 +22,7 @@ GBytes    *np_send_box_encode_draft         (NpSendBox   *self,
 void       np_send_box_show_history         (NpSendBox   *self,
                                              int          step);
 guint      np_send_box_get_repeat_interval  (NpSendBox   *self);
+void       np_send_box_focus_message        (NpSendBox   *self);
 void       np_send_box_set_send_label       (NpSendBox   *self,
                                              const char  *label);
 GPtrArray *np_send_box_get_saved_messages   (NpSendBox   *self);

@@ -303,22 +303,23 @@ _np_window_class_actions_init (NpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
 }
 
-/* Which actions can run now: from whether the endpoint runs, its mode, the fields' validity and
- * the client selection. Called whenever one of those changes. */
+/* Which actions can run now: from whether the endpoint runs, its mode and the client
+ * selection. Called whenever one of those changes. */
 void
 _np_window_actions_update (NpWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean valid = np_endpoint_bar_get_validation (self->endpoint_bar) == NULL;
   gboolean multi = self->running && np_mode_has_peers (self->running_mode);
   gboolean selected = np_peer_list_get_has_selection (self->peer_list);
   /* The HTTP client sends by making a request: possible whenever it is not making one. */
   gboolean requests = np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT;
-  gboolean can_send = requests ? !self->running && valid : self->running;
+  gboolean can_send = requests ? !self->running : self->running;
 
-  gtk_widget_action_set_enabled (widget, "win.start", !self->running && valid);
+  /* Start is there whatever the fields say: pressed, it shows what is wrong with them (before,
+   * only what the user typed shows). */
+  gtk_widget_action_set_enabled (widget, "win.start", !self->running);
   gtk_widget_action_set_enabled (widget, "win.stop", self->running);
-  gtk_widget_action_set_enabled (widget, "win.toggle-running", self->running || valid);
+  gtk_widget_action_set_enabled (widget, "win.toggle-running", TRUE);
   gtk_widget_action_set_enabled (widget, "win.send", can_send);
   gtk_widget_action_set_enabled (widget, "win.repeat", self->running && !requests);
   gtk_widget_action_set_enabled (widget, "win.send-all", multi);

@@ -30,7 +30,8 @@ struct _NpWindow
   /* Template widgets: each child owns its concern. */
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
-  GtkRevealer          *validation_revealer;
+  GtkOverlay           *problem_overlay;
+  GtkLabel             *problem_label;   /* the endpoint bar's problem, under its field */
   NpEndpointBar        *endpoint_bar;
   NpLogView            *log_view;
   NpSendBox            *send_box;

@@ -23,11 +23,31 @@ G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- closures for the template ------------------------------------------------------------- */
 
+/* The endpoint bar's problem, under the field it is about, over the window: showing it moves
+ * nothing (a banner pushed the whole window down). */
 static gboolean
-has_text (gpointer    unused,
-          const char *text)
+place_problem (NpWindow      *self,
+               GtkWidget     *child,
+               GtkAllocation *allocation)
 {
-  return text != NULL && text[0] != '\0';
+  GtkWidget *field = np_endpoint_bar_get_problem_field (self->endpoint_bar);
+  graphene_rect_t bounds;
+  int width, height;
+
+  if (child != GTK_WIDGET (self->problem_label) || field == NULL
+      || !gtk_widget_compute_bounds (field, GTK_WIDGET (self->problem_overlay), &bounds))
+    return FALSE;
+
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
+  *allocation = (GtkAllocation) { bounds.origin.x, bounds.origin.y + bounds.size.height + 4, width, height };
+  return TRUE;
+}
+
+static void
+on_problem (NpWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), np_endpoint_bar_get_problem (self->endpoint_bar) != NULL);
 }
 
 static gboolean
@@ -197,7 +217,10 @@ np_window_start (NpWindow *self)
   if (self->running)
     return;
 
+  /* A field's problem is shown under the field; any other, in a toast. */
   config = np_endpoint_bar_build_config (self->endpoint_bar, &error);
+  if (config == NULL && np_endpoint_bar_show_problem (self->endpoint_bar))
+    return;
   if (config == NULL || (config->mode == NP_MODE_HTTP_CLIENT && !add_request_body (self, config, &error))
       || !_np_window_tools_configure (self, config, &error))
     {
@@ -232,6 +255,8 @@ np_window_start (NpWindow *self)
   adw_window_title_set_subtitle (self->window_title,
                                  config->mode == NP_MODE_HTTP_CLIENT ? _("Sending the request…")
                                  : np_mode_is_client (config->mode) ? _("Connecting…") : _("Starting…"));
+  /* The fields cannot be edited while running: what is typed next is a message. */
+  np_send_box_focus_message (self->send_box);
 }
 
 /* ---- settings ------------------------------------------------------------------------------ */
@@ -448,7 +473,8 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, NpWindow, validation_revealer);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, problem_overlay);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, endpoint_bar);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, log_view);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, send_box);
@@ -456,8 +482,8 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, transfer_bar);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, record_bar);
-  gtk_widget_class_bind_template_callback (widget_class, has_text);
   gtk_widget_class_bind_template_callback (widget_class, has_peers);
+  gtk_widget_class_bind_template_callback (widget_class, place_problem);
   gtk_widget_class_bind_template_callback (widget_class, has_send_box);
 
   _np_window_class_actions_init (klass);
@@ -477,6 +503,7 @@ np_window_init (NpWindow *self)
   g_signal_connect_object (self, "notify::running", G_CALLBACK (_np_window_actions_update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::sending-file", G_CALLBACK (_np_window_actions_update), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint_bar, "notify::problem", G_CALLBACK (on_problem), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::validation", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_actions_update),
