@@ -14,7 +14,8 @@ test_extensions (void)
     { "\xff\xd8\xff\xe0", 4, "jpg" },
     { "GIF87a", 6, "gif" },
     { "GIF89a!", 7, "gif" },
-    { "BM6\x00", 4, "bmp" },
+    { "BM6\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00", 18, "bmp" },
+    { "BMW is a car", 12, "bin" },       /* "BM" alone is not a bitmap */
     { "%PDF-1.7", 8, "pdf" },
     { "PK\x03\x04", 4, "zip" },
     { "PK\x05\x06", 4, "zip" },

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "np-error.h"
+#include "np-magic.h"
 #include "np-message-saver.h"
 #include "np-work-queue.h"
 
@@ -174,27 +175,13 @@ np_message_saver_get_folder (NpMessageSaver *self)
   return self->folder;
 }
 
-/* The extension a message's first bytes say it has; "bin" when they say nothing known. */
+/* The extension a message's first bytes say it has (np_magic_sniff, the table the window's
+ * pictures use too); "bin" when they say nothing known. */
 const char *
 np_message_saver_guess_extension (const guint8 *data,
                                   gsize         length)
 {
-  static const struct { const char *magic; gsize length; const char *extension; } kinds[] = {
-    { "\x89PNG\r\n\x1a\n", 8, "png" },
-    { "\xff\xd8\xff", 3, "jpg" },
-    { "GIF87a", 6, "gif" },
-    { "GIF89a", 6, "gif" },
-    { "BM", 2, "bmp" },
-    { "%PDF-", 5, "pdf" },
-    { "PK\x03\x04", 4, "zip" },
-    { "PK\x05\x06", 4, "zip" },   /* an empty archive */
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (length >= kinds[i].length && memcmp (data, kinds[i].magic, kinds[i].length) == 0)
-      return kinds[i].extension;
-
-  return "bin";
+  return np_magic_sniff (data, length)->extension;
 }
 
 /**

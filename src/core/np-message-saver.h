@@ -2,9 +2,9 @@
  *
  * The consumer (netpoke-cli, the window) hands it RECEIVED events; each message (after
  * framing) becomes a file named by time, peer and sequence, with an extension from its magic
- * bytes (png, jpg, gif, bmp, pdf, zip, else bin), so a camera's frames land as pictures. Files
- * are written by a worker thread (NpWorkQueue), each whole or not at all (a temporary file
- * renamed into place). The first write that fails (disk full, folder not writable) stops the
+ * bytes (np_magic_sniff: png, jpg, gif, bmp, webp, pdf, zip, else bin), so a camera's frames
+ * land as pictures. Files are written by a worker thread (NpWorkQueue), each whole or not at
+ * all (a temporary file renamed into place). The first write that fails (disk full, folder not writable) stops the
  * saving: the "failed" signal says why, on the caller's main context, and what was saved stays.
  */
 #pragma once

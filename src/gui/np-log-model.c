@@ -9,6 +9,10 @@ struct _NpLogModel
   GPtrArray  *rows;      /* NpLogRow*, oldest first */
   guint       cap;
   guint64     dropped;   /* rows dropped from view by the cap since the last clear */
+
+  gsize       kept_bytes;   /* whole payloads the rows hold */
+  gsize       byte_budget;
+  guint       oldest_kept;  /* rows before this index hold no whole payload */
 };
 
 enum { PROP_0, PROP_CAP, PROP_DROPPED, PROP_N_ITEMS, N_PROPS };
@@ -125,12 +129,41 @@ np_log_model_init (NpLogModel *self)
 {
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->cap = NP_LOG_MODEL_DEFAULT_CAP;
+  self->byte_budget = NP_LOG_MODEL_BYTE_BUDGET;
 }
 
 NpLogModel *
 np_log_model_new (void)
 {
   return g_object_new (NP_TYPE_LOG_MODEL, NULL);
+}
+
+static gsize
+bytes_held (NpLogRow *row)
+{
+  GBytes *bytes = np_log_row_get_bytes (row);
+
+  return bytes != NULL ? g_bytes_get_size (bytes) : 0;
+}
+
+/* Takes the @n oldest rows out, and their whole payloads out of the account. */
+static void
+remove_oldest (NpLogModel *self,
+               guint       n)
+{
+  for (guint i = self->oldest_kept; i < n; i++)
+    self->kept_bytes -= bytes_held (g_ptr_array_index (self->rows, i));
+  g_ptr_array_remove_range (self->rows, 0, n);
+  self->oldest_kept = self->oldest_kept > n ? self->oldest_kept - n : 0;
+}
+
+/* Whole payloads past the budget: the oldest rows keep only their previews. The walk starts
+ * where the last one stopped, so each row is passed once in its life. */
+static void
+spend_budget (NpLogModel *self)
+{
+  while (self->kept_bytes > self->byte_budget && self->oldest_kept < self->rows->len)
+    self->kept_bytes -= np_log_row_forget_bytes (g_ptr_array_index (self->rows, self->oldest_kept++));
 }
 
 /* Drops the oldest rows beyond the cap; returns how many went. */
@@ -143,7 +176,7 @@ trim (NpLogModel *self)
     return 0;
 
   excess = self->rows->len - self->cap;
-  g_ptr_array_remove_range (self->rows, 0, excess);
+  remove_oldest (self, excess);
   self->dropped += excess;
 
   return excess;
@@ -177,13 +210,20 @@ np_log_model_append (NpLogModel *self,
                                   ? self->rows->len + added - self->cap : 0);
   if (removed > 0)
     {
-      g_ptr_array_remove_range (self->rows, 0, removed);
+      remove_oldest (self, removed);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
     }
 
   position = self->rows->len;
   for (guint i = skip; i < rows->len; i++)
-    g_ptr_array_add (self->rows, g_object_ref (g_ptr_array_index (rows, i)));
+    {
+      NpLogRow *row = g_ptr_array_index (rows, i);
+
+      self->kept_bytes += bytes_held (row);
+      g_ptr_array_add (self->rows, g_object_ref (row));
+    }
+  /* Before anyone hears of the new rows: a row shown holds what the budget allows. */
+  spend_budget (self);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, added);
 
   if (removed + skip > 0)
@@ -204,6 +244,8 @@ np_log_model_clear (NpLogModel *self)
   n = self->rows->len;
   g_ptr_array_set_size (self->rows, 0);
   self->dropped = 0;
+  self->kept_bytes = 0;
+  self->oldest_kept = 0;
   if (n > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROPPED]);
@@ -269,4 +311,23 @@ np_log_model_add_dropped (NpLogModel *self,
     return;
   self->dropped += n_rows;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROPPED]);
+}
+
+/* Whole payloads the rows hold now (at most the byte budget). */
+gsize
+np_log_model_get_kept_bytes (NpLogModel *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_MODEL (self), 0);
+  return self->kept_bytes;
+}
+
+/* For tests: a smaller budget than NP_LOG_MODEL_BYTE_BUDGET. */
+void
+np_log_model_set_byte_budget (NpLogModel *self,
+                              gsize       budget)
+{
+  g_return_if_fail (NP_IS_LOG_MODEL (self));
+
+  self->byte_budget = budget;
+  spend_budget (self);
 }

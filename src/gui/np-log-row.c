@@ -16,6 +16,12 @@ struct _NpLogRow
   guint64         peer_id;
   gsize           length;    /* full payload length */
   GBytes         *preview;   /* at most NP_LOG_ROW_PREVIEW bytes of it, or NULL */
+  GBytes         *bytes;     /* all of it, while kept (the preview is then a slice of it) */
+  NpLogRowKept    kept;
+  const NpMagic  *magic;     /* what its first bytes say it is */
+  int             picture_width;   /* decoded: its size in pixels, or why it is no picture */
+  int             picture_height;
+  char           *picture_error;
   char           *message;   /* info and error rows; the summary of an HTTP row */
   NpMessageType   message_type;
   NpHttpExchange *http;      /* HTTP rows: the exchange, bodies cut to NP_LOG_ROW_BODY_LIMIT */
@@ -31,6 +37,8 @@ np_log_row_finalize (GObject *object)
 
   g_clear_pointer (&self->peer, g_ref_string_release);
   g_clear_pointer (&self->preview, g_bytes_unref);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_pointer (&self->picture_error, g_free);
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->http, np_http_exchange_free);
 
@@ -46,6 +54,7 @@ np_log_row_class_init (NpLogRowClass *klass)
 static void
 np_log_row_init (NpLogRow *self)
 {
+  self->magic = np_magic_unknown ();
 }
 
 static NpLogDirection
@@ -163,10 +172,23 @@ np_log_row_new_from_event (const NpEvent *event,
     {
       gsize size = g_bytes_get_size (event->payload);
 
-      /* A slice of a huge payload would keep all of it alive: copy the preview instead. */
-      self->preview = size <= NP_LOG_ROW_PREVIEW
-                      ? g_bytes_ref (event->payload)
-                      : g_bytes_new (g_bytes_get_data (event->payload, NULL), NP_LOG_ROW_PREVIEW);
+      self->magic = np_magic_sniff (g_bytes_get_data (event->payload, NULL), size);
+      if (size == event->length && size <= NP_LOG_ROW_KEEP_MAX)
+        {
+          /* The event's own bytes, shared, not copied; the preview is a slice of them. */
+          self->bytes = g_bytes_ref (event->payload);
+          self->kept = NP_LOG_ROW_KEPT_ALL;
+          self->preview = size <= NP_LOG_ROW_PREVIEW ? g_bytes_ref (event->payload)
+                                                     : g_bytes_new_from_bytes (event->payload, 0, NP_LOG_ROW_PREVIEW);
+        }
+      else
+        {
+          /* A slice of a huge payload would keep all of it alive: copy the preview instead. */
+          self->kept = NP_LOG_ROW_KEPT_TOO_LONG;
+          self->preview = size <= NP_LOG_ROW_PREVIEW
+                          ? g_bytes_ref (event->payload)
+                          : g_bytes_new (g_bytes_get_data (event->payload, NULL), NP_LOG_ROW_PREVIEW);
+        }
     }
 
   switch (event->kind)
@@ -319,4 +341,130 @@ np_log_row_get_http (NpLogRow *self)
 {
   g_return_val_if_fail (NP_IS_LOG_ROW (self), NULL);
   return self->http;
+}
+
+/**
+ * np_log_row_get_bytes:
+ * Returns: (transfer none) (nullable): every byte of the payload, while the row keeps them
+ *   (see np_log_row_get_kept ())
+ */
+GBytes *
+np_log_row_get_bytes (NpLogRow *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), NULL);
+  return self->bytes;
+}
+
+NpLogRowKept
+np_log_row_get_kept (NpLogRow *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), NP_LOG_ROW_KEPT_NOTHING);
+  return self->kept;
+}
+
+/**
+ * np_log_row_forget_bytes:
+ *
+ * Lets the whole payload go and keeps a copy of its preview (the log's budget is spent).
+ *
+ * Returns: how many bytes the row no longer holds
+ */
+gsize
+np_log_row_forget_bytes (NpLogRow *self)
+{
+  gsize size;
+
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), 0);
+
+  if (self->bytes == NULL)
+    return 0;
+
+  size = g_bytes_get_size (self->bytes);
+  if (size > NP_LOG_ROW_PREVIEW)
+    {
+      g_clear_pointer (&self->preview, g_bytes_unref);
+      self->preview = g_bytes_new (g_bytes_get_data (self->bytes, NULL), NP_LOG_ROW_PREVIEW);
+    }
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  self->kept = NP_LOG_ROW_KEPT_BUDGET;
+
+  return size;
+}
+
+/**
+ * np_log_row_describe_kept:
+ * Returns: (transfer full) (nullable): why only part of the payload is here, for a person
+ *   ("Only the first 1024 of 20000000 bytes were kept: …"); %NULL when all of it is
+ */
+char *
+np_log_row_describe_kept (NpLogRow *self)
+{
+  g_autofree char *length = NULL;
+  g_autofree char *preview = NULL;
+
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), NULL);
+
+  if (self->kept != NP_LOG_ROW_KEPT_TOO_LONG && self->kept != NP_LOG_ROW_KEPT_BUDGET)
+    return NULL;
+
+  length = g_strdup_printf ("%" G_GSIZE_FORMAT, self->length);
+  preview = g_strdup_printf ("%" G_GSIZE_FORMAT, self->preview != NULL ? g_bytes_get_size (self->preview) : 0);
+  if (self->kept == NP_LOG_ROW_KEPT_TOO_LONG)
+    return g_strdup_printf (_("Only the first %s of %s bytes were kept: a message longer than 16 MiB keeps its first bytes only"),
+                            preview, length);
+  return g_strdup_printf (_("Only the first %s of %s bytes are still kept: the log keeps whole messages up to 256 MiB in all, and this one is among the oldest"),
+                          preview, length);
+}
+
+/**
+ * np_log_row_get_magic:
+ * Returns: (transfer none): what the payload's first bytes say it is
+ */
+const NpMagic *
+np_log_row_get_magic (NpLogRow *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), np_magic_unknown ());
+  return self->magic;
+}
+
+/**
+ * np_log_row_set_picture:
+ * @error: (nullable): why the payload is no picture ("not a valid PNG: …"), or %NULL when it
+ *   decoded as @width × @height pixels
+ *
+ * What decoding the row's picture found, kept so that it is decoded to learn that only once.
+ */
+void
+np_log_row_set_picture (NpLogRow   *self,
+                        int         width,
+                        int         height,
+                        const char *error)
+{
+  g_return_if_fail (NP_IS_LOG_ROW (self));
+
+  self->picture_width = error == NULL ? width : 0;
+  self->picture_height = error == NULL ? height : 0;
+  g_free (self->picture_error);
+  self->picture_error = g_strdup (error);
+}
+
+/**
+ * np_log_row_get_picture:
+ * Returns: whether the row's picture was decoded (or failed to be)
+ */
+gboolean
+np_log_row_get_picture (NpLogRow    *self,
+                        int         *width,
+                        int         *height,
+                        const char **error)
+{
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), FALSE);
+
+  if (width != NULL)
+    *width = self->picture_width;
+  if (height != NULL)
+    *height = self->picture_height;
+  if (error != NULL)
+    *error = self->picture_error;
+  return self->picture_width > 0 || self->picture_error != NULL;
 }
