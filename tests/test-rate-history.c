@@ -1,4 +1,4 @@
-/* NpRateHistory: totals become traffic per second, the first totals are a starting point, a
+/* NpRateHistory: totals become traffic per second (counting from zero), a
  * minute is kept and no more, the peak is over complete seconds. */
 #include "np-rate-history.h"
 
@@ -12,9 +12,14 @@ test_per_second (void)
   NpTraffic second, peak;
 
   g_assert_cmpint (np_rate_history_get_last_second (history), ==, -1);
-  np_rate_history_record (history, S (100), &totals);   /* a starting point, not traffic */
+  np_rate_history_record (history, S (99) + 10, &totals);
+  np_rate_history_get_second (history, 99, &second);
+  g_assert_cmpuint (second.bytes_in, ==, 1000);
+  totals = (NpTraffic) { 1000, 0, 1, 0 };
+  np_rate_history_record (history, S (100), &totals);   /* nothing grew */
   np_rate_history_get_second (history, 100, &second);
   g_assert_cmpuint (second.bytes_in, ==, 0);
+  g_assert_cmpint (np_rate_history_get_last_second (history), ==, 99);
 
   totals = (NpTraffic) { 1500, 10, 3, 1 };
   np_rate_history_record (history, S (100) + 200000, &totals);
@@ -38,7 +43,7 @@ test_per_second (void)
   np_rate_history_get_peak (history, S (102), &peak);
   g_assert_cmpuint (peak.bytes_out, ==, 20);
 
-  /* A minute later, second 100 is gone from the history, its bucket reused. */
+  /* A minute later, seconds 99 and 100 are gone from the history, its bucket reused. */
   np_rate_history_get_peak (history, S (161), &peak);
   g_assert_cmpuint (peak.bytes_in, ==, 100);
   totals.bytes_in += 7;

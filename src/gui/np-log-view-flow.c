@@ -44,6 +44,8 @@ on_layout (NpLogView     *self,
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 
+  /* Rows laid out anew may have brought waiting thumbnails into view. */
+  np_picture_loader_view_changed (self->pictures);
   if (!self->scroll_pending)
     return;
   self->scroll_pending = FALSE;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "np-log-view.h"
+#include "np-picture-loader.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ struct _NpLogView
   GtkCustomFilter    *filter;
   NpLogModel         *log;
   NpLogRenderer      *renderer;
+  NpPictureLoader    *pictures;      /* thumbnails of the rows that are pictures */
 
   ColumnCells         cells[N_COLUMNS];
   gboolean            running;

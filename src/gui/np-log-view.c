@@ -7,6 +7,7 @@
 
 #include "np-enum-types.h"
 #include "np-enum-dropdown.h"
+#include "np-log-data-cell.h"
 #include "np-log-view-private.h"
 
 /* The framings the selector offers, in its order (np_framer_new_from_string () specs). */
@@ -31,8 +32,16 @@ setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             ColumnCells              *cells)
 {
-  GtkInscription *cell = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+  GtkInscription *cell;
 
+  /* The Data cell shows a picture's thumbnail too. */
+  if (cells->column == COLUMN_DATA)
+    {
+      gtk_list_item_set_child (item, np_log_data_cell_new ());
+      return;
+    }
+
+  cell = GTK_INSCRIPTION (gtk_inscription_new (NULL));
   gtk_inscription_set_text_overflow (cell, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_inscription_set_xalign (cell, 0);
   gtk_inscription_set_min_chars (cell, cells->column == COLUMN_DATA ? 20 : 3);
@@ -46,11 +55,20 @@ bind_cell (GtkSignalListItemFactory *factory,
            ColumnCells              *cells)
 {
   static const char * const classes[] = { "np-dir-in", "np-dir-out", "np-dir-info", "np-dir-error" };
-  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (item));
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkInscription *cell;
   NpLogRow *row = gtk_list_item_get_item (item);
   NpLogRenderer *renderer = cells->view->renderer;
   g_autofree char *text = NULL;
 
+  if (cells->column == COLUMN_DATA)
+    {
+      text = np_log_renderer_data (renderer, row);
+      np_log_data_cell_bind (NP_LOG_DATA_CELL (child), row, text, cells->view->pictures);
+      return;
+    }
+
+  cell = GTK_INSCRIPTION (child);
   switch (cells->column)
     {
     case COLUMN_TIME:
@@ -84,6 +102,16 @@ bind_cell (GtkSignalListItemFactory *factory,
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
+/* The row went out of the list's reach: its thumbnail, if still to be made, is called off. */
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             ColumnCells              *cells)
+{
+  if (cells->column == COLUMN_DATA)
+    np_log_data_cell_unbind (NP_LOG_DATA_CELL (gtk_list_item_get_child (item)));
+}
+
 static void
 add_column (NpLogView  *self,
             Column      column,
@@ -97,6 +125,7 @@ add_column (NpLogView  *self,
   self->cells[column] = (ColumnCells) { self, column };
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), &self->cells[column]);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), &self->cells[column]);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), &self->cells[column]);
 
   view_column = gtk_column_view_column_new (title, g_steal_pointer (&factory));
   gtk_column_view_column_set_expand (view_column, expand);
@@ -300,6 +329,7 @@ np_log_view_dispose (GObject *object)
   _np_log_view_flow_dispose (self);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_LOG_VIEW);
+  g_clear_object (&self->pictures);
 
   G_OBJECT_CLASS (np_log_view_parent_class)->dispose (object);
 }
@@ -405,6 +435,7 @@ static void
 np_log_view_init (NpLogView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->pictures = np_picture_loader_new ();
 
   add_column (self, COLUMN_TIME, _("Time"), FALSE, 110);
   /* Wide enough for "rule 12", an answer a reply rule sent. */

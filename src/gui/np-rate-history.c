@@ -16,8 +16,7 @@ typedef struct
 struct _NpRateHistory
 {
   Bucket    buckets[N_BUCKETS];
-  NpTraffic totals;        /* the last totals recorded */
-  gboolean  has_totals;
+  NpTraffic totals;        /* the last totals recorded (counting starts from zero) */
   gint64    last_second;   /* the last second anything happened in; -1: never */
 };
 
@@ -51,8 +50,7 @@ delta (guint64 now,
  * @now_us: g_get_monotonic_time () when the totals were seen
  * @totals: absolute totals so far
  *
- * What grew since the last totals is counted in the second @now_us falls in. The first totals
- * only set where counting starts from.
+ * What grew since the last totals (zero at first) is counted in the second @now_us falls in.
  */
 void
 np_rate_history_record (NpRateHistory   *self,
@@ -61,15 +59,12 @@ np_rate_history_record (NpRateHistory   *self,
 {
   gint64 second = NP_RATE_SECOND (now_us);
   Bucket *bucket = &self->buckets[second % N_BUCKETS];
-  NpTraffic grown = { 0 };
+  NpTraffic grown = {
+    delta (totals->bytes_in, self->totals.bytes_in), delta (totals->bytes_out, self->totals.bytes_out),
+    delta (totals->messages_in, self->totals.messages_in), delta (totals->messages_out, self->totals.messages_out),
+  };
 
-  if (self->has_totals)
-    grown = (NpTraffic) {
-      delta (totals->bytes_in, self->totals.bytes_in), delta (totals->bytes_out, self->totals.bytes_out),
-      delta (totals->messages_in, self->totals.messages_in), delta (totals->messages_out, self->totals.messages_out),
-    };
   self->totals = *totals;
-  self->has_totals = TRUE;
 
   if (grown.bytes_in + grown.bytes_out + grown.messages_in + grown.messages_out == 0)
     return;
