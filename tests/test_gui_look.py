@@ -47,6 +47,31 @@ def framed(payload):
     return f"{len(payload):016d}".encode() + payload
 
 
+CLIPBOARD = r"""
+import gi, sys
+gi.require_version("Gdk", "4.0")
+gi.require_version("Gtk", "4.0")
+from gi.repository import Gdk, GLib, Gtk
+Gtk.init()
+loop = GLib.MainLoop()
+out = []
+def done(clipboard, result):
+    out.append(clipboard.read_text_finish(result))
+    loop.quit()
+Gdk.Display.get_default().get_clipboard().read_text_async(None, done)
+GLib.timeout_add_seconds(10, loop.quit)
+loop.run()
+sys.stdout.write(out[0] if out and out[0] is not None else "")
+"""
+
+
+def clipboard():
+    """The clipboard's text, read by another GTK program as any paste would."""
+    env = dict(os.environ, GTK_A11Y="none", NO_AT_BRIDGE="1")
+    return subprocess.run(["/usr/bin/python3", "-c", CLIPBOARD], capture_output=True, text=True, env=env,
+                          timeout=WAIT).stdout
+
+
 def describe(acc):
     try:
         return acc.description or ""
@@ -99,6 +124,47 @@ try:
     tap.ok(wait_for("thumbnails", lambda: len(thumbnails()) == 2),
            "the two pictures have thumbnails in their rows (the damaged one has none)",
            [(a.getRoleName(), a.name) for a in walk(window) if "humbnail" in (a.name or "")])
+
+    # ---- activating the PNG's row opens it full size ---------------------------------------
+    png_row = find(window, "label", png_text)
+    click_at(png_row)
+    keys("Return")
+    details = wait_for("the details window", lambda: find(app, "frame", "Details"))
+    tap.ok(details is not None, "activating the PNG's row (a click, then Enter) opens its details")
+    if details is not None:
+        info = wait_for("the picture's size", lambda: find(details, "label", png_text))
+        tap.ok(info is not None, "the details show the picture with its kind, pixels and size", labels(details))
+        picture = find(details, "image", "Picture")
+        tap.ok(picture is not None and extents(picture).width >= 320 and extents(picture).height >= 240,
+               "the picture is shown full size", picture and extents(picture))
+        tap.ok(find(details, "push button", "Save Picture…") is not None, "with a Save Picture… button")
+        keys("Escape")
+        tap.ok(wait_for("closed", lambda: find(app, "frame", "Details") is None), "Escape closes it")
+
+    # ---- a known message's hex dump -----------------------------------------------------------
+    known = b"hello world\n" + bytes(range(0, 40)) + b"\xff\xfe"
+    client.sendall(framed(known))
+    row = wait_for("the known row", lambda: find(window, "label", contains="hello world\\n"))
+    click_at(row)
+    keys("Return")
+    details = wait_for("the details window", lambda: find(app, "frame", "Details"))
+    tap.ok(details is not None, "activating the known message's row opens its details")
+    if details is not None:
+        # The view switcher's tabs have no AT-SPI action in libadwaita 1.2: a real click.
+        click_at(wait_for("the Hex Dump tab", lambda: next((t for t in walk(details) if t.getRoleName() == "page tab"
+                                                            and t.name == "Hex Dump" and extents(t).width > 0), None)))
+        hexdump = subprocess.run(["hexdump", "-C", "-v"], input=known, capture_output=True).stdout.decode()
+        expected_lines = hexdump.splitlines()[:-1]   # the last line is the length
+        shown_lines = wait_for("the dump", lambda: [l for l in labels(details) if l[:8] in
+                                                     {e[:8] for e in expected_lines}] or None)
+        tap.eq(shown_lines, expected_lines, "its lines read as `hexdump -C` prints the same bytes")
+        click(find(details, "push button", "Copy as C Array"))
+        with open(os.path.join(tmp.name, "message"), "wb") as f:
+            f.write(known)
+        xxd = subprocess.run(["xxd", "-i", "message"], cwd=tmp.name, capture_output=True, text=True).stdout
+        copied = wait_for("the clipboard", lambda: clipboard() == xxd and xxd)
+        tap.eq(clipboard(), xxd, "Copy as C Array puts on the clipboard what `xxd -i message` writes")
+        keys("Escape")
 
     if os.environ.get("NETPOKE_SCREENSHOT_LOOK"):
         save_screenshot(tap, window, os.environ["NETPOKE_SCREENSHOT_LOOK"])

@@ -283,6 +283,17 @@ np_log_view_get_renderer (NpLogView *self)
   return self->renderer;
 }
 
+/**
+ * np_log_view_get_picture_loader:
+ * Returns: (transfer none): what decodes the pictures of the log's rows
+ */
+NpPictureLoader *
+np_log_view_get_picture_loader (NpLogView *self)
+{
+  g_return_val_if_fail (NP_IS_LOG_VIEW (self), NULL);
+  return self->pictures;
+}
+
 const char *
 np_log_view_get_framing (NpLogView *self)
 {

@@ -6,6 +6,7 @@
 
 #include "np-log-model.h"
 #include "np-log-renderer.h"
+#include "np-picture-loader.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,6 @@ void           np_log_view_focus_filter    (NpLogView  *self);
 const char    *np_log_view_get_framing     (NpLogView  *self);
 void           np_log_view_set_framing     (NpLogView  *self,
                                             const char *framing);
+NpPictureLoader *np_log_view_get_picture_loader (NpLogView *self);
 
 G_END_DECLS

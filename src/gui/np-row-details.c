@@ -3,9 +3,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "np-hex-view.h"
 #include "np-log-renderer.h"
+#include "np-picture-view.h"
 #include "np-row-details.h"
+#include "np-save-bytes.h"
 
 /* A body on show: re-rendered when Text/Hex changes. */
 typedef struct
@@ -19,10 +23,13 @@ struct _NpRowDetails
 {
   AdwWindow       parent_instance;
 
-  AdwWindowTitle *window_title;
+  AdwViewSwitcherTitle *window_title;
   GtkDropDown    *display_dropdown;
+  AdwViewStack   *stack;
   GtkBox         *sections;
   GtkLabel       *summary_label;
+  NpHexView      *hex_view;
+  NpPictureView  *picture_view;
 
   GArray         *bodies;   /* Body */
 };
@@ -173,8 +180,8 @@ show_http (NpRowDetails         *self,
   g_autofree char *when = np_format_clock (np_log_row_get_time (row), TRUE);
   GString *summary = g_string_new (np_log_row_get_message (row));
 
-  adw_window_title_set_title (self->window_title, http->outgoing ? _("Request Made") : _("Request Received"));
-  adw_window_title_set_subtitle (self->window_title, request_line);
+  adw_view_switcher_title_set_title (self->window_title, http->outgoing ? _("Request Made") : _("Request Received"));
+  adw_view_switcher_title_set_subtitle (self->window_title, request_line);
 
   g_string_append_printf (summary, "\n%s", when);
   if (np_log_row_get_peer (row) != NULL)
@@ -201,7 +208,7 @@ show_message (NpRowDetails *self,
   NpMessageType type = np_log_row_get_message_type (row);
   GString *summary = g_string_new (np_log_direction_label (np_log_row_get_direction (row)));
 
-  adw_window_title_set_title (self->window_title, _("Message"));
+  adw_view_switcher_title_set_title (self->window_title, _("Message"));
   g_string_append_printf (summary, " · %s", when);
   if (np_log_row_get_peer (row) != NULL)
     g_string_append_printf (summary, " · %s", np_log_row_get_peer (row));
@@ -211,11 +218,43 @@ show_message (NpRowDetails *self,
   if (np_log_row_get_message (row) != NULL)
     g_string_append_printf (summary, "\n%s", np_log_row_get_message (row));
   gtk_label_set_text (self->summary_label, summary->str);
+  /* Its first line heads every view, not only the text. */
+  if (strchr (summary->str, '\n') != NULL)
+    g_string_truncate (summary, strchr (summary->str, '\n') - summary->str);
+  adw_view_switcher_title_set_subtitle (self->window_title, summary->str);
   g_string_free (summary, TRUE);
 
   if (np_log_row_get_preview (row) != NULL)
-    add_body (self, _("Data"), np_log_row_get_preview (row), np_log_row_get_length (row), NULL,
-              type == NP_MESSAGE_TEXT ? NP_ENCODING_UTF8 : encoding);
+    {
+      GBytes *bytes = np_log_row_get_bytes (row) != NULL ? np_log_row_get_bytes (row) : np_log_row_get_preview (row);
+      /* A text view lays out all its text: it gets 64 KiB at most, the hex dump all of it. */
+      g_autoptr(GBytes) shown = g_bytes_get_size (bytes) > NP_LOG_ROW_BODY_LIMIT
+                                ? g_bytes_new_from_bytes (bytes, 0, NP_LOG_ROW_BODY_LIMIT) : g_bytes_ref (bytes);
+
+      add_body (self, _("Data"), shown, np_log_row_get_length (row), NULL,
+                type == NP_MESSAGE_TEXT ? NP_ENCODING_UTF8 : encoding);
+    }
+}
+
+/* The message's bytes as a hex dump, and as a picture when they are one. */
+static void
+show_bytes (NpRowDetails    *self,
+            NpLogRow        *row,
+            NpPictureLoader *pictures)
+{
+  GBytes *bytes = np_log_row_get_bytes (row) != NULL ? np_log_row_get_bytes (row) : np_log_row_get_preview (row);
+  const NpMagic *magic = np_log_row_get_magic (row);
+  g_autofree char *note = np_log_row_describe_kept (row);
+  g_autofree char *name = np_save_bytes_suggest_name (np_log_row_get_time (row), magic->extension);
+
+  np_hex_view_set_bytes (self->hex_view, bytes, note, name);
+  adw_view_stack_page_set_visible (adw_view_stack_get_page (self->stack, GTK_WIDGET (self->hex_view)), TRUE);
+
+  if (magic->image && np_log_row_get_bytes (row) != NULL)
+    {
+      np_picture_view_load (self->picture_view, pictures, bytes, magic, name);
+      adw_view_stack_page_set_visible (adw_view_stack_get_page (self->stack, GTK_WIDGET (self->picture_view)), TRUE);
+    }
 }
 
 static void
@@ -239,7 +278,10 @@ np_row_details_class_init (NpRowDetailsClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-row-details.ui");
   gtk_widget_class_bind_template_child (widget_class, NpRowDetails, window_title);
   gtk_widget_class_bind_template_child (widget_class, NpRowDetails, display_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, NpRowDetails, stack);
   gtk_widget_class_bind_template_child (widget_class, NpRowDetails, sections);
+  gtk_widget_class_bind_template_child (widget_class, NpRowDetails, hex_view);
+  gtk_widget_class_bind_template_child (widget_class, NpRowDetails, picture_view);
   gtk_widget_class_bind_template_child (widget_class, NpRowDetails, summary_label);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -247,6 +289,8 @@ np_row_details_class_init (NpRowDetailsClass *klass)
 static void
 np_row_details_init (NpRowDetails *self)
 {
+  g_type_ensure (NP_TYPE_HEX_VIEW);
+  g_type_ensure (NP_TYPE_PICTURE_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bodies = g_array_new (FALSE, TRUE, sizeof (Body));
@@ -259,16 +303,23 @@ np_row_details_init (NpRowDetails *self)
  * np_row_details_new:
  * @encoding: how text in bodies is decoded (the log's receive encoding)
  * @display: %NP_FORMAT_HEX to start in hex, anything else starts in text
+ * @pictures: decodes a picture at full size
+ *
+ * One window for every kind of row, opened on the view that fits it: a picture shows as one,
+ * other messages as the log shows them (the hex dump when the log shows hex), an HTTP
+ * exchange as its lines, headers and bodies.
  *
  * Returns: (transfer none): a window showing @row in full, presented
  */
 NpRowDetails *
-np_row_details_new (GtkWindow  *parent,
-                    NpLogRow   *row,
-                    NpEncoding  encoding,
-                    NpFormat    display)
+np_row_details_new (GtkWindow       *parent,
+                    NpLogRow        *row,
+                    NpEncoding       encoding,
+                    NpFormat         display,
+                    NpPictureLoader *pictures)
 {
   NpRowDetails *self;
+  const char *page = "text";
 
   g_return_val_if_fail (NP_IS_LOG_ROW (row), NULL);
 
@@ -277,6 +328,17 @@ np_row_details_new (GtkWindow  *parent,
     show_http (self, row, np_log_row_get_http (row), encoding);
   else
     show_message (self, row, encoding);
+
+  if (np_log_row_get_http (row) == NULL && np_log_row_get_preview (row) != NULL)
+    {
+      show_bytes (self, row, pictures);
+      page = np_log_row_get_magic (row)->image && np_log_row_get_bytes (row) != NULL ? "picture"
+             : display == NP_FORMAT_HEX ? "hex" : "text";
+    }
+  /* One view: its title, no switcher. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->window_title, g_strcmp0 (page, "text") != 0
+                                                     || np_log_row_get_preview (row) != NULL);
+  adw_view_stack_set_visible_child_name (self->stack, page);
 
   gtk_drop_down_set_selected (self->display_dropdown, display == NP_FORMAT_HEX ? 1 : 0);
   render_bodies (self);

@@ -206,7 +206,7 @@ _np_window_show_details (NpWindow *self,
   NpLogRenderer *renderer = np_log_view_get_renderer (self->log_view);
 
   np_row_details_new (GTK_WINDOW (self), row, np_log_renderer_get_encoding (renderer),
-                      np_log_renderer_get_display (renderer));
+                      np_log_renderer_get_display (renderer), np_log_view_get_picture_loader (self->log_view));
 }
 
 static void
