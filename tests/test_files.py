@@ -191,7 +191,7 @@ with tempfile.TemporaryDirectory() as tmp:
     receiver = Cli("tcp-server", "--port", "0", "--bind", "127.0.0.1", "--framing", "ascii16",
                    "--save-messages", folder)
     _, port = receiver.wait_listening()
-    kinds = [b"\xff\xd8\xff\xe0jpeg", b"GIF89a..", b"BM\x00\x00", b"%PDF-1.4", b"PK\x03\x04zip", b"\x00\x01raw", small]
+    kinds = [b"\xff\xd8\xff\xe0jpeg", b"GIF89a..", b"BM\x46\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0", b"%PDF-1.4", b"PK\x03\x04zip", b"\x00\x01raw", small]
     with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as c:
         for body in kinds:
             c.sendall(str(len(body)).ljust(16).encode() + body)

@@ -7,6 +7,7 @@ writes, and its lines read as `hexdump -C` prints them. The traffic graph says t
 socat streams and 0 after it stops. A camera-like stream (JPEG frames, 100 KiB each) arrives
 whole, every frame a row, thumbnails shown (its timing is `build-aux/dev bench --only
 gui-pictures`). The app runs with G_DEBUG=fatal-warnings: a warning kills it and fails here."""
+import glob
 import json
 import os
 import shutil
@@ -70,6 +71,20 @@ def clipboard():
     env = dict(os.environ, GTK_A11Y="none", NO_AT_BRIDGE="1")
     return subprocess.run(["/usr/bin/python3", "-c", CLIPBOARD], capture_output=True, text=True, env=env,
                           timeout=WAIT).stdout
+
+
+CAMERA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "camera_frames.py")
+
+
+def wakeups(pid):
+    """Context switches of every thread of pid: each wakeup of a sleeping thread adds one."""
+    total = 0
+    for status in glob.glob(f"/proc/{pid}/task/*/status"):
+        with open(status) as f:
+            for line in f:
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+    return total
 
 
 def describe(acc):
@@ -165,6 +180,66 @@ try:
         copied = wait_for("the clipboard", lambda: clipboard() == xxd and xxd)
         tap.eq(clipboard(), xxd, "Copy as C Array puts on the clipboard what `xxd -i message` writes")
         keys("Escape")
+
+    # ---- the traffic graph, and a camera stream through socat -----------------------------------
+    traffic_button = find(window, "toggle button", "Traffic Graphs") or find(window, "push button", "Traffic Graphs")
+    if traffic_button is None:
+        tap.note(str([(a.getRoleName(), a.name) for a in walk(window) if "raffic" in (a.name or "")]))
+    click(traffic_button)
+    graph = wait_for("the graph", lambda: next((a for a in walk(window) if a.getRoleName() == "image"
+                                                and a.name == "Traffic of the endpoint" and extents(a).height > 0), None))
+    tap.ok(graph is not None, "the Traffic Graphs button shows the endpoint's graph")
+
+    def footer_in():
+        """The footer's exact totals: (bytes, messages) received."""
+        for label in labels(window):
+            if label.startswith("In "):
+                parts = label.split()
+                return int(parts[1]), int(parts[4])
+        return None
+
+    bytes_before, messages_before = footer_in()
+    camera = subprocess.Popen(["socat", "-u", f"EXEC:/usr/bin/python3 {CAMERA} --fps 20 --seconds 10",
+                               f"TCP:127.0.0.1:{port}"], stderr=subprocess.PIPE, text=True)
+
+    def rate_now():
+        text = describe(graph) if graph is not None else ""
+        return text if text.startswith("Now in ") and not text.startswith("Now in 0 bytes/s") else None
+
+    during = wait_for("a rate while the camera streams", rate_now)
+    tap.ok(during is not None, f"while socat streams, the graph's description says the rate: {during!r}")
+    camera.wait(timeout=60)
+    sent = camera.stderr.read().split()
+    frames, sent_bytes = int(sent[1]), int(sent[3])
+    arrived = wait_for("every frame", lambda: footer_in() == (bytes_before + sent_bytes - 16 * frames,
+                                                              messages_before + frames))
+    tap.ok(arrived, f"every one of the {frames} frames arrived whole (the footer counts them)",
+           (footer_in(), bytes_before + sent_bytes - 16 * frames, messages_before + frames))
+    tap.ok(wait_for("thumbnails of the newest frames", lambda: len(thumbnails()) >= 3),
+           "the newest frames' rows show thumbnails", len(thumbnails()))
+    idle = wait_for("0 after the stream", lambda: describe(graph).startswith("Now in 0 bytes/s, out 0 bytes/s, 0 msg/s") and describe(graph))
+    tap.ok(idle, f"after it stops the graph says 0, and keeps the peak: {describe(graph)!r}")
+    tap.ok("peak in the last minute: in 0 bytes/s" not in describe(graph), "the peak is the stream's")
+
+    # Idle is idle: with the graph on screen and nothing flowing, no thread of the app wakes
+    # (nothing here asks it anything over AT-SPI meanwhile).
+    time.sleep(1.5)
+    before = wakeups(proc.pid)
+    time.sleep(3)
+    woke = wakeups(proc.pid) - before
+    tap.ok(woke == 0, f"idle with the graph shown: no thread woke in 3 s ({woke} context switches)")
+
+    # Selecting the camera's client adds its own graph, fed by the engine's counter snapshots.
+    clients = find(window, "tree table", "Connected clients")
+    camera_row = wait_for("the camera's row", lambda: next((l for l in walk(clients) if l.getRoleName() == "label"
+                                                             and (l.name or "").startswith("127.0.0.1:")
+                                                             and l.name != f"127.0.0.1:{client.getsockname()[1]}"), None))
+    click_at(camera_row)
+    peer_graph = wait_for("the client's graph", lambda: next((a for a in walk(window) if a.getRoleName() == "image"
+                                                              and a.name == f"Client {camera_row.name}"
+                                                              and extents(a).height > 0), None))
+    tap.ok(peer_graph is not None and "peak in the last minute: in 0 bytes/s" not in describe(peer_graph),
+           f"selecting the camera's client shows its own graph with the stream's peak: {describe(peer_graph)!r}")
 
     if os.environ.get("NETPOKE_SCREENSHOT_LOOK"):
         save_screenshot(tap, window, os.environ["NETPOKE_SCREENSHOT_LOOK"])

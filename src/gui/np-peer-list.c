@@ -28,9 +28,10 @@ struct _NpPeerList
   NpMode               mode;
   gboolean             has_selection;
   guint                n_selected;
+  NpPeer              *selected_peer;   /* the first selected (the traffic graph's) */
 };
 
-enum { PROP_0, PROP_MODE, PROP_HAS_SELECTION, PROP_N_SELECTED, PROP_N_PEERS, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_HAS_SELECTION, PROP_N_SELECTED, PROP_N_PEERS, PROP_SELECTED_PEER, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpPeerList, np_peer_list, GTK_TYPE_WIDGET)
@@ -99,9 +100,12 @@ on_selection_changed (NpPeerList *self)
 {
   g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
   guint n_selected = (guint) gtk_bitset_get_size (selected);
-
+  g_autoptr(NpPeer) first = n_selected > 0 ? g_list_model_get_item (G_LIST_MODEL (self->peers),
+                                                                     gtk_bitset_get_minimum (selected)) : NULL;
   gboolean had_selection = self->has_selection;
 
+  if (g_set_object (&self->selected_peer, first))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_PEER]);
   if (n_selected == self->n_selected)
     return;
   /* Both are true before either is told. */
@@ -123,6 +127,7 @@ np_peer_list_dispose (GObject *object)
 {
   NpPeerList *self = (NpPeerList *)object;
 
+  g_clear_object (&self->selected_peer);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_PEER_LIST);
 
@@ -150,6 +155,9 @@ np_peer_list_get_property (GObject    *object,
       break;
     case PROP_N_PEERS:
       g_value_set_uint (value, g_list_model_get_n_items (G_LIST_MODEL (self->peers)));
+      break;
+    case PROP_SELECTED_PEER:
+      g_value_set_object (value, self->selected_peer);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -200,6 +208,9 @@ np_peer_list_class_init (NpPeerListClass *klass)
   properties[PROP_N_PEERS] =
     g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SELECTED_PEER] =
+    g_param_spec_object ("selected-peer", NULL, NULL, NP_TYPE_PEER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NP_TYPE_PEER_TABLE);

@@ -203,6 +203,16 @@ np_status_bar_get_bytes_out (NpStatusBar *self)
   return self->bytes_out;
 }
 
+/* The exact totals so far (the traffic graph's source). */
+void
+np_status_bar_get_traffic (NpStatusBar *self,
+                           NpTraffic   *traffic)
+{
+  g_return_if_fail (NP_IS_STATUS_BAR (self));
+
+  *traffic = (NpTraffic) { self->bytes_in, self->bytes_out, self->messages_in, self->messages_out };
+}
+
 /* What the footer says now (for tests and the stall probe). */
 const char *
 np_status_bar_get_text (NpStatusBar *self)

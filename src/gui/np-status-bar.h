@@ -4,6 +4,8 @@
 
 #include <adwaita.h>
 
+#include "np-rate-history.h"
+
 G_BEGIN_DECLS
 
 #define NP_TYPE_STATUS_BAR (np_status_bar_get_type ())
@@ -17,5 +19,7 @@ guint64  np_status_bar_get_bytes_out  (NpStatusBar *self);
 guint64  np_status_bar_get_messages_in (NpStatusBar *self);
 guint64  np_status_bar_get_dropped    (NpStatusBar *self);
 const char *np_status_bar_get_text    (NpStatusBar *self);
+void     np_status_bar_get_traffic    (NpStatusBar *self,
+                                       NpTraffic   *traffic);
 
 G_END_DECLS

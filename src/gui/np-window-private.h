@@ -19,6 +19,7 @@
 #include "np-session.h"
 #include "np-stall-probe.h"
 #include "np-status-bar.h"
+#include "np-traffic-pane.h"
 #include "np-window.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,8 @@ struct _NpWindow
   NpStatusBar          *status_bar;
   NpTransferBar        *transfer_bar;
   NpRecordBar          *record_bar;
+  NpTrafficPane        *traffic_pane;
+  GtkToggleButton      *traffic_button;
 
   /* The endpoint */
   NpEngine             *engine;

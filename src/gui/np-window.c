@@ -161,6 +161,7 @@ on_events (GPtrArray *batch,
 {
   NpWindow *self = user_data;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_full (batch->len, g_object_unref);
+  NpTraffic traffic;
   guint endpoint_id = self->endpoint_id;
 
   for (guint i = 0; i < batch->len; i++)
@@ -172,6 +173,8 @@ on_events (GPtrArray *batch,
     }
   np_log_view_append (self->log_view, rows);
   np_status_bar_count (self->status_bar, batch);
+  np_status_bar_get_traffic (self->status_bar, &traffic);
+  np_traffic_pane_apply (self->traffic_pane, batch, &traffic);
   np_peer_table_apply (np_peer_list_get_peers (self->peer_list), batch, endpoint_id, self->running_mode);
   _np_window_tools_handle (self, batch);
 
@@ -246,6 +249,7 @@ np_window_start (NpWindow *self)
   config->publish_counters = TRUE;
 
   np_peer_table_clear (np_peer_list_get_peers (self->peer_list));
+  np_traffic_pane_clear_peers (self->traffic_pane);
   g_object_set (np_log_view_get_renderer (self->log_view), "started", g_get_real_time (), NULL);
   self->running_mode = config->mode;
   g_free (self->applied_destination);
@@ -293,6 +297,7 @@ bind_settings (NpWindow *self)
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "show-traffic", self->traffic_button, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "log-row-cap", np_log_view_get_model (self->log_view), "cap", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "timestamp-format", renderer, "timestamp-format", G_SETTINGS_BIND_GET);
   /* Defaults for new windows that a workspace may override: the window does not write back. */
@@ -469,6 +474,7 @@ np_window_class_init (NpWindowClass *klass)
   g_type_ensure (NP_TYPE_STATUS_BAR);
   g_type_ensure (NP_TYPE_TRANSFER_BAR);
   g_type_ensure (NP_TYPE_RECORD_BAR);
+  g_type_ensure (NP_TYPE_TRAFFIC_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-window.ui");
   gtk_widget_class_bind_template_child (widget_class, NpWindow, toast_overlay);
@@ -482,6 +488,8 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, status_bar);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, transfer_bar);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, record_bar);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, traffic_pane);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, traffic_button);
   gtk_widget_class_bind_template_callback (widget_class, has_peers);
   gtk_widget_class_bind_template_callback (widget_class, place_problem);
   gtk_widget_class_bind_template_callback (widget_class, has_send_box);
