@@ -49,8 +49,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fps", type=float, default=20)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--not-pictures", action="store_true",
+                        help="send random bytes of the frames' sizes instead (the same load, no pictures)")
     args = parser.parse_args()
-    made = [framed(f) for f in frames()]
+    made = [framed(random.Random(len(f)).randbytes(len(f)) if args.not_pictures else f) for f in frames()]
     out = sys.stdout.buffer
     total = int(args.fps * args.seconds)
     start = time.monotonic()

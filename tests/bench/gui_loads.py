@@ -208,3 +208,72 @@ def send_all(build, n_clients):
     if "stop" not in result:
         print(f"gui-send-all: incomplete ({run.returncode}): {run.stderr.strip()[-2000:]}")
     return result
+
+
+def pictures(build, fps=20, seconds=10, not_pictures=False):
+    """A camera into the window: socat sends fps JPEG frames of ~100 KiB a second for seconds
+    (tests/camera_frames.py), framed with the 16-byte ASCII header, to the window as a TCP
+    server, with its traffic graphs shown and accessibility on, as on a desktop. Returns the
+    stall probe's record with the frames sent, the thumbnails' decode times (the picture
+    loader's debug lines) and the main thread's CPU time, or None when it did not start.
+    not_pictures: the same stream of random bytes instead (the same rows, no pictures)."""
+    gui = os.path.join(build, "src", "gui", "netpoke")
+    headless = os.path.join(os.path.dirname(__file__), "..", "run-headless")
+    camera = os.path.join(os.path.dirname(__file__), "..", "camera_frames.py")
+    tmp = tempfile.mkdtemp(prefix="netpoke-pictures-")
+    stats = os.path.join(tmp, "stats.json")
+    workspace = os.path.join(tmp, "camera.netpoke")
+    with open(workspace, "w") as f:
+        json.dump({"format": "netpoke-workspace", "version": 1,
+                   "endpoints": [{"mode": "tcp-server", "framing": "ascii16"}]}, f)
+    # The graphs shown, through a settings file of our own (as dconf would keep it).
+    os.makedirs(os.path.join(tmp, "glib-2.0", "settings"))
+    with open(os.path.join(tmp, "glib-2.0", "settings", "keyfile"), "w") as f:
+        f.write("[io/github/netpoke/Netpoke]\nshow-traffic=true\n")
+    port = free_port()
+    env = dict(os.environ, NETPOKE_STATS=stats, GSETTINGS_BACKEND="keyfile", XDG_CONFIG_HOME=tmp,
+               G_MESSAGES_DEBUG="np-picture-loader")
+    env.pop("GTK_A11Y", None)
+    env.pop("NO_AT_BRIDGE", None)
+    log = open(os.path.join(tmp, "output"), "w+")   # GLib writes debug messages to standard output
+    app = subprocess.Popen([headless, gui, "--mode", "tcp-server", "--address", "127.0.0.1", "--port", str(port),
+                            "--start", workspace], env=env, stdout=log, stderr=subprocess.STDOUT,
+                           start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not (wait_listening_port(port, timeout=1) and read_stats(stats)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if read_stats(stats) is None:
+        print("gui-pictures: the window did not start")
+        os.killpg(app.pid, signal.SIGKILL)
+        return None
+    pid = window_pid(gui, "tcp-server")
+    cpu_before = thread_cpu_ms(pid, pid)
+    python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+    extra = " --not-pictures" if not_pictures else ""
+    sender = subprocess.run(["socat", "-u", f"EXEC:{python} {camera} --fps {fps} --seconds {seconds}{extra}",
+                             f"TCP:127.0.0.1:{port}"], capture_output=True, text=True, timeout=seconds + 60)
+    frames = int(sender.stderr.split()[1])
+    last, still = None, 0
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and still < 3:
+        now = read_stats(stats)
+        counted = now and now["messages_in"]
+        if counted == frames:
+            break
+        still = still + 1 if counted == last else 0
+        last = counted
+        time.sleep(1)
+    main_cpu = thread_cpu_ms(pid, pid) - cpu_before
+    stop_window(app, gui, "tcp-server")
+    result = read_stats(stats)
+    log.seek(0)
+    decodes = [float(line.split(" in ")[1].split()[0]) for line in log if "decoded JPEG" in line]
+    log.close()
+    if result is None:
+        print("gui-pictures: no stats from the window")
+        return None
+    result["frames"] = frames
+    result["decode_ms"] = sorted(decodes)
+    result["main_cpu_ms"] = main_cpu
+    result["load"] = load_average()
+    return result

@@ -14,6 +14,8 @@ then one table: metric, Netpoke, peer, ratio, target, each cell the median (min-
   gui-flood   1 GiB from socat into the window under Xvfb: longest main-loop stall, RSS, counter
   gui-send-all  the window with 1,000 clients (driven through AT-SPI): Send to All, then Stop;
               longest main-loop stall of each and the log rows the send added
+  gui-pictures  a camera (socat, 20 JPEG frames/s of 100 KiB for 10 s, ASCII-16 framing) into the
+              window with its traffic graphs shown: longest main-loop stall, thumbnails' decode times
   gui-udp     50,000 datagrams/s of 64 B for 5 s into the window (UDP mode, accessibility on) from a
               paced C sender: longest main-loop stall, stalls over 50 ms, received + dropped = sent
 """
@@ -28,7 +30,7 @@ import netpoke_test  # noqa: E402
 import cli_loads  # noqa: E402
 import gui_loads  # noqa: E402
 
-LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood", "gui-send-all", "gui-udp"]
+LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood", "gui-send-all", "gui-udp", "gui-pictures"]
 
 
 class Table:
@@ -210,6 +212,42 @@ def bench_gui_udp(build, table, rounds, rate=50000, seconds=5, size=64):
               f"{counted})", "-", "-", "< 50 ms, none over 50")
 
 
+def bench_gui_pictures(build, table, rounds, fps=20, seconds=10):
+    """The camera, against the same stream of random bytes (the same rows, no pictures) in the
+    same run: what the pictures add."""
+    runs = {False: [], True: []}
+    for r in range(rounds):
+        for not_pictures in (False, True):
+            result = gui_loads.pictures(build, fps, seconds, not_pictures)
+            if result is None:
+                continue
+            runs[not_pictures].append(result)
+            decodes = result["decode_ms"]
+            median = decodes[len(decodes) // 2] if decodes else float("nan")
+            what = "random bytes" if not_pictures else "JPEG frames"
+            print(f"  gui-pictures, round {r + 1}, {what}: longest stall {result['max_stall_ms']:.1f} ms "
+                  f"({result['stalls_over_50ms']} over 50 ms, {result['ticks']} probe ticks); "
+                  f"{result['messages_in']} of {result['frames']} arrived; main thread {result['main_cpu_ms']:.0f} ms "
+                  f"of CPU; {len(decodes)} thumbnails decoded on the worker, decode + scale median {median:.1f} ms, "
+                  f"max {max(decodes, default=float('nan')):.1f} ms; peak RSS {result['peak_rss_kib'] / 1024:.0f} MiB; "
+                  f"load average {result['load']:.1f}", flush=True)
+    pictures, plain = runs[False], runs[True]
+    metric = f"window: camera, {fps} JPEG frames/s of 100 KiB x {seconds} s (vs the same bytes, not pictures)"
+    if not pictures or not plain:
+        table.add(metric, "did not start", "-", "-", "< 50 ms")
+        return
+    arrived = "every frame arrived" if all(r["messages_in"] == r["frames"] for r in pictures) else "frames MISSING"
+    stalls = [r["max_stall_ms"] for r in pictures]
+    plain_stalls = [r["max_stall_ms"] for r in plain]
+    table.add(metric + ", longest stall",
+              cell(stalls, "{:.1f}") + f" ms ({cell([r['stalls_over_50ms'] for r in pictures], '{:.0f}')} over 50 ms; {arrived})",
+              cell(plain_stalls, "{:.1f}") + " ms", ratio(plain_stalls, stalls), "< 50 ms, none over 50")
+    cpu = [r["main_cpu_ms"] for r in pictures]
+    plain_cpu = [r["main_cpu_ms"] for r in plain]
+    table.add("window: camera, main thread CPU for the 200 frames", cell(cpu, "{:.0f}") + " ms",
+              cell(plain_cpu, "{:.0f}") + " ms", ratio(plain_cpu, cpu), "pictures cost little on the UI thread")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build", help="the meson build directory")
@@ -244,6 +282,8 @@ def main():
         bench_gui_send_all(args.build, table, args.rounds)
     if "gui-udp" in only:
         bench_gui_udp(args.build, table, args.rounds)
+    if "gui-pictures" in only:
+        bench_gui_pictures(args.build, table, args.rounds)
 
     print()
     table.print()
