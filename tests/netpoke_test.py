@@ -1,5 +1,6 @@
 """Shared helpers for Netpoke's integration tests: TAP output, netpoke-cli as a child process,
 real peers (socat, ncat, Python sockets). Every wait is bounded; loopback only."""
+import glob
 import json
 import os
 import queue
@@ -255,6 +256,17 @@ def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
+
+
+def wakeups(pid):
+    """Context switches of every thread of pid: each wakeup of a sleeping thread adds one."""
+    total = 0
+    for status in glob.glob(f"/proc/{pid}/task/*/status"):
+        with open(status) as f:
+            for line in f:
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                    total += int(line.split()[1])
+    return total
 
 
 def sanitized(pid):

@@ -7,7 +7,6 @@ writes, and its lines read as `hexdump -C` prints them. The traffic graph says t
 socat streams and 0 after it stops. A camera-like stream (JPEG frames, 100 KiB each) arrives
 whole, every frame a row, thumbnails shown (its timing is `build-aux/dev bench --only
 gui-pictures`). The app runs with G_DEBUG=fatal-warnings: a warning kills it and fails here."""
-import glob
 import json
 import os
 import shutil
@@ -16,7 +15,7 @@ import subprocess
 import tempfile
 import time
 
-from netpoke_test import Tap, WAIT, free_port
+from netpoke_test import Tap, WAIT, free_port, wakeups
 from atspi_helpers import require_atspi
 
 tap = Tap()
@@ -74,17 +73,6 @@ def clipboard():
 
 
 CAMERA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "camera_frames.py")
-
-
-def wakeups(pid):
-    """Context switches of every thread of pid: each wakeup of a sleeping thread adds one."""
-    total = 0
-    for status in glob.glob(f"/proc/{pid}/task/*/status"):
-        with open(status) as f:
-            for line in f:
-                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                    total += int(line.split()[1])
-    return total
 
 
 def describe(acc):

@@ -1,25 +1,12 @@
 #!/usr/bin/env python3
 """Idle means idle: with 100 clients connected and nothing happening, the server uses no CPU and
 no thread wakes up (no timers, no polling)."""
-import glob
 import socket
 import time
 
-from netpoke_test import Cli, Tap, cpu_ticks
+from netpoke_test import Cli, Tap, cpu_ticks, wakeups
 
 tap = Tap()
-
-
-def wakeups(pid):
-    """Context switches of every thread: each wakeup of a sleeping thread adds one."""
-    total = 0
-    for status in glob.glob(f"/proc/{pid}/task/*/status"):
-        with open(status) as f:
-            for line in f:
-                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                    total += int(line.split()[1])
-    return total
-
 
 server = Cli("tcp-server", "--port", "0", "--bind", "127.0.0.1")
 _, port = server.wait_listening()
