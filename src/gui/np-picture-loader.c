@@ -15,6 +15,8 @@ typedef struct
   int            width;      /* of the picture decoded, before scaling */
   int            height;
   gboolean       dispatched; /* went to the worker */
+  GCancellable  *cancellable;
+  gulong         cancelled_id;
   GAsyncReadyCallback callback;   /* the caller's */
   gpointer       user_data;
 } Job;
@@ -27,6 +29,7 @@ struct _NpPictureLoader
   GQueue       waiting;      /* GTask*, oldest first */
   gboolean     busy;         /* a job is with the worker */
   GHashTable  *loaders;      /* gdk-pixbuf format names this system can read ("webp", …) */
+  guint        sweep_id;     /* an idle that answers cancelled requests */
 };
 
 G_DEFINE_FINAL_TYPE (NpPictureLoader, np_picture_loader, G_TYPE_OBJECT)
@@ -36,6 +39,9 @@ static void pump (NpPictureLoader *self);
 static void
 job_free (Job *job)
 {
+  if (job->cancelled_id != 0)
+    g_cancellable_disconnect (job->cancellable, job->cancelled_id);
+  g_clear_object (&job->cancellable);
   g_bytes_unref (job->bytes);
   g_clear_object (&job->shown_by);
   g_free (job);
@@ -196,6 +202,33 @@ on_task_done (GObject      *source,
     }
 }
 
+static gboolean
+on_sweep (gpointer user_data)
+{
+  NpPictureLoader *self = user_data;
+
+  self->sweep_id = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A request was called off (its row unbound, its window closed): it is answered from an idle,
+ * not from inside the "cancelled" handler, where disconnecting would deadlock, so that a
+ * request that waits does not hold its cell, its row's bytes and the loader until the next
+ * frame, which after a window closed never comes. */
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  NpPictureLoader *self = user_data;
+
+  if (self->sweep_id == 0)
+    {
+      self->sweep_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_sweep, g_object_ref (self), g_object_unref);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->sweep_id), "[netpoke] cancelled pictures");
+    }
+}
+
 /**
  * np_picture_loader_load_async:
  * @magic: what the bytes' signature says (for "not a valid PNG: …")
@@ -237,6 +270,11 @@ np_picture_loader_load_async (NpPictureLoader     *self,
       return;
     }
 
+  if (cancellable != NULL)
+    {
+      job->cancellable = g_object_ref (cancellable);
+      job->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
+    }
   g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
   pump (self);
 }
