@@ -370,6 +370,54 @@ test_udp_destination (void)
   np_test_close_window (window);
 }
 
+/* In hex view a filter still finds the text ("hello"), shows the row (in hex), and an empty
+ * result says so; so does an empty log. */
+static void
+test_filter_in_hex (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkWidget *hint = part_child (window->log_view, "empty_label");
+  GtkEditable *search = part_child (window->log_view, "search_entry");
+  GListModel *visible = np_log_view_get_visible (window->log_view);
+  g_autoptr(GSocket) client = NULL;
+  guint port;
+
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_get_mapped (hint));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (hint)), "press Start"));
+
+  port = np_test_start_server (window);
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  send_line (window, client, "hello\r\n");
+  send_line (window, client, "other\r\n");
+  g_assert_false (gtk_widget_get_mapped (hint));
+
+  gtk_drop_down_set_selected (part_child (window->log_view, "display_dropdown"), 1);   /* Hex */
+  gtk_editable_set_text (search, "hello");
+  np_test_wait_for_items (visible, 1, "the row with hello");
+  np_test_wait_frames (window);
+  g_assert_true (np_test_log_text_shown (window, "68 65 6C 6C 6F 0D 0A"));
+  g_assert_false (gtk_widget_get_mapped (hint));
+
+  /* What is shown still matches too. */
+  gtk_editable_set_text (search, "6f 74 68");
+  np_test_wait_for_items (visible, 1, "the row with 6F 74 68 (oth)");
+
+  gtk_editable_set_text (search, "zzz");
+  np_test_wait_for_items (visible, 0, "no row");
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_get_mapped (hint));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==, "No row matches “zzz”");
+
+  gtk_editable_set_text (search, "");
+  np_test_wait_frames (window);
+  g_assert_false (gtk_widget_get_mapped (hint));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -388,6 +436,7 @@ main (int    argc,
   g_test_add_func ("/window-use/ctrl-enter-sends", test_ctrl_enter_sends);
   g_test_add_func ("/window-use/send-follows-selection", test_send_follows_selection);
   g_test_add_func ("/window-use/udp-destination", test_udp_destination);
+  g_test_add_func ("/window-use/filter-in-hex", test_filter_in_hex);
 
   return g_test_run ();
 }

@@ -301,13 +301,15 @@ np_log_renderer_line (NpLogRenderer *self,
                           np_log_row_get_length (row), data);
 }
 
-/* Whether @row's peer or its data as shown contains @casefolded (g_utf8_casefold'ed). */
+/* Whether @row's peer, its text decoded (whatever the view) or, in hex view, its hex contains
+ * @casefolded (g_utf8_casefold'ed). */
 gboolean
 np_log_renderer_matches (NpLogRenderer *self,
                          NpLogRow      *row,
                          const char    *casefolded)
 {
-  g_autofree char *data = NULL;
+  GBytes *preview = np_log_row_get_preview (row);
+  g_autofree char *text = NULL;
   g_autofree char *folded = NULL;
 
   g_return_val_if_fail (NP_IS_LOG_RENDERER (self), FALSE);
@@ -315,9 +317,30 @@ np_log_renderer_matches (NpLogRenderer *self,
   if (np_log_row_get_peer (row) != NULL && strstr (np_log_row_get_peer (row), casefolded) != NULL)
     return TRUE;
 
-  data = np_log_renderer_data (self, row);
-  folded = g_utf8_casefold (data, -1);
-  return strstr (folded, casefolded) != NULL;
+  /* The decoded text, whatever the view: "hello" finds a row shown as hex. */
+  if (preview != NULL)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (preview, &size);
+
+      text = np_codec_decode (data, size, NP_FORMAT_ESCAPES, self->encoding);
+    }
+  else
+    text = g_strdup (np_log_row_get_message (row) != NULL ? np_log_row_get_message (row) : "");
+  folded = g_utf8_casefold (text, -1);
+  if (strstr (folded, casefolded) != NULL)
+    return TRUE;
+
+  /* And what is shown, in hex view: "6c 6c 6f". */
+  if (preview != NULL && self->display == NP_FORMAT_HEX)
+    {
+      g_free (text);
+      g_free (folded);
+      text = np_log_renderer_data (self, row);
+      folded = g_utf8_casefold (text, -1);
+      return strstr (folded, casefolded) != NULL;
+    }
+  return FALSE;
 }
 
 const char *

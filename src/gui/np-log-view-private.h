@@ -27,6 +27,7 @@ struct _NpLogView
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
   GtkScrolledWindow  *scroller;
+  GtkLabel           *empty_label;
   GtkColumnView      *column_view;
   GtkMultiSelection  *selection;
   GtkFilterListModel *filtered;

@@ -158,6 +158,28 @@ filter_row (gpointer item,
   return self->filter_text == NULL || np_log_renderer_matches (self->renderer, item, self->filter_text);
 }
 
+/* An empty log says why it is empty: nothing yet, or nothing the filter lets through. */
+static void
+update_empty_hint (NpLogView *self)
+{
+  const char *filter = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *text = NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->empty_label), FALSE);
+      return;
+    }
+
+  if (self->filter_text != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->log)) > 0)
+    text = g_strdup_printf (_("No row matches “%s”"), filter);
+  else
+    text = g_strdup (_("What is sent and received shows here, a row per message.\n"
+                       "Choose a mode above and press Start (or Connect)."));
+  gtk_label_set_text (self->empty_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), TRUE);
+}
+
 static void
 on_search_changed (NpLogView *self)
 {
@@ -167,6 +189,7 @@ on_search_changed (NpLogView *self)
   if (text[0] != '\0')
     self->filter_text = g_utf8_casefold (text, -1);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_empty_hint (self);
 }
 
 /* Every row is shown again from its stored bytes; the filter reads the rendering too. */
@@ -431,6 +454,7 @@ np_log_view_class_init (NpLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpLogView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, NpLogView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, NpLogView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, NpLogView, empty_label);
   gtk_widget_class_bind_template_child (widget_class, NpLogView, column_view);
   gtk_widget_class_bind_template_child (widget_class, NpLogView, selection);
   gtk_widget_class_bind_template_child (widget_class, NpLogView, filtered);
@@ -470,4 +494,6 @@ np_log_view_init (NpLogView *self)
                            self, G_CONNECT_SWAPPED);
 
   _np_log_view_flow_init (self);
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_empty_hint), self, G_CONNECT_SWAPPED);
+  update_empty_hint (self);
 }
