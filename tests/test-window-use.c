@@ -418,6 +418,68 @@ test_filter_in_hex (void)
   np_test_close_window (window);
 }
 
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) && g_str_equal (gtk_label_get_text (GTK_LABEL (child)), text))
+        return GTK_LABEL (child);
+      if ((found = find_label (child, text)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+peer_has_bytes_in (gpointer data)
+{
+  g_autoptr(NpPeer) peer = g_list_model_get_item (np_test_peers_of (data), 0);
+
+  return peer != NULL && np_peer_get_bytes_in (peer) == 16000000;
+}
+
+/* The footer's totals are a run's (each Start begins at 0; stopped, they say "Last run"), a
+ * client has no count of clients, and big counters in the client list read with a unit. */
+static void
+test_counters (void)
+{
+  NpWindow *window = np_test_new_window ();
+  guint port = np_test_start_server (window);
+  g_autoptr(GSocket) client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  g_autofree char *block = g_malloc0 (1000000);
+  g_autoptr(GSocket) listener = np_test_tcp_listen (G_SOCKET_FAMILY_IPV4);
+  g_autofree char *listener_port = g_strdup_printf ("%u", np_test_local_port (listener));
+  g_autoptr(GSocket) server = NULL;
+  GtkLabel *cell;
+
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  for (guint i = 0; i < 16; i++)
+    np_test_send (client, NULL, block, 1000000);
+  np_test_wait_until (peer_has_bytes_in, window, "16,000,000 bytes in the client list");
+  np_test_wait_frames (window);
+  cell = find_label (part_child (window->peer_list, "peer_view"), "16.0\u00a0MB");   /* GLib puts a no-break space */
+  g_assert_nonnull (cell);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (cell)));
+  g_assert_true (g_str_has_prefix (np_status_bar_get_text (window->status_bar), "In 16000000 B"));
+
+  np_test_stop (window);
+  g_assert_true (g_str_has_prefix (np_status_bar_get_text (window->status_bar), "Last run: In 16000000 B"));
+
+  /* A new run begins at 0; a client's footer counts no clients. */
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", listener_port, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  server = np_test_tcp_accept (listener);
+  g_assert_true (g_str_has_prefix (np_status_bar_get_text (window->status_bar), "In 0 B / 0 msg"));
+  g_assert_null (strstr (np_status_bar_get_text (window->status_bar), "Clients"));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -437,6 +499,7 @@ main (int    argc,
   g_test_add_func ("/window-use/send-follows-selection", test_send_follows_selection);
   g_test_add_func ("/window-use/udp-destination", test_udp_destination);
   g_test_add_func ("/window-use/filter-in-hex", test_filter_in_hex);
+  g_test_add_func ("/window-use/counters", test_counters);
 
   return g_test_run ();
 }

@@ -70,7 +70,10 @@ static char *
 np_peer_list_format_count (GtkListItem *item,
                            guint64      count)
 {
-  return g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+  /* Exact while it fits the column; then with a unit ("16.0 MB", not "1600…"). */
+  if (count < 10000)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT, count);
+  return g_format_size (count);
 }
 
 static char *

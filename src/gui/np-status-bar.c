@@ -18,6 +18,8 @@ struct _NpStatusBar
   GtkWidget *label;
 
   NpMode     mode;
+  gboolean   running;
+  gboolean   counted;      /* something was started since the window opened */
   guint      n_peers;
 
   /* Exact: counted from every event, whatever the log shows. */
@@ -36,7 +38,7 @@ struct _NpStatusBar
   guint      rate_id;
 };
 
-enum { PROP_0, PROP_MODE, PROP_N_PEERS, PROP_BYTES_IN, PROP_BYTES_OUT, PROP_SEND_RATE, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_N_PEERS, PROP_RUNNING, PROP_BYTES_IN, PROP_BYTES_OUT, PROP_SEND_RATE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpStatusBar, np_status_bar, GTK_TYPE_WIDGET)
@@ -61,9 +63,31 @@ update_text (NpStatusBar *self)
   else if (self->mode == NP_MODE_UDP)
     status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Peers heard %u   Send rate %s/s"),
                               in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
+  else if (np_mode_is_client (self->mode))
+    /* One connection: no count of clients (it said "Clients 0"). */
+    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Send rate %s/s"),
+                              in_bytes, in_messages, out_bytes, out_messages, rate);
   else
     status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Clients %u   Send rate %s/s"),
                               in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
+
+  if (self->dropped > 0)
+    {
+      g_autofree char *dropped = g_strdup_printf ("%" G_GUINT64_FORMAT, self->dropped);
+      g_autofree char *with_drops = g_strdup_printf (_("%s   Dropped by the system %s"), status, dropped);
+
+      g_free (status);
+      status = g_steal_pointer (&with_drops);
+    }
+
+  /* The totals are a run's: each Start begins at 0, and once stopped they say whose they are. */
+  if (self->counted && !self->running)
+    {
+      g_autofree char *last = g_strdup_printf (_("Last run: %s"), status);
+
+      g_free (status);
+      status = g_steal_pointer (&last);
+    }
   gtk_label_set_text (GTK_LABEL (self->label), status);
   self->refreshed = g_get_monotonic_time ();
 }
@@ -118,7 +142,7 @@ on_rate_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Counts the traffic of every endpoint in @batch (totals never reset). */
+/* Counts the traffic of every endpoint in @batch (since the last np_status_bar_reset ()). */
 void
 np_status_bar_count (NpStatusBar *self,
                      GPtrArray   *batch)
@@ -172,6 +196,24 @@ np_status_bar_count (NpStatusBar *self,
       g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->rate_id), "[netpoke] send rate");
     }
   refresh (self);
+}
+
+/* A new run: the totals start again from 0. */
+void
+np_status_bar_reset (NpStatusBar *self)
+{
+  g_return_if_fail (NP_IS_STATUS_BAR (self));
+
+  self->counted = TRUE;
+  self->bytes_in = self->bytes_out = 0;
+  self->messages_in = self->messages_out = 0;
+  self->requests = 0;
+  self->dropped = 0;
+  self->rate_bytes = 0;
+  self->send_rate = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_IN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
+  update_text (self);
 }
 
 guint64
@@ -246,6 +288,7 @@ np_status_bar_get_property (GObject    *object,
     {
     case PROP_MODE:      g_value_set_enum (value, self->mode); break;
     case PROP_N_PEERS:   g_value_set_uint (value, self->n_peers); break;
+    case PROP_RUNNING:   g_value_set_boolean (value, self->running); break;
     case PROP_BYTES_IN:  g_value_set_uint64 (value, self->bytes_in); break;
     case PROP_BYTES_OUT: g_value_set_uint64 (value, self->bytes_out); break;
     case PROP_SEND_RATE: g_value_set_double (value, self->send_rate); break;
@@ -273,6 +316,11 @@ np_status_bar_set_property (GObject      *object,
         return;
       self->n_peers = g_value_get_uint (value);
       break;
+    case PROP_RUNNING:
+      if (self->running == g_value_get_boolean (value))
+        return;
+      self->running = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -297,6 +345,9 @@ np_status_bar_class_init (NpStatusBarClass *klass)
   properties[PROP_N_PEERS] =
     g_param_spec_uint ("n-peers", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BYTES_IN] =
     g_param_spec_uint64 ("bytes-in", NULL, NULL, 0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

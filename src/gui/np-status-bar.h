@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (NpStatusBar, np_status_bar, NP, STATUS_BAR, GtkWidget)
 
 void     np_status_bar_count          (NpStatusBar *self,
                                        GPtrArray   *batch);
+void     np_status_bar_reset          (NpStatusBar *self);
 guint64  np_status_bar_get_bytes_in   (NpStatusBar *self);
 guint64  np_status_bar_get_bytes_out  (NpStatusBar *self);
 guint64  np_status_bar_get_messages_in (NpStatusBar *self);

@@ -250,6 +250,7 @@ np_window_start (NpWindow *self)
 
   np_peer_table_clear (np_peer_list_get_peers (self->peer_list));
   np_traffic_pane_clear_peers (self->traffic_pane);
+  np_status_bar_reset (self->status_bar);
   g_object_set (np_log_view_get_renderer (self->log_view), "started", g_get_real_time (), NULL);
   self->running_mode = config->mode;
   g_free (self->applied_destination);
