@@ -544,6 +544,51 @@ test_confirm_stop (void)
   close_window (window);
 }
 
+static gboolean
+is_closed (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+/* Closing the window (its close button; Ctrl+Q closes every window) with clients connected asks
+ * the same question as Stop; Cancel keeps it open and listening, Quit closes it. */
+static void
+test_confirm_close (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NpWindow *window = new_window ();
+  g_autoptr(GSocket) client = NULL;
+  AdwMessageDialog *dialog;
+  guint port;
+
+  g_settings_set_boolean (settings, "confirm-stop", TRUE);
+  port = start_server (window);
+  client = connect_client (window, port);
+  np_test_wait_for_items (peers_of (window), 1, "a client");
+
+  gtk_window_close (GTK_WINDOW (window));
+  np_test_wait_until (has_dialog, NULL, "the question");
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Quit Netpoke?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 client is connected"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (np_window_is_running (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  gtk_window_close (GTK_WINDOW (window));
+  np_test_wait_until (has_dialog, NULL, "the question again");
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "quit");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  np_test_wait_until (is_closed, window, "the window to close");
+
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  close_window (window);
+  np_test_expect_eof (client, "the client closed with the window");
+}
+
 /* What was started last comes back in a new window; the row cap, the time format and the
  * encodings follow their settings; the Preferences window edits the same settings. */
 static void
@@ -833,6 +878,7 @@ main (int    argc,
   g_test_add_func ("/window/sending-tools", test_sending_tools);
   g_test_add_func ("/window/udp-peers", test_udp_peers);
   g_test_add_func ("/window/confirm-stop", test_confirm_stop);
+  g_test_add_func ("/window/confirm-close", test_confirm_close);
   g_test_add_func ("/window/settings", test_settings);
   g_test_add_func ("/window/workspace", test_workspace);
   g_test_add_func ("/window/saved-message-sends", test_saved_message_sends);

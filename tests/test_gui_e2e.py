@@ -181,6 +181,33 @@ try:
            "the client list shows the two left", client_rows())
     others = [c for c in clients if c is not victim]
     tap.ok(all(c.proc.poll() is None for c in others), "the other clients stay connected")
+
+    # Ctrl+Q with clients connected asks first, as Stop does (the preference is on by default);
+    # Cancel keeps everything; Quit quits, and the clients see the connection close.
+    click_at(find(window, "text", "Message to send"))
+    keys("ctrl+q")
+    question = wait_for("the question", lambda: find(app, "label", "Quit Netpoke?"))
+    tap.ok(question is not None and app_proc.poll() is None,
+           "Ctrl+Q with two clients connected asks \"Quit Netpoke?\" instead of quitting")
+    # libadwaita 1.2 names a response button by its mnemonic and its text ("_Cancel Cancel").
+    dialog = find(app, "dialog", "Quit Netpoke?")
+    cancel = dialog and find(dialog, "push button", contains="Cancel")
+    if cancel is not None:
+        click(cancel)
+    tap.ok(wait_for("the question gone", lambda: find(app, "label", "Quit Netpoke?") is None) is not None
+           and app_proc.poll() is None and all(c.proc.poll() is None and not c.eof for c in others),
+           "Cancel keeps Netpoke running and the clients connected")
+    click_at(find(window, "text", "Message to send"))
+    keys("ctrl+q")
+    wait_for("the question again", lambda: find(app, "label", "Quit Netpoke?"))
+    dialog = find(app, "dialog", "Quit Netpoke?")
+    quit_button = dialog and find(dialog, "push button", contains="Quit")
+    if quit_button is not None:
+        click(quit_button)
+    exited = wait_for("Netpoke to quit", lambda: app_proc.poll() is not None)
+    tap.ok(exited and app_proc.returncode == 0, f"Quit quits (exit status {app_proc.returncode})")
+    tap.ok(all(wait_for("EOF", lambda c=c: c.eof or c.proc.poll() is not None) for c in others),
+           "the clients saw their connections close")
 finally:
     for c in clients:
         if c.proc.poll() is None:

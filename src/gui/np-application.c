@@ -105,13 +105,26 @@ np_application_open (GApplication  *application,
     present_new_window (self, files[i]);
 }
 
-static void quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
+/* The application's windows, referenced: closing one may destroy others (its dialogs). */
+static GList *
+ref_windows (gpointer application)
+{
+  GList *windows = NULL;
 
-/* SIGINT/SIGTERM quit like Ctrl+Q: endpoints are stopped and clients closed cleanly. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
+    windows = g_list_prepend (windows, g_object_ref (l->data));
+  return windows;
+}
+
+/* SIGINT/SIGTERM quit without asking (nobody may be there to answer): the windows go, which
+ * stops the endpoints and closes the clients cleanly. */
 static gboolean
 on_quit_signal (gpointer user_data)
 {
-  quit_action (NULL, NULL, user_data);
+  g_autolist(GtkWindow) windows = ref_windows (user_data);
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -202,22 +215,17 @@ np_application_class_init (NpApplicationClass *klass)
   app_class->handle_local_options = np_application_handle_local_options;
 }
 
+/* Ctrl+Q: every window is closed as by its close button, so a server with clients asks first
+ * (the preference) and a Cancel keeps it open. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  GtkApplication *application = user_data;
-  GList *windows = gtk_application_get_windows (application);
+  g_autolist(GtkWindow) windows = ref_windows (user_data);
 
-  /* Closing the windows stops the endpoints cleanly before the application goes. */
-  for (GList *l = windows; l != NULL;)
-    {
-      GtkWindow *window = l->data;
-
-      l = l->next;
-      gtk_window_destroy (window);
-    }
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
 }
 
 static void

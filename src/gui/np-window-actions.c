@@ -30,6 +30,43 @@ stop_endpoint (NpWindow *self)
   np_peer_table_clear (np_peer_list_get_peers (self->peer_list));
 }
 
+/* Stopping (or closing) drops the clients of a server: whether to ask first (a setting), and
+ * how many there are. */
+static gboolean
+must_ask (NpWindow *self,
+          guint    *n_clients)
+{
+  *n_clients = g_list_model_get_n_items (G_LIST_MODEL (np_peer_list_get_peers (self->peer_list)));
+
+  return self->running && (self->running_mode == NP_MODE_TCP_SERVER || self->running_mode == NP_MODE_WS_SERVER)
+         && *n_clients > 0 && self->settings != NULL && g_settings_get_boolean (self->settings, "confirm-stop");
+}
+
+/* "Stop the Server?" / "Quit Netpoke?": Cancel, or @verb (response @id, the destructive one). */
+static void
+ask (NpWindow    *self,
+     const char  *heading,
+     const char  *id,
+     const char  *verb,
+     guint        n_clients,
+     GCallback    on_response)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "%u client is connected and will be disconnected.",
+                                               "%u clients are connected and will be disconnected.",
+                                               n_clients),
+                                  n_clients);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), id, verb, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), id, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", on_response, self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_stop_response (AdwMessageDialog *dialog,
                   const char       *response,
@@ -46,36 +83,49 @@ stop_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   NpWindow *self = NP_WINDOW (widget);
-  guint n_clients = g_list_model_get_n_items (G_LIST_MODEL (np_peer_list_get_peers (self->peer_list)));
-  GtkWidget *dialog;
+  guint n_clients;
 
   if (!self->running)
     return;
 
-  if ((self->running_mode != NP_MODE_TCP_SERVER && self->running_mode != NP_MODE_WS_SERVER)
-      || n_clients == 0 || self->settings == NULL
-      || !g_settings_get_boolean (self->settings, "confirm-stop"))
-    {
-      stop_endpoint (self);
-      return;
-    }
+  if (!must_ask (self, &n_clients))
+    stop_endpoint (self);
+  else
+    ask (self, _("Stop the Server?"), "stop", _("_Stop"), n_clients, G_CALLBACK (on_stop_response));
+}
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop the Server?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  g_dngettext (GETTEXT_PACKAGE,
-                                               "%u client is connected and will be disconnected.",
-                                               "%u clients are connected and will be disconnected.",
-                                               n_clients),
-                                  n_clients);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "stop", _("_Stop"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "stop", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_stop_response), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+static gboolean
+close_now (gpointer user_data)
+{
+  gtk_window_close (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_close_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   NpWindow         *self)
+{
+  if (!g_str_equal (response, "quit"))
+    return;
+  /* After the dialog has finished its response (closing the window destroys the dialog, which
+   * crashed when done from inside its own signal). */
+  self->close_confirmed = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_now, g_object_ref (self), g_object_unref);
+}
+
+/* Closing the window (its close button, Ctrl+Q) drops a server's clients like Stop does: the
+ * same question first. Returns whether the window stays open for now. */
+gboolean
+_np_window_hold_close (NpWindow *self)
+{
+  guint n_clients;
+
+  if (self->close_confirmed || !must_ask (self, &n_clients))
+    return FALSE;
+
+  ask (self, _("Quit Netpoke?"), "quit", _("_Quit"), n_clients, G_CALLBACK (on_close_response));
+  return TRUE;
 }
 
 static void

@@ -56,6 +56,7 @@ struct _NpWindow
   gboolean              repeating;
   guint                 repeat_id;
 
+  gboolean              close_confirmed; /* the user said to close despite clients */
   AdwToast             *error_toast;     /* one toast, updated, not a pile */
   GSettings            *settings;        /* NULL when the schema is not installed */
   NpStallProbe         *probe;           /* NETPOKE_STATS=FILE */
@@ -91,6 +92,7 @@ void        _np_window_class_actions_init      (NpWindowClass       *klass);
 void        _np_window_show_details            (NpWindow            *self,
                                                NpLogRow            *row);
 void        _np_window_actions_update          (NpWindow            *self);
+gboolean    _np_window_hold_close              (NpWindow            *self);
 
 /* np-window-tools.c */
 void        _np_window_class_tools_init        (NpWindowClass       *klass);

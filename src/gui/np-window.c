@@ -352,6 +352,14 @@ np_window_realize (GtkWidget *widget)
                              G_CALLBACK (on_after_paint), self, 0);
 }
 
+static gboolean
+np_window_close_request (GtkWindow *window)
+{
+  if (_np_window_hold_close (NP_WINDOW (window)))
+    return TRUE;
+  return GTK_WINDOW_CLASS (np_window_parent_class)->close_request (window);
+}
+
 static void
 np_window_dispose (GObject *object)
 {
@@ -449,6 +457,7 @@ np_window_class_init (NpWindowClass *klass)
   object_class->get_property = np_window_get_property;
   object_class->set_property = np_window_set_property;
   widget_class->realize = np_window_realize;
+  GTK_WINDOW_CLASS (klass)->close_request = np_window_close_request;
 
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
