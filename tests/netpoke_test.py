@@ -258,15 +258,27 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def wakeups(pid):
-    """Context switches of every thread of pid: each wakeup of a sleeping thread adds one."""
-    total = 0
+def wakeups_by_thread(pid):
+    """Context switches of each thread of pid, by thread id: each wakeup of a sleeping thread adds one."""
+    counts = {}
     for status in glob.glob(f"/proc/{pid}/task/*/status"):
-        with open(status) as f:
-            for line in f:
-                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                    total += int(line.split()[1])
-    return total
+        try:
+            with open(status) as f:
+                counts[status.split("/")[-2]] = sum(int(line.split()[1]) for line in f if line.startswith(
+                    ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")))
+        except OSError:
+            pass   # the thread ended meanwhile
+    return counts
+
+
+def wakeups(pid):
+    """Context switches of every thread of pid, in all."""
+    return sum(wakeups_by_thread(pid).values())
+
+
+def woke_between(before, after):
+    """Wakeups between two wakeups_by_thread() samples; a thread that started or ended woke too."""
+    return sum(after[t] - before[t] for t in before.keys() & after.keys()) + len(before.keys() ^ after.keys())
 
 
 def sanitized(pid):

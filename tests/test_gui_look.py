@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 
-from netpoke_test import Tap, WAIT, free_port, wakeups
+from netpoke_test import Tap, WAIT, free_port, wakeups_by_thread, woke_between
 from atspi_helpers import require_atspi
 
 tap = Tap()
@@ -92,7 +92,11 @@ workspace = os.path.join(tmp.name, "camera.netpoke")
 with open(workspace, "w") as f:
     json.dump({"format": "netpoke-workspace", "version": 1,
                "endpoints": [{"mode": "tcp-server", "address": "127.0.0.1", "port": str(port),
-                              "framing": "ascii16"}]}, f)
+                              "framing": "ascii16"}],
+               # The whole screen's width (1280 px under run-headless), as someone watching a
+               # camera would make it: with a client selected, the send box takes more than
+               # the default 1,180 px leave the log.
+               "window": {"width": 1280, "height": 780}}, f)
 
 env = dict(os.environ, GTK_A11Y="atspi", G_DEBUG="fatal-warnings")
 env.pop("NO_AT_BRIDGE", None)
@@ -224,10 +228,14 @@ try:
     # Idle is idle: with the graph on screen and nothing flowing, no thread of the app wakes
     # (nothing here asks it anything over AT-SPI meanwhile).
     time.sleep(1.5)
-    before = wakeups(proc.pid)
+    before = wakeups_by_thread(proc.pid)
     time.sleep(3)
-    woke = wakeups(proc.pid) - before
+    woke = woke_between(before, wakeups_by_thread(proc.pid))
     tap.ok(woke == 0, f"idle with the graph shown: no thread woke in 3 s ({woke} context switches)")
+
+    # The README's picture: thumbnails and the endpoint's graph after the camera's 10 s.
+    if os.environ.get("NETPOKE_SCREENSHOT_LOOK"):
+        save_screenshot(tap, window, os.environ["NETPOKE_SCREENSHOT_LOOK"])
 
     # Selecting the camera's client adds its own graph, fed by the engine's counter snapshots.
     clients = find(window, "tree table", "Connected clients")
@@ -241,8 +249,29 @@ try:
     tap.ok(peer_graph is not None and "peak in the last minute: in 0 bytes/s" not in describe(peer_graph),
            f"selecting the camera's client shows its own graph with the stream's peak: {describe(peer_graph)!r}")
 
-    if os.environ.get("NETPOKE_SCREENSHOT_LOOK"):
-        save_screenshot(tap, window, os.environ["NETPOKE_SCREENSHOT_LOOK"])
+    # ---- a 16 MiB record: its hex dump is a list of a million lines, made as they are shown ----
+    big = bytes(range(256)) * (16 * 1024 * 1024 // 256 - 1)   # 16 MiB - 256 B, under the 16 MiB bound
+    client.sendall(framed(big))
+    big_row = wait_for("the 16 MiB row", lambda: find(window, "label", str(len(big))))
+    tap.ok(big_row is not None, f"a {len(big)}-byte message is one row")
+    if big_row is not None:
+        click_at(big_row)
+        asked = time.monotonic()
+        keys("Return")
+        details = wait_for("the details window", lambda: find(app, "frame", "Details"))
+        click_at(wait_for("the Hex Dump tab", lambda: next((t for t in walk(details) if t.getRoleName() == "page tab"
+                                                            and t.name == "Hex Dump" and extents(t).width > 0), None)))
+        first = wait_for("the first line", lambda: find(details, "label", contains="00000000  00 01 02 03"))
+        tap.note(f"the 16 MiB dump showed its first line {time.monotonic() - asked:.2f} s after Enter")
+        last_offset = f"{len(big) - 16:08x}"
+        click_at(first)
+        keys("End")
+        last = wait_for("the last line", lambda: find(details, "label", contains=f"{last_offset}  f0 f1 f2"))
+        tap.ok(first is not None and last is not None,
+               f"its dump goes from offset 0 to {last_offset} (End), its lines made only as they are shown",
+               last and last.name)
+        tap.ok(find(details, "label", f"{len(big)} bytes") is not None, "and it says all its bytes are there")
+        keys("Escape")
 finally:
     err = stop_app(proc)
 tap.ok("CRITICAL" not in err and "WARNING" not in err, "no GTK warnings", err[-800:])

@@ -25,7 +25,7 @@ struct _NpPictureLoader
 {
   GObject      parent_instance;
 
-  GThreadPool *worker;       /* one thread */
+  GThreadPool *worker;       /* one thread of its own */
   GQueue       waiting;      /* GTask*, oldest first */
   gboolean     busy;         /* a job is with the worker */
   GHashTable  *loaders;      /* gdk-pixbuf format names this system can read ("webp", …) */
@@ -371,7 +371,9 @@ np_picture_loader_init (NpPictureLoader *self)
 {
   GSList *formats = gdk_pixbuf_get_formats ();
 
-  self->worker = g_thread_pool_new (decode, NULL, 1, FALSE, NULL);
+  /* Exclusive: its one thread sleeps on the queue until the next picture. A shared pool's
+   * thread would wake half a second after its last job, and again when it exits. */
+  self->worker = g_thread_pool_new (decode, NULL, 1, TRUE, NULL);
   g_queue_init (&self->waiting);
   self->loaders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (GSList *l = formats; l != NULL; l = l->next)
