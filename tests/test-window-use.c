@@ -241,7 +241,7 @@ test_ctrl_enter_sends (void)
 static const char *
 send_label (NpWindow *window)
 {
-  return gtk_button_get_label (part_child (window->send_box, "send_button"));
+  return gtk_label_get_text (part_child (window->send_box, "send_label"));
 }
 
 static void
@@ -480,6 +480,48 @@ test_counters (void)
   np_test_close_window (window);
 }
 
+/* The message box says what it is for while empty; the log's tools have words, not only icons;
+ * Disconnect Selected is red only when it can act; once listening, typing goes to the message,
+ * not to the (read-only) Address field. */
+static void
+test_small_things (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkWidget *placeholder = part_child (window->send_box, "placeholder_label");
+  GtkWidget *disconnect = part_child (window->peer_list, "disconnect_button");
+  GtkWidget *send_view = part_child (window->send_box, "send_view");
+  GtkWidget *focus;
+  g_autoptr(GSocket) client = NULL;
+  guint port;
+
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_get_mapped (placeholder));
+  np_send_box_set_draft (window->send_box, "x");
+  g_assert_false (gtk_widget_get_visible (placeholder));
+  np_send_box_set_draft (window->send_box, "");
+  g_assert_true (gtk_widget_get_visible (placeholder));
+
+  for (guint i = 0; i < 4; i++)
+    g_assert_nonnull (find_label (GTK_WIDGET (window->log_view), (const char *[]) { "Filter", "Details", "Copy", "Clear" }[i]));
+
+  g_assert_false (gtk_widget_is_sensitive (disconnect));
+  g_assert_false (gtk_widget_has_css_class (disconnect, "destructive-action"));
+
+  port = np_test_start_server (window);
+  np_test_wait_frames (window);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == send_view || (focus != NULL && gtk_widget_is_ancestor (focus, send_view)));
+
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  gtk_selection_model_select_item (gtk_column_view_get_model (part_child (window->peer_list, "peer_view")), 0, TRUE);
+  g_assert_true (gtk_widget_is_sensitive (disconnect));
+  g_assert_true (gtk_widget_has_css_class (disconnect, "destructive-action"));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -500,6 +542,7 @@ main (int    argc,
   g_test_add_func ("/window-use/udp-destination", test_udp_destination);
   g_test_add_func ("/window-use/filter-in-hex", test_filter_in_hex);
   g_test_add_func ("/window-use/counters", test_counters);
+  g_test_add_func ("/window-use/small-things", test_small_things);
 
   return g_test_run ();
 }

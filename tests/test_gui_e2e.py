@@ -89,7 +89,13 @@ try:
            "no error before anything is typed (the host is not missing until Connect is pressed)")
     click(find(mode, "push button"))
     time.sleep(0.5)
-    keys("Up", "Return")
+    keys("Down", "Return")
+    tap.ok(wait_for("udp", lambda: find(window, "tree table", "Peers heard")) is not None
+           and find(window, "tree table", "Connected clients") is None,
+           "in UDP mode the peers table is named Peers heard for a screen reader, not Connected clients")
+    click(find(mode, "push button"))
+    time.sleep(0.5)
+    keys("Up", "Up", "Return")
     tap.ok(wait_for("server mode", lambda: find(window, "push button", "Start")) is not None,
            "choosing TCP Server turns it back into Start")
 

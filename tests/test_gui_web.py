@@ -45,7 +45,7 @@ tap.ok(answer.stdout == "404" and row is not None,
 details = None
 if row is not None:
     click_at(row)
-    click(find(window, "push button", "Row details"))
+    click(find(window, "push button", "Details"))
     details = wait_for("the details window", lambda: find(app, "frame", "Details"))
 tap.ok(details is not None, "selecting the row and pressing the details button opens the details")
 if details is not None:

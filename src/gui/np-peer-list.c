@@ -125,6 +125,24 @@ on_n_items (NpPeerList *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PEERS]);
 }
 
+/* What a screen reader calls the table: UDP has no connected clients, only peers heard. */
+static void
+name_for_mode (NpPeerList *self)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->peer_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->mode == NP_MODE_UDP ? _("Peers heard") : _("Connected clients"), -1);
+}
+
+/* A disabled Disconnect Selected looked pale red, like a warning: red only when it can act. */
+static void
+on_disconnect_sensitive (NpPeerList *self)
+{
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->disconnect_button)))
+    gtk_widget_add_css_class (GTK_WIDGET (self->disconnect_button), "destructive-action");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->disconnect_button), "destructive-action");
+}
+
 static void
 np_peer_list_dispose (GObject *object)
 {
@@ -181,6 +199,7 @@ np_peer_list_set_property (GObject      *object,
       if (self->mode != (NpMode) g_value_get_enum (value))
         {
           self->mode = g_value_get_enum (value);
+          name_for_mode (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -253,6 +272,10 @@ np_peer_list_init (NpPeerList *self)
   set_cell_factory (self->in_column, scope, "in");
   set_cell_factory (self->out_column, scope, "out");
 
+  g_signal_connect_object (self->disconnect_button, "notify::sensitive", G_CALLBACK (on_disconnect_sensitive),
+                           self, G_CONNECT_SWAPPED);
+  on_disconnect_sensitive (self);
+  name_for_mode (self);
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (on_selection_changed),
                            self, G_CONNECT_SWAPPED);
   /* Items going also changes the selection without a selection-changed for what left. */

@@ -16,11 +16,13 @@ struct _NpSendBox
 
   GtkWidget     *box;
   GtkTextView   *send_view;
+  GtkWidget     *placeholder_label;
   GtkDropDown   *format_dropdown;
   GtkDropDown   *encoding_dropdown;
   GtkCheckButton *crlf_check;
   GtkSpinButton *repeat_spin;
   GtkButton     *send_button;
+  GtkLabel      *send_label;
   GtkFlowBox    *saved_box;
 
   gboolean       append_crlf;
@@ -151,9 +153,15 @@ void
 np_send_box_set_send_label (NpSendBox  *self,
                             const char *label)
 {
+  g_autofree char *tooltip = NULL;
+
   g_return_if_fail (NP_IS_SEND_BOX (self));
 
-  gtk_button_set_label (self->send_button, label);
+  gtk_label_set_text (self->send_label, label);
+  /* The whole of it, when the button cuts it. */
+  tooltip = g_strdup_printf (_("%s (Ctrl+Enter)"), label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->send_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 guint
@@ -422,11 +430,13 @@ np_send_box_class_init (NpSendBoxClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-send-box.ui");
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, box);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_view);
+  gtk_widget_class_bind_template_child (widget_class, NpSendBox, placeholder_label);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, format_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, crlf_check);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, repeat_spin);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_button);
+  gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_label);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, saved_box);
 
   gtk_widget_class_install_action (widget_class, "send-box.save-message", NULL, save_message_action);
@@ -456,6 +466,14 @@ on_send_shortcut (GtkWidget *widget,
   return TRUE;
 }
 
+/* GtkTextView has no placeholder (GTK 4.8): a label over it while it is empty. */
+static void
+on_draft_changed (NpSendBox *self)
+{
+  gtk_widget_set_visible (self->placeholder_label,
+                          gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->send_view)) == 0);
+}
+
 static void
 np_send_box_init (NpSendBox *self)
 {
@@ -464,6 +482,8 @@ np_send_box_init (NpSendBox *self)
                                         gtk_callback_action_new (on_send_shortcut, NULL, NULL));
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (gtk_text_view_get_buffer (self->send_view), "changed", G_CALLBACK (on_draft_changed),
+                           self, G_CONNECT_SWAPPED);
 
   /* The text view takes Enter (with or without Ctrl) as a newline before any shortcut of the
    * window sees it: Ctrl+Enter is caught on its way down, in the capture phase. */
