@@ -103,6 +103,7 @@ try:
                [l for l in labels(log) if l][-8:])
         shot = os.environ.get("NETPOKE_SCREENSHOT")
         if shot:
+            time.sleep(0.5)   # the rows read above are drawn, not only in the tree
             save_screenshot(tap, window, shot)
         click(find(window, "push button", "停止"))
         # The client that hung up is still listed (it may only have finished sending), so Stop
