@@ -1,6 +1,7 @@
 /* Each part of the window on its own (under Xvfb, without a window or an engine): the endpoint
  * bar's validation and config, the send box's encoding, history and saved messages, the status
- * bar's totals, the log view's fill, filter and copy, the peer list's selection and labels.
+ * bar's totals, the log view's fill, filter and copy, the peer list's selection and labels,
+ * the picture loader's waiting for rows to come into view.
  * Every part is finalized at the end of its test. */
 #include <adwaita.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "np-error.h"
 #include "np-log-view.h"
 #include "np-peer-list.h"
+#include "np-picture-loader.h"
 #include "np-send-box.h"
 #include "np-status-bar.h"
 #include "np-test-utils.h"
@@ -349,6 +351,116 @@ test_peer_list (void)
   drop_part (list);
 }
 
+/* ---- pictures decode only for rows in view -------------------------------------------------- */
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Decoded;
+
+static void
+on_decoded (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Decoded *decoded = user_data;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  texture = np_picture_loader_load_finish (NP_PICTURE_LOADER (source), result, &width, &height, &decoded->error);
+  decoded->done = TRUE;
+}
+
+static gboolean
+is_done (gpointer data)
+{
+  return ((Decoded *) data)->done;
+}
+
+static gboolean
+is_drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_height (data) > 0;
+}
+
+/* Whether @data (a widget) lies inside its scrolled window's viewport, as laid out now. */
+static gboolean
+is_scrolled_into_view (gpointer data)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (data, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  return gtk_widget_compute_bounds (data, scroller, &bounds) && bounds.origin.y >= 0
+         && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller);
+}
+
+static GBytes *
+small_png (void)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 40, 30);
+  char *data = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  g_assert_true (gdk_pixbuf_save_to_buffer (pixbuf, &data, &size, "png", NULL, NULL));
+  return g_bytes_new_take (data, size);
+}
+
+/* A thumbnail whose widget is scrolled out of view waits (a picture in view goes first, and
+ * it is still waiting after); scrolled into view, it decodes; called off while waiting, it is
+ * answered at once, without a frame. */
+static void
+test_pictures_in_view (void)
+{
+  g_autoptr(NpPictureLoader) loader = np_picture_loader_new ();
+  g_autoptr(GBytes) png = small_png ();
+  const NpMagic *magic = np_magic_sniff (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *top = gtk_label_new ("in view");
+  GtkWidget *bottom = gtk_label_new ("out of view");
+  GtkWidget *spacer = gtk_label_new (NULL);
+  GtkAdjustment *adjustment;
+  Decoded in_view = { 0 }, out_of_view = { 0 }, called_off = { 0 };
+
+  gtk_widget_set_size_request (spacer, -1, 2000);
+  gtk_box_append (GTK_BOX (box), top);
+  gtk_box_append (GTK_BOX (box), spacer);
+  gtk_box_append (GTK_BOX (box), bottom);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), box);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 200, 150);
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_until (is_drawn, bottom, "the window drawn");
+
+  np_picture_loader_load_async (loader, png, magic, 96, bottom, NULL, on_decoded, &out_of_view);
+  np_picture_loader_load_async (loader, png, magic, 96, bottom, cancellable, on_decoded, &called_off);
+  np_picture_loader_load_async (loader, png, magic, 96, top, NULL, on_decoded, &in_view);
+  np_test_wait_until (is_done, &in_view, "the picture in view");
+  g_assert_no_error (in_view.error);
+  g_assert_false (out_of_view.done);
+
+  g_cancellable_cancel (cancellable);
+  np_test_wait_until (is_done, &called_off, "the called-off picture answered");
+  g_assert_error (called_off.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (out_of_view.done);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  np_test_wait_until (is_scrolled_into_view, bottom, "the scroll laid out");
+  g_assert_false (out_of_view.done);
+  /* What the log view does from the frame clock's "layout" after its rows moved. */
+  np_picture_loader_view_changed (loader);
+  np_test_wait_until (is_done, &out_of_view, "the picture scrolled into view");
+  g_assert_no_error (out_of_view.error);
+
+  g_clear_error (&in_view.error);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -361,6 +473,7 @@ main (int    argc,
   g_test_add_func ("/window-parts/status-bar", test_status_bar);
   g_test_add_func ("/window-parts/log-view", test_log_view);
   g_test_add_func ("/window-parts/peer-list", test_peer_list);
+  g_test_add_func ("/window-parts/pictures-in-view", test_pictures_in_view);
 
   return g_test_run ();
 }
