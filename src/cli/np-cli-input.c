@@ -38,6 +38,9 @@ input_has_target (NpCli *cli)
       return cli->config->ws_path != NULL && cli->n_connected > 0;
     case NP_MODE_HTTP_CLIENT:
       return FALSE;   /* the request went out with its body when the endpoint started */
+    case NP_MODE_RELAY:
+    case NP_MODE_UDP_RELAY:
+      return FALSE;   /* a relay passes on what its two sides send, nothing of its own */
     case NP_MODE_UDP:
     default:
       return cli->config->host != NULL || cli->heard_peer;

@@ -16,6 +16,7 @@ static const char usage_text[] =
   "  netpoke-cli http --url URL [--method M] [--header 'K: V' ...] [--data TEXT | --data-file PATH]\n"
   "  netpoke-cli ws-server --port P [--bind ADDR] [--path /ws] [OPTIONS]\n"
   "  netpoke-cli ws --url ws://HOST:PORT/PATH [OPTIONS]\n"
+  "  netpoke-cli relay --listen [ADDR:]PORT --to HOST:PORT [--udp] [OPTIONS]\n"
   "\n"
   "Each line on standard input is sent: by the server to every client, by the client to the\n"
   "server, over UDP to --to or else to every peer heard from; over WebSocket as a text message\n"
@@ -92,6 +93,13 @@ check_endpoint_options (NpCli      *cli,
       if (port != NULL || bind != NULL)
         return np_cli_usage_error (cli, "the host and port go into --url (e.g. --url http://192.0.2.10:8080/status)");
       break;
+    case NP_MODE_RELAY:
+    case NP_MODE_UDP_RELAY:
+      if (cli->socket.listen == NULL || to == NULL)
+        return np_cli_usage_error (cli, "relay needs --listen [ADDR:]PORT and --to HOST:PORT");
+      if (port != NULL || bind != NULL || host != NULL)
+        return np_cli_usage_error (cli, "relay takes --listen [ADDR:]PORT and --to HOST:PORT, not --port, --bind or --host");
+      break;
     case NP_MODE_UDP:
     default:
       if (host != NULL)
@@ -140,7 +148,7 @@ np_cli_parse_options (NpCli   *cli,
   };
   GOptionEntry tcp_entries[] = {
     { "host", 'H', 0, G_OPTION_ARG_STRING, &host, "Host to connect to (tcp-client)", "H" },
-    { "to", 't', 0, G_OPTION_ARG_STRING, &to, "Default destination (udp)", "H:P" },
+    { "to", 't', 0, G_OPTION_ARG_STRING, &to, "Default destination (udp); the target (relay)", "H:P" },
     { "framing", 'F', 0, G_OPTION_ARG_STRING, &framing, "Message framing: raw, line, ascii16, u8, u16be, u16le, u32be, u32le", "KIND" },
     { NULL }
   };
@@ -160,7 +168,7 @@ np_cli_parse_options (NpCli   *cli,
   if (!np_mode_from_string (mode, &cli->mode))
     {
       g_autofree char *message =
-        g_strdup_printf ("Unknown mode “%s” (use tcp-server, tcp-client, udp, http-server, http, ws-server or ws)", mode);
+        g_strdup_printf ("Unknown mode “%s” (use tcp-server, tcp-client, udp, http-server, http, ws-server, ws or relay)", mode);
       return np_cli_usage_error (cli, message);
     }
 
@@ -178,6 +186,7 @@ np_cli_parse_options (NpCli   *cli,
       g_option_context_add_main_entries (context, tcp_entries, NULL);
       g_option_context_add_group (context, np_cli_socket_option_group (&cli->socket));
       g_option_context_add_group (context, np_cli_socket_tcp_group (&cli->socket));
+      g_option_context_add_group (context, np_cli_socket_relay_group (&cli->socket));
     }
   g_option_context_add_group (context, np_cli_rules_option_group (&cli->rules));
   g_option_context_add_group (context, np_cli_files_option_group (&cli->files));
@@ -190,6 +199,9 @@ np_cli_parse_options (NpCli   *cli,
       return np_cli_usage_error (cli, message);
     }
 
+  /* relay --udp is the UDP relay (also spelled udp-relay). */
+  if (cli->mode == NP_MODE_RELAY && cli->socket.udp)
+    cli->socket.mode = cli->mode = NP_MODE_UDP_RELAY;
   cli->config = np_endpoint_config_new (cli->mode);
   cli->printer.display = NP_FORMAT_ESCAPES;
 

@@ -169,7 +169,13 @@ np_cli_printer_print (const NpCliPrinter *printer,
         g_string_append_printf (out, "%s%u peers ", event->to_all ? "all " : "", event->n_peers);
       else
         append_peer (out, event);
-      g_string_append (out, event->kind == NP_EVENT_RECEIVED ? "<- " : "-> ");
+      /* A relay's rows say which way: from the client to the target, or back. */
+      if (event->relay == NP_RELAY_TO_TARGET)
+        g_string_append (out, "-> target ");
+      else if (event->relay == NP_RELAY_TO_CLIENT)
+        g_string_append (out, "<- target ");
+      else
+        g_string_append (out, event->kind == NP_EVENT_RECEIVED ? "<- " : "-> ");
       if (event->kind == NP_EVENT_SENT && event->n_messages > 1)
         g_string_append_printf (out, "%u msg, ", event->n_messages);
       g_string_append_printf (out, "%" G_GSIZE_FORMAT " B", event->length);
@@ -224,6 +230,8 @@ np_cli_printer_print (const NpCliPrinter *printer,
 
           g_string_append_printf (out, " over %s", tls);
         }
+      if (event->message != NULL)
+        g_string_append_printf (out, " (%s)", event->message);
       break;
 
     case NP_EVENT_DISCONNECTED:

@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include "np-address.h"
 #include "np-cli-socket.h"
 #include "np-cli.h"
 #include "np-error.h"
@@ -76,6 +77,54 @@ np_cli_socket_tcp_group (NpCliSocket *options)
   g_option_group_add_entries (group, entries);
 
   return group;
+}
+
+/**
+ * np_cli_socket_relay_group:
+ * Returns: (transfer full): the relay's options, filling @options as they are parsed
+ */
+GOptionGroup *
+np_cli_socket_relay_group (NpCliSocket *options)
+{
+  GOptionGroup *group = g_option_group_new ("relay", "Relay options:", "Show relay options", options, NULL);
+  const GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &options->listen, "Where clients connect: a port, or ADDR:PORT (relay)", "[ADDR:]PORT" },
+    { "udp", 0, 0, G_OPTION_ARG_NONE, &options->udp, "Relay UDP datagrams instead of TCP (relay)", NULL },
+    { NULL }
+  };
+
+  g_option_group_add_entries (group, entries);
+
+  return group;
+}
+
+/* "9000", "0.0.0.0:9000", "[::1]:9000": the address (if any) must be one of this host's. */
+static gboolean
+configure_listen (NpCliSocket       *options,
+                  NpEndpointConfig  *config,
+                  GError           **error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (options->listen));
+  const char *colon = strrchr (text, ':');
+  g_autofree char *address = NULL;
+  const char *port = text;
+
+  if (colon != NULL)
+    {
+      address = text[0] == '[' && colon > text + 1 && colon[-1] == ']'
+                ? g_strndup (text + 1, colon - text - 2) : g_strndup (text, colon - text);
+      port = colon + 1;
+      if (address[0] != '\0')
+        {
+          g_autoptr(GInetAddress) inet = np_address_parse_ip (address, error);
+
+          if (inet == NULL)
+            return FALSE;
+          config->bind_address = g_steal_pointer (&address);
+        }
+    }
+
+  return np_address_parse_port (port, 0, &config->port, error);
 }
 
 static gboolean
@@ -181,6 +230,10 @@ np_cli_socket_configure (NpCliSocket       *options,
                          NpEndpointConfig  *config,
                          GError           **error)
 {
+  if (!NP_MODE_IS_RELAY (options->mode) && (options->listen != NULL || options->udp))
+    return np_cli_refuse (error, options->udp ? "--udp" : "--listen", "relay");
+  if (options->listen != NULL && !configure_listen (options, config, error))
+    return FALSE;
   if (!configure_tcp (options, config, error))
     return FALSE;
 
@@ -241,4 +294,5 @@ np_cli_socket_clear (NpCliSocket *options)
   g_clear_pointer (&options->key, g_free);
   g_clear_pointer (&options->client_cert, g_free);
   g_clear_pointer (&options->client_key, g_free);
+  g_clear_pointer (&options->listen, g_free);
 }

@@ -1,5 +1,6 @@
 /* np-cli-socket.h: netpoke-cli's options for the socket modes beyond address and port: UDP
- * broadcast and multicast; TCP reconnect, keep-alive, source port, client limit; TLS */
+ * broadcast and multicast; TCP reconnect, keep-alive, source port, client limit; TLS; where a
+ * relay listens */
 #pragma once
 
 #include "np-endpoint-config.h"
@@ -32,10 +33,15 @@ typedef struct
   char       *client_key;
   gboolean    insecure;
   gboolean    request_client_cert;
+
+  /* relay */
+  char       *listen;
+  gboolean    udp;
 } NpCliSocket;
 
 GOptionGroup *np_cli_socket_option_group (NpCliSocket       *options);
 GOptionGroup *np_cli_socket_tcp_group    (NpCliSocket       *options);
+GOptionGroup *np_cli_socket_relay_group  (NpCliSocket       *options);
 gboolean      np_cli_socket_configure    (NpCliSocket       *options,
                                           NpEndpointConfig  *config,
                                           GError           **error);

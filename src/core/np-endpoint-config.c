@@ -83,7 +83,7 @@ np_mode_to_string (NpMode mode)
   return np_enum_to_nick (NP_TYPE_MODE, mode);
 }
 
-/* "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server" or "ws" (NpMode's
+/* "tcp-server", "tcp-client", "udp", "http-server", "http", "ws-server", "ws", "relay" or "udp-relay" (NpMode's
  * nicks): the names the CLI, the window's command line, workspace files and GSettings share. */
 gboolean
 np_mode_from_string (const char *name,
@@ -104,5 +104,5 @@ np_mode_is_client (NpMode mode)
 gboolean
 np_mode_has_peers (NpMode mode)
 {
-  return mode == NP_MODE_TCP_SERVER || mode == NP_MODE_WS_SERVER || mode == NP_MODE_UDP;
+  return mode == NP_MODE_TCP_SERVER || mode == NP_MODE_WS_SERVER || mode == NP_MODE_UDP || NP_MODE_IS_RELAY (mode);
 }

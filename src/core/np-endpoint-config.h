@@ -18,10 +18,14 @@ typedef enum
   NP_MODE_HTTP_CLIENT,  /*< nick=http >*/
   NP_MODE_WS_SERVER,
   NP_MODE_WS_CLIENT,    /*< nick=ws >*/
+  NP_MODE_RELAY,        /* TCP: between clients and a target, both directions logged */
+  NP_MODE_UDP_RELAY,
 } NpMode;
 
 /* HTTP and WebSocket, over libsoup. */
-#define NP_MODE_IS_WEB(mode) ((mode) >= NP_MODE_HTTP_SERVER)
+#define NP_MODE_IS_WEB(mode) ((mode) >= NP_MODE_HTTP_SERVER && (mode) <= NP_MODE_WS_CLIENT)
+/* The relays: they listen on bind_address:port and forward to host:remote_port. */
+#define NP_MODE_IS_RELAY(mode) ((mode) == NP_MODE_RELAY || (mode) == NP_MODE_UDP_RELAY)
 
 #define NP_DEFAULT_SEND_QUEUE_LIMIT   (4 * 1024 * 1024)
 #define NP_DEFAULT_CONNECT_TIMEOUT_MS 10000
@@ -36,7 +40,7 @@ typedef struct
   NpMode     mode;
   char      *bind_address;        /* NULL: any address, dual-stack where the host has IPv6 */
   guint16    port;                /* local port (server, udp); 0 = ephemeral */
-  char      *host;                /* client: where to connect; udp: default destination */
+  char      *host;                /* client: where to connect; udp: default destination; relay: the target */
   guint16    remote_port;
   NpFramer  *framer;              /* template for per-connection framers; NULL = raw */
   NpResponder *responder;         /* reply rules (echo is one); NULL = no automatic answers */

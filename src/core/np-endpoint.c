@@ -12,6 +12,8 @@
 #include "np-web-server.h"
 #include "np-http-client.h"
 #include "np-ws-client.h"
+#include "np-relay.h"
+#include "np-udp-relay.h"
 
 /* One read buffer per endpoint, shared by all its connections: they are all served by the
  * engine thread one after the other, and no connection keeps bytes in it between reads. This
@@ -112,6 +114,8 @@ np_endpoint_new_for_config (guint                   id,
     case NP_MODE_WS_SERVER:  type = NP_TYPE_WEB_SERVER; break;
     case NP_MODE_HTTP_CLIENT: type = NP_TYPE_HTTP_CLIENT; break;
     case NP_MODE_WS_CLIENT:  type = NP_TYPE_WS_CLIENT; break;
+    case NP_MODE_RELAY:      type = NP_TYPE_RELAY; break;
+    case NP_MODE_UDP_RELAY:  type = NP_TYPE_UDP_RELAY; break;
     default:                 g_return_val_if_reached (NULL);
     }
 
@@ -389,6 +393,33 @@ np_endpoint_emit_error (NpEndpoint *self,
                         const char *message)
 {
   emit_message (self, NP_EVENT_ERROR, peer_id, peer, message);
+}
+
+/**
+ * np_endpoint_emit_relayed:
+ * @message: (nullable): %NULL in count-only mode
+ *
+ * A relay's row: bytes that went on from a client to the target, or back; @peer is the client.
+ */
+void
+np_endpoint_emit_relayed (NpEndpoint       *self,
+                          guint64           peer_id,
+                          const char       *peer,
+                          GBytes           *message,
+                          gsize             length,
+                          NpRelayDirection  direction)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+  NpEvent *event = np_event_new (NP_EVENT_RECEIVED, priv->id, peer_id, peer);
+
+  event->payload = message != NULL && !priv->config->count_only ? g_bytes_ref (message) : NULL;
+  event->length = length;
+  event->relay = direction;
+  np_endpoint_emit (self, event);
+  if (direction == NP_RELAY_TO_TARGET)
+    np_endpoint_count_in (self, 0, 1);
+  else
+    np_endpoint_count_out (self, 0, 1);
 }
 
 /* Something worth knowing that is not a failure (a group joined, a reconnect planned). */

@@ -132,6 +132,12 @@ void                    np_endpoint_emit_datagram    (NpEndpoint              *s
                                                       GBytes                  *message,
                                                       gsize                    length,
                                                       const char              *group);
+void                    np_endpoint_emit_relayed     (NpEndpoint              *self,
+                                                      guint64                  peer_id,
+                                                      const char              *peer,
+                                                      GBytes                  *message,
+                                                      gsize                    length,
+                                                      NpRelayDirection         direction);
 void                    np_endpoint_emit_notice      (NpEndpoint              *self,
                                                       guint64                  peer_id,
                                                       const char              *peer,

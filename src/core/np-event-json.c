@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "np-enum.h"
+#include "np-enum-types.h"
 #include "np-event-json.h"
 #include "np-json.h"
 
@@ -258,7 +260,8 @@ add_tls (JsonBuilder     *builder,
 /**
  * np_event_to_json_node:
  * Returns: (transfer full): {"time", "event", "endpoint", "peer_id", "peer", "length", "type",
- *   "hex", "text", "group" (a UDP datagram sent to a group or broadcast), HTTP exchange members, "tls",
+ *   "hex", "text", "group" (a UDP datagram sent to a group or broadcast), "direction" (a relay's
+ *   "to-target" or "to-client"), HTTP exchange members, "tls",
  *   "close_code", "message", "failed", counters…; SENT: "messages", "peers", "bytes", "all",
  *   "peer_ids", "rule" (an automatic answer), "file"; FILE: "file", "bytes", "total", "failed";
  *   COUNTERS: "counters": […]}, each present
@@ -314,6 +317,12 @@ np_event_to_json_node (const NpEvent *event,
     }
   if (event->kind == NP_EVENT_COUNTERS && event->counters != NULL)
     add_peer_counters (builder, event);
+
+  if (event->relay != NP_RELAY_NONE)
+    {
+      json_builder_set_member_name (builder, "direction");
+      json_builder_add_string_value (builder, np_enum_to_nick (NP_TYPE_RELAY_DIRECTION, event->relay));
+    }
 
   if (event->group != NULL)
     {

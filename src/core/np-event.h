@@ -48,6 +48,14 @@ typedef enum
   NP_MESSAGE_BINARY,      /* a WebSocket binary message */
 } NpMessageType;
 
+/* A relay's data rows: which way the bytes went. */
+typedef enum
+{
+  NP_RELAY_NONE,
+  NP_RELAY_TO_TARGET,     /* from a client to the target */
+  NP_RELAY_TO_CLIENT,     /* from the target back to its client */
+} NpRelayDirection;
+
 #define NP_TYPE_EVENT (np_event_get_type ())
 
 typedef struct
@@ -75,6 +83,7 @@ typedef struct
   GArray      *counters;    /* COUNTERS: NpPeerCounters of the peers that changed */
   NpMessageType message_type; /* RECEIVED/SENT over WebSocket: text or binary */
   char        *group;       /* RECEIVED over UDP: the multicast group or broadcast address it was sent to */
+  NpRelayDirection relay;   /* RECEIVED by a relay: which way it went on (peer: the client) */
   guint        close_code;  /* DISCONNECTED (WebSocket): the close code, 0 = none was sent */
   NpHttpExchange *http;     /* REQUEST, and CONNECTED of a WebSocket client: the HTTP part */
   NpTlsInfo   *tls;         /* CONNECTED over TLS: protocol, cipher, the peer's certificate */

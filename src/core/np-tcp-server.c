@@ -5,34 +5,18 @@
 #include <glib/gi18n-lib.h>
 #include "np-address.h"
 #include "np-connection.h"
+#include "np-listener.h"
 #include "np-tcp-server.h"
 #include "np-tls.h"
 #include "np-tls-certificate.h"
 
 #include <sys/socket.h>
 
-/* Many devices (or a broadcast test) may connect at once; the kernel caps this at somaxconn. */
-#define LISTEN_BACKLOG 4096
-
-/* Connections accepted per dispatch. Each main-loop iteration polls every client socket, so
- * accepting one connection per iteration (as GSocketService does) makes N connects cost O(N²):
- * measured, 10,000 clients took 100 s to connect that way. */
-#define ACCEPTS_PER_DISPATCH 256
-
-/* Out of file descriptors the listening socket stays readable, so accepting again at once would
- * spin (measured: 147% CPU and 37,000 identical errors a second). Stop accepting, try again
- * after this long; the kernel keeps the waiting clients in the backlog meanwhile. */
-#define ACCEPT_RETRY_MS 1000
-
 struct _NpTcpServer
 {
   NpEndpoint       parent_instance;
 
-  GSocket         *listener;
-  GSource         *accept_source;
-  GSource         *retry_source;     /* armed only while accepting is paused: out of descriptors */
-  guint64          accept_failures;  /* attempts refused since accepting was paused */
-  gint64           paused_since;
+  NpListener      *listener;
   GHashTable      *clients;      /* peer id (guint64*) -> NpConnection* (owned) */
   GTlsCertificate *certificate;  /* TLS: what the server shows */
   GCancellable    *handshakes;   /* cancels the TLS handshakes under way at stop */
@@ -112,9 +96,10 @@ refuse_over_limit (NpTcpServer       *self,
 }
 
 static void
-accept_client (NpTcpServer *self,
-               GSocket     *socket)
+accept_client (GSocket  *socket,
+               gpointer  user_data)
 {
+  NpTcpServer *self = user_data;
   NpEndpoint *endpoint = NP_ENDPOINT (self);
   g_autoptr(GSocketConnection) stream = g_socket_connection_factory_create_connection (socket);
 
@@ -132,70 +117,13 @@ accept_client (NpTcpServer *self,
   add_client (self, G_IO_STREAM (stream), np_event_new (NP_EVENT_CONNECTED, np_endpoint_get_id (endpoint), 0, NULL));
 }
 
-static gboolean on_acceptable (GSocket *listener, GIOCondition condition, gpointer user_data);
-
-static void
-watch_listener (NpTcpServer *self)
-{
-  self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
-  g_source_set_static_name (self->accept_source, "[netpoke] accept");
-  g_source_set_callback (self->accept_source, G_SOURCE_FUNC (on_acceptable), self, NULL);
-  g_source_attach (self->accept_source, g_main_context_get_thread_default ());
-}
-
-static gboolean
-on_accept_retry (gpointer user_data)
-{
-  NpTcpServer *self = user_data;
-
-  g_clear_pointer (&self->retry_source, g_source_unref);
-  watch_listener (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Out of descriptors: say so once, stop accepting, retry later (see ACCEPT_RETRY_MS). */
-static void
-pause_accepting (NpTcpServer *self,
-                 const char  *why)
-{
-  if (self->accept_failures++ == 0)
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("Cannot accept more clients: %s. Waiting clients stay queued; "
-                           "trying again every second"), why);
-
-      self->paused_since = g_get_monotonic_time ();
-      np_endpoint_emit_error (NP_ENDPOINT (self), 0, NULL, message);
-    }
-
-  g_source_destroy (self->accept_source);
-  g_clear_pointer (&self->accept_source, g_source_unref);
-  self->retry_source = g_timeout_source_new (ACCEPT_RETRY_MS);
-  g_source_set_static_name (self->retry_source, "[netpoke] accept retry");
-  g_source_set_callback (self->retry_source, on_accept_retry, self, NULL);
-  g_source_attach (self->retry_source, g_main_context_get_thread_default ());
-}
-
-static void
-report_accepting_again (NpTcpServer *self)
-{
-  g_autofree char *seconds =
-    g_strdup_printf ("%.1f", (g_get_monotonic_time () - self->paused_since) / (double) G_USEC_PER_SEC);
-  g_autofree char *attempts = g_strdup_printf ("%" G_GUINT64_FORMAT, self->accept_failures);
-  g_autofree char *message =
-    g_strdup_printf (_("Accepting clients again after %s s (%s attempts refused: out of file descriptors)"),
-                     seconds, attempts);
-
-  np_endpoint_emit_error (NP_ENDPOINT (self), 0, NULL, message);
-  self->accept_failures = 0;
-}
-
 /* Out of descriptors: clients that finished sending and have nothing waiting for them give way
  * to new ones (a client that closed completely looks just like them until it is written to).
  * Returns how many were closed. */
 static guint
-close_finished_clients (NpTcpServer *self)
+close_finished_clients (gpointer user_data)
 {
+  NpTcpServer *self = user_data;
   g_autoptr(GPtrArray) clients = np_endpoint_snapshot_peers (self->clients);
   guint closed = 0;
 
@@ -214,60 +142,11 @@ close_finished_clients (NpTcpServer *self)
   return closed;
 }
 
-static gboolean
-on_acceptable (GSocket      *listener,
-               GIOCondition  condition,
-               gpointer      user_data)
-{
-  NpTcpServer *self = user_data;
-
-  for (guint i = 0; i < ACCEPTS_PER_DISPATCH; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
-
-      if (socket == NULL)
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
-            {
-              if (close_finished_clients (self) > 0)
-                continue;
-              pause_accepting (self, error->message);
-              return G_SOURCE_REMOVE;
-            }
-          /* The peer gave up before we got to it, or the like: report, keep listening. */
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              g_autofree char *message = g_strdup_printf (_("Accepting a client failed: %s"), error->message);
-
-              np_endpoint_emit_error (NP_ENDPOINT (self), 0, NULL, message);
-            }
-          break;
-        }
-
-      if (self->accept_failures > 0)
-        report_accepting_again (self);
-      accept_client (self, socket);
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 close_listener (NpTcpServer *self)
 {
-  if (self->accept_source != NULL)
-    {
-      g_source_destroy (self->accept_source);
-      g_clear_pointer (&self->accept_source, g_source_unref);
-    }
-  if (self->retry_source != NULL)
-    {
-      g_source_destroy (self->retry_source);
-      g_clear_pointer (&self->retry_source, g_source_unref);
-    }
   if (self->listener != NULL)
-    g_socket_close (self->listener, NULL);
+    np_listener_close (self->listener);
   g_clear_object (&self->listener);
 }
 
@@ -277,8 +156,6 @@ np_tcp_server_start (NpEndpoint *endpoint)
   NpTcpServer *self = NP_TCP_SERVER (endpoint);
   const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
   g_autofree char *where = NULL;
   g_autofree char *tls_notice = NULL;
   NpEvent *event;
@@ -296,25 +173,14 @@ np_tcp_server_start (NpEndpoint *endpoint)
       tls_notice = g_steal_pointer (&notice);
     }
 
-  socket = np_address_bind (config->bind_address, config->port, G_SOCKET_TYPE_STREAM, &error);
-  if (socket != NULL)
-    {
-      g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-      if (!g_socket_listen (socket, &error))
-        g_clear_object (&socket);
-    }
-  if (socket == NULL)
+  self->listener = np_listener_new (endpoint, accept_client, close_finished_clients, self, &error);
+  if (self->listener == NULL)
     {
       np_endpoint_finish (endpoint, TRUE, error->message);
       return;
     }
 
-  g_socket_set_blocking (socket, FALSE);
-  self->listener = g_object_ref (socket);
-  watch_listener (self);
-
-  local = g_socket_get_local_address (socket, NULL);
-  where = local != NULL ? np_address_to_string (local) : g_strdup ("?");
+  where = np_listener_get_address (self->listener);
   event = np_event_new (NP_EVENT_LISTENING, np_endpoint_get_id (endpoint), 0, where);
   np_endpoint_emit (endpoint, event);
   if (tls_notice != NULL)

@@ -1,9 +1,10 @@
 """The command-line benchmarks of build-aux/dev bench: fan-out to many TCP clients, one typed line,
-UDP to every peer heard, and TCP ingest, each against a peer program in the same run.
+UDP to every peer heard, TCP ingest and the relay, each against a peer program in the same run.
 
 The receiving side of the fan-out and UDP loads is np-bench-sink (C, epoll/recvmmsg), which checks
 every byte in order and reports when the last one arrived (CLOCK_MONOTONIC, as time.monotonic()),
 so that what is measured is the sender. Every wait is bounded."""
+import hashlib
 import os
 import resource
 import signal
@@ -240,3 +241,63 @@ def ingest_netpoke(size):
     if gone is None or gone["bytes_in"] != size:
         raise RuntimeError(f"netpoke counted {gone and gone['bytes_in']} of {size} bytes")
     return elapsed
+
+
+def relay_source(folder, size):
+    """A file of `size` bytes that are not all alike (a random MiB, each copy numbered), and its
+    SHA-256. In /dev/shm when there is one: the disk is not what is measured."""
+    path = os.path.join(folder, "relay-source.bin")
+    digest = hashlib.sha256()
+    block = os.urandom(1 << 20)
+    with open(path, "wb") as f:
+        for i in range(size >> 20):
+            piece = i.to_bytes(8, "big") + block[8:]
+            digest.update(piece)
+            f.write(piece)
+    return path, digest.hexdigest()
+
+
+def relay_once(build, kind, direction, source, size, verify=False):
+    """`size` bytes from a file through a relay, client → target or target → client, socat at both
+    ends. Returns (seconds, bytes that arrived, their SHA-256 when `verify`, else None)."""
+    target_port, listen_port = free_port(), free_port()
+    into = "OPEN:/dev/null" if not verify else "STDOUT"
+    if direction == "to-target":
+        receiver = subprocess.Popen(["socat", "-u", f"TCP-LISTEN:{target_port},bind=127.0.0.1,reuseaddr", into],
+                                    stdout=subprocess.PIPE if verify else None, stderr=subprocess.DEVNULL)
+    else:
+        sender = subprocess.Popen(["socat", "-u", f"OPEN:{source}", f"TCP-LISTEN:{target_port},bind=127.0.0.1,reuseaddr"],
+                                  stderr=subprocess.DEVNULL)
+    wait_listening_port(target_port)
+    if kind == "socat":
+        relay = subprocess.Popen(["socat", f"TCP-LISTEN:{listen_port},bind=127.0.0.1,reuseaddr",
+                                  f"TCP:127.0.0.1:{target_port}"], stderr=subprocess.DEVNULL)
+        wait_listening_port(listen_port)
+    else:
+        relay = Cli("relay", "--listen", f"127.0.0.1:{listen_port}", "--to", f"127.0.0.1:{target_port}", "--stats")
+        relay.wait_listening()
+    start = time.monotonic()
+    if direction == "to-target":
+        sender = subprocess.Popen(["socat", "-u", f"OPEN:{source}", f"TCP:127.0.0.1:{listen_port}"],
+                                  stderr=subprocess.DEVNULL)
+    else:
+        receiver = subprocess.Popen(["socat", "-u", f"TCP:127.0.0.1:{listen_port}", into],
+                                    stdout=subprocess.PIPE if verify else None, stderr=subprocess.DEVNULL)
+    got, digest = 0, hashlib.sha256()
+    if verify:
+        while True:
+            data = receiver.stdout.read(1 << 20)
+            if not data:
+                break
+            got += len(data)
+            digest.update(data)
+    receiver.wait(WAIT)
+    elapsed = time.monotonic() - start
+    sender.wait(WAIT)
+    if kind == "socat":
+        relay.wait(WAIT)
+    else:
+        stopped = relay.stop(signal.SIGINT)
+        totals = next(e for e in relay.all_events if e["event"] == "stopped")
+        got = got or (totals["bytes_in"] if direction == "to-target" else totals["bytes_out"])
+    return elapsed, got if got else size, digest.hexdigest() if verify else None

@@ -11,6 +11,9 @@ then one table: metric, Netpoke, peer, ratio, target, each cell the median (min-
   typed       one 64-byte line to 1,000 clients: until the last has it, vs ncat
   udp         1,000 lines to 100 peers heard (100,000 datagrams) vs a plain Python sendto loop
   ingest      2 GiB into netpoke-cli tcp-server --stats vs socat TCP-LISTEN -> /dev/null
+  relay       1 GiB through netpoke-cli relay --stats, client -> target and target -> client,
+              vs socat TCP-LISTEN:... TCP:...; socat at both ends; each direction once more
+              through Netpoke with the receiver hashing: SHA-256 against the file's
   gui-flood   1 GiB from socat into the window under Xvfb: longest main-loop stall, RSS, counter
   gui-send-all  the window with 1,000 clients (driven through AT-SPI): Send to All, then Stop;
               longest main-loop stall of each and the log rows the send added
@@ -24,13 +27,14 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import netpoke_test  # noqa: E402
 import cli_loads  # noqa: E402
 import gui_loads  # noqa: E402
 
-LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "gui-flood", "gui-send-all", "gui-udp", "gui-pictures"]
+LOADS = ["fanout", "fanout-10k", "typed", "udp", "ingest", "relay", "gui-flood", "gui-send-all", "gui-udp", "gui-pictures"]
 
 
 class Table:
@@ -141,6 +145,26 @@ def bench_ingest(table, rounds, size):
     table.add(f"TCP ingest {size / 2**30:.0f} GiB", cell(speeds["netpoke"], "{:.0f}") + " MiB/s",
               cell(speeds["socat"], "{:.0f}") + " MiB/s (socat)",
               ratio(speeds["socat"], speeds["netpoke"], higher_is_better=True), ">= 0.9x")
+
+
+def bench_relay(build, table, rounds, size):
+    folder = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    with tempfile.TemporaryDirectory(dir=folder) as work:
+        source, expected = cli_loads.relay_source(work, size)
+        for direction, name in (("to-target", "client -> target"), ("to-client", "target -> client")):
+            speeds = {"netpoke": [], "socat": []}
+            for r in range(rounds):
+                for kind in ("netpoke", "socat"):
+                    seconds, got, _ = cli_loads.relay_once(build, kind, direction, source, size)
+                    speeds[kind].append(size / seconds / 2**20 if got == size else 0.0)
+                print(f"  relay {name}, round {r + 1}: netpoke {speeds['netpoke'][-1]:.0f} MiB/s, "
+                      f"socat {speeds['socat'][-1]:.0f} MiB/s", flush=True)
+            _, got, digest = cli_loads.relay_once(build, "netpoke", direction, source, size, verify=True)
+            check = "SHA-256 identical" if got == size and digest == expected else f"WRONG: {got} bytes, {digest}"
+            print(f"  relay {name}: {got} bytes through Netpoke, {check}", flush=True)
+            table.add(f"relay {size / 2**30:.0f} GiB {name}", cell(speeds["netpoke"], "{:.0f}") + f" MiB/s ({check})",
+                      cell(speeds["socat"], "{:.0f}") + " MiB/s (socat)",
+                      ratio(speeds["socat"], speeds["netpoke"], higher_is_better=True), ">= 0.5x, identical")
 
 
 def bench_gui_flood(build, table, size):
@@ -254,6 +278,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--ingest-mib", type=int, default=2048)
     parser.add_argument("--flood-mib", type=int, default=1024)
+    parser.add_argument("--relay-mib", type=int, default=1024)
     parser.add_argument("--only", choices=LOADS, action="append")
     args = parser.parse_args()
     netpoke_test.CLI = os.path.join(args.build, "src", "cli", "netpoke-cli")
@@ -276,6 +301,8 @@ def main():
         bench_udp(args.build, table, args.rounds)
     if "ingest" in only:
         bench_ingest(table, args.rounds, args.ingest_mib * 2**20)
+    if "relay" in only:
+        bench_relay(args.build, table, args.rounds, args.relay_mib * 2**20)
     if "gui-flood" in only:
         bench_gui_flood(args.build, table, args.flood_mib * 2**20)
     if "gui-send-all" in only:
