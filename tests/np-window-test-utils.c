@@ -1,4 +1,5 @@
 #include <adwaita.h>
+#include <string.h>
 
 #include "np-test-utils.h"
 #include "np-window-test-utils.h"
@@ -75,29 +76,38 @@ np_test_log_of (NpWindow *window)
 
 /* ---- frames --------------------------------------------------------------------------------- */
 
+typedef struct
+{
+  GtkWidget *widget;
+  guint      painted;
+} Frames;
+
+/* A frame is drawn only when something asks for one: the second is asked for here, so that a
+ * window with nothing else going on still draws it. */
 static void
 on_after_paint (GdkFrameClock *clock,
-                guint         *painted)
+                Frames        *frames)
 {
-  (*painted)++;
+  if (++frames->painted < 2)
+    gtk_widget_queue_draw (frames->widget);
 }
 
 static gboolean
 painted_twice (gpointer data)
 {
-  return *(guint *) data >= 2;
+  return ((Frames *) data)->painted >= 2;
 }
 
 void
 np_test_wait_frames (NpWindow *window)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  guint painted = 0;
+  Frames frames = { GTK_WIDGET (window), 0 };
   gulong id;
 
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &frames);
   gtk_widget_queue_draw (GTK_WIDGET (window));
-  np_test_wait_until (painted_twice, &painted, "two frames drawn");
+  np_test_wait_until (painted_twice, &frames, "two frames drawn");
   g_signal_handler_disconnect (clock, id);
 }
 
@@ -123,9 +133,21 @@ log_rows (NpWindow *window)
   g_assert_not_reached ();
 }
 
+/* A cell that shows @text, whole, or (@part) somewhere in it. */
+static gboolean
+cell_matches (GtkWidget  *cell,
+              const char *text,
+              gboolean    part)
+{
+  const char *shown = GTK_IS_INSCRIPTION (cell) ? gtk_inscription_get_text (GTK_INSCRIPTION (cell)) : NULL;
+
+  return shown != NULL && (part ? strstr (shown, text) != NULL : strcmp (shown, text) == 0);
+}
+
 static GtkWidget *
 find_cell (GtkWidget  *widget,
            const char *text,
+           gboolean    part,
            const graphene_rect_t *viewport,
            GtkWidget  *relative_to)
 {
@@ -135,7 +157,7 @@ find_cell (GtkWidget  *widget,
 
       if (!gtk_widget_get_mapped (child))
         continue;
-      if (GTK_IS_INSCRIPTION (child) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (child)), text) == 0)
+      if (cell_matches (child, text, part))
         {
           graphene_rect_t bounds;
 
@@ -145,15 +167,16 @@ find_cell (GtkWidget  *widget,
             return child;
           continue;
         }
-      if ((found = find_cell (child, text, viewport, relative_to)) != NULL)
+      if ((found = find_cell (child, text, part, viewport, relative_to)) != NULL)
         return found;
     }
   return NULL;
 }
 
-gboolean
-np_test_log_text_shown (NpWindow   *window,
-                        const char *text)
+static gboolean
+log_text_shown (NpWindow   *window,
+                const char *text,
+                gboolean    part)
 {
   GtkWidget *scroller = np_test_part_child (window->log_view, "scroller");
   GtkWidget *rows = log_rows (window);
@@ -166,7 +189,63 @@ np_test_log_text_shown (NpWindow   *window,
   graphene_rect_intersection (&viewport, &area, &viewport);
   /* Cells fill their column's width: a wide one may pass the right edge by a pixel or so. */
   viewport.size.width += 2;
-  return find_cell (rows, text, &viewport, scroller) != NULL;
+  return find_cell (rows, text, part, &viewport, scroller) != NULL;
+}
+
+gboolean
+np_test_log_text_shown (NpWindow   *window,
+                        const char *text)
+{
+  return log_text_shown (window, text, FALSE);
+}
+
+gboolean
+np_test_log_part_shown (NpWindow   *window,
+                        const char *part)
+{
+  return log_text_shown (window, part, TRUE);
+}
+
+typedef struct
+{
+  NpWindow   *window;
+  const char *text;
+  gboolean    part;
+} Shown;
+
+static gboolean
+is_shown (gpointer data)
+{
+  Shown *shown = data;
+
+  return log_text_shown (shown->window, shown->text, shown->part);
+}
+
+static void
+expect_shown (NpWindow   *window,
+              const char *text,
+              gboolean    part)
+{
+  Shown shown = { window, text, part };
+  g_autofree char *what = g_strdup_printf ("a row showing “%s” in view", text);
+
+  np_test_wait_until (is_shown, &shown, what);
+}
+
+/* Waits for a row showing exactly @text inside the log's viewport (see np_test_log_text_shown). */
+void
+np_test_expect_row_shown (NpWindow   *window,
+                          const char *text)
+{
+  expect_shown (window, text, FALSE);
+}
+
+/* The same for a row whose cell holds @part. */
+void
+np_test_expect_part_shown (NpWindow   *window,
+                           const char *part)
+{
+  expect_shown (window, part, TRUE);
 }
 
 gboolean

@@ -35,6 +35,14 @@ void        np_test_wait_rows_drawn   (NpWindow    *window,
  * headers and above the bottom edge. */
 gboolean    np_test_log_text_shown    (NpWindow    *window,
                                        const char  *text);
+/* The same for a cell whose text holds @part somewhere. */
+gboolean    np_test_log_part_shown    (NpWindow    *window,
+                                       const char  *part);
+/* Wait (bounded) until np_test_log_text_shown () / np_test_log_part_shown () holds. */
+void        np_test_expect_row_shown  (NpWindow    *window,
+                                       const char  *text);
+void        np_test_expect_part_shown (NpWindow    *window,
+                                       const char  *part);
 /* Whether the newest row the log holds (after the filter) is shown; its data cell's text in
  * @text when not NULL. */
 gboolean    np_test_last_row_shown    (NpWindow    *window,

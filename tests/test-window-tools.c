@@ -12,30 +12,7 @@
 #include "np-window-test-utils.h"
 #include "np-rule-row.h"
 
-typedef struct
-{
-  NpWindow   *window;
-  const char *text;
-} Shown;
-
-static gboolean
-text_shown (gpointer data)
-{
-  Shown *shown = data;
-
-  return np_test_log_text_shown (shown->window, shown->text);
-}
-
-/* What a person sees: a row showing exactly @text drawn inside the log's viewport. */
-static void
-expect_row_shown (NpWindow   *window,
-                  const char *text)
-{
-  Shown shown = { window, text };
-  g_autofree char *what = g_strdup_printf ("a row showing “%s” in view", text);
-
-  np_test_wait_until (text_shown, &shown, what);
-}
+#define expect_row_shown np_test_expect_row_shown
 
 /* The rule item at @index, with @pattern and @response typed into it. */
 static NpRuleItem *

@@ -109,6 +109,8 @@ fill_config (NpEndpointBar     *self,
   else
     *target = (guint16) value;
 
+  if (NP_MODE_IS_RELAY (config->mode) && destination[0] == '\0')
+    return fail (error, bad_entry, self->destination_entry, _("Enter the target host:port to relay to"));
   if (info->has_destination && destination[0] != '\0')
     {
       g_autoptr(GError) local_error = NULL;
@@ -117,7 +119,10 @@ fill_config (NpEndpointBar     *self,
         return fail (error, bad_entry, self->destination_entry, local_error->message);
     }
 
-  if (info->has_options && !np_web_options_fill_config (self->web_options, config, error))
+  if (info->has_options
+      && (!np_web_options_fill_config (self->web_options, config, error)
+          || !np_tcp_options_fill_config (self->tcp_options, config, error)
+          || !np_udp_options_fill_config (self->udp_options, config, error)))
     return FALSE;
 
   if (self->framing != NULL && info->framed)

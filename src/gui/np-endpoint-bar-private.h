@@ -20,11 +20,11 @@ typedef struct
   const char *port_problem;         /* what a bad port is told */
   gboolean    has_url;              /* a URL says where to go, instead of address and port */
   gboolean    has_method;           /* an HTTP method to choose */
-  gboolean    has_options;          /* the web options popover (folder, headers, …) */
+  gboolean    has_options;          /* the options popover (TCP, UDP, web) */
   gboolean    framed;               /* the log's framing applies (TCP) */
 } ModeInfo;
 
-#define N_MODES 7
+#define N_MODES 9
 
 /* What a mode remembers of its fields while another mode is chosen. */
 typedef struct
@@ -47,6 +47,8 @@ struct _NpEndpointBar
   GtkEntry    *url_entry;
   GtkDropDown *method_dropdown;
   NpWebOptions *web_options;
+  NpTcpOptions *tcp_options;
+  NpUdpOptions *udp_options;
   GtkButton   *start_button;
 
   NpMode       mode;        /* the selected one; kept here for bindings made during init */

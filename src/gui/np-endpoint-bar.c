@@ -15,13 +15,15 @@
 #define ANY_FREE_PORT N_("Port must be 0–65535 (0 for any free port)")
 
 static const ModeInfo modes[N_MODES] = {
-  { NP_MODE_TCP_SERVER,  N_("TCP Server"),       FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, FALSE, TRUE },
-  { NP_MODE_TCP_CLIENT,  N_("TCP Client"),       TRUE,  FALSE, FALSE, N_("Port must be 1–65535"), FALSE, FALSE, FALSE, TRUE },
-  { NP_MODE_UDP,         N_("UDP"),              FALSE, TRUE,  TRUE,  N_("Port must be 0–65535 (or empty for any)"), FALSE, FALSE, FALSE, FALSE },
+  { NP_MODE_TCP_SERVER,  N_("TCP Server"),       FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, TRUE,  TRUE },
+  { NP_MODE_TCP_CLIENT,  N_("TCP Client"),       TRUE,  FALSE, FALSE, N_("Port must be 1–65535"), FALSE, FALSE, TRUE,  TRUE },
+  { NP_MODE_UDP,         N_("UDP"),              FALSE, TRUE,  TRUE,  N_("Port must be 0–65535 (or empty for any)"), FALSE, FALSE, TRUE,  FALSE },
   { NP_MODE_HTTP_SERVER, N_("HTTP Server"),      FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, TRUE,  FALSE },
   { NP_MODE_HTTP_CLIENT, N_("HTTP Client"),      TRUE,  FALSE, FALSE, NULL, TRUE,  TRUE,  TRUE,  FALSE },
   { NP_MODE_WS_SERVER,   N_("WebSocket Server"), FALSE, FALSE, FALSE, ANY_FREE_PORT, FALSE, FALSE, TRUE,  FALSE },
   { NP_MODE_WS_CLIENT,   N_("WebSocket Client"), TRUE,  FALSE, FALSE, NULL, TRUE,  FALSE, TRUE,  FALSE },
+  { NP_MODE_RELAY,       N_("TCP Relay"),        FALSE, TRUE,  FALSE, ANY_FREE_PORT, FALSE, FALSE, FALSE, TRUE },
+  { NP_MODE_UDP_RELAY,   N_("UDP Relay"),        FALSE, TRUE,  FALSE, ANY_FREE_PORT, FALSE, FALSE, FALSE, FALSE },
 };
 
 /* The methods the HTTP client offers, in the selector's order. */
@@ -74,6 +76,30 @@ has_destination (gpointer unused,
                  NpMode   mode)
 {
   return mode_info (mode)->has_destination;
+}
+
+static char *
+destination_placeholder (gpointer unused,
+                         NpMode   mode)
+{
+  return g_strdup (NP_MODE_IS_RELAY (mode) ? _("Target host:port") : _("Send to host:port"));
+}
+
+static char *
+destination_tooltip (gpointer unused,
+                     NpMode   mode)
+{
+  return g_strdup (NP_MODE_IS_RELAY (mode) ? _("Where the relay connects each client to (the device or its server)")
+                                           : _("Where Send goes when no peer is selected; it can change while listening"));
+}
+
+/* UDP's destination may change while listening; a relay's target is fixed while it runs. */
+static gboolean
+destination_editable (gpointer unused,
+                      NpMode   mode,
+                      gboolean running)
+{
+  return !(running && NP_MODE_IS_RELAY (mode));
 }
 
 static gboolean
@@ -269,6 +295,8 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NP_TYPE_WEB_OPTIONS);
+  g_type_ensure (NP_TYPE_TCP_OPTIONS);
+  g_type_ensure (NP_TYPE_UDP_OPTIONS);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-endpoint-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, box);
@@ -279,11 +307,16 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, url_entry);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, web_options);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, tcp_options);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, udp_options);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, start_button);
   gtk_widget_class_bind_template_callback (widget_class, address_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, address_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, port_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, has_destination);
+  gtk_widget_class_bind_template_callback (widget_class, destination_placeholder);
+  gtk_widget_class_bind_template_callback (widget_class, destination_tooltip);
+  gtk_widget_class_bind_template_callback (widget_class, destination_editable);
   gtk_widget_class_bind_template_callback (widget_class, has_address);
   gtk_widget_class_bind_template_callback (widget_class, has_url);
   gtk_widget_class_bind_template_callback (widget_class, has_method);
@@ -383,6 +416,8 @@ np_endpoint_bar_init (NpEndpointBar *self)
   g_signal_connect_object (self->destination_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
   g_signal_connect_object (self->url_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
   g_signal_connect_object (self->web_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tcp_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->udp_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   validate (self);
 }
 
@@ -494,4 +529,18 @@ np_endpoint_bar_get_web_options (NpEndpointBar *self)
 {
   g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
   return self->web_options;
+}
+
+NpTcpOptions *
+np_endpoint_bar_get_tcp_options (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return self->tcp_options;
+}
+
+NpUdpOptions *
+np_endpoint_bar_get_udp_options (NpEndpointBar *self)
+{
+  g_return_val_if_fail (NP_IS_ENDPOINT_BAR (self), NULL);
+  return self->udp_options;
 }

@@ -6,6 +6,8 @@
 #include <adwaita.h>
 
 #include "np-endpoint-config.h"
+#include "np-tcp-options.h"
+#include "np-udp-options.h"
 #include "np-web-options.h"
 
 G_BEGIN_DECLS
@@ -34,5 +36,7 @@ const char       *np_endpoint_bar_get_method       (NpEndpointBar *self);
 void              np_endpoint_bar_set_method       (NpEndpointBar *self,
                                                     const char    *method);
 NpWebOptions     *np_endpoint_bar_get_web_options  (NpEndpointBar *self);
+NpTcpOptions     *np_endpoint_bar_get_tcp_options  (NpEndpointBar *self);
+NpUdpOptions     *np_endpoint_bar_get_udp_options  (NpEndpointBar *self);
 
 G_END_DECLS

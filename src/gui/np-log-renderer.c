@@ -351,6 +351,8 @@ np_log_direction_label (NpLogDirection direction)
     case NP_LOG_DIRECTION_IN:    return C_("direction", "in");
     case NP_LOG_DIRECTION_OUT:   return C_("direction", "out");
     case NP_LOG_DIRECTION_ERROR: return C_("direction", "error");
+    case NP_LOG_DIRECTION_TO_TARGET: return C_("direction", "to target");
+    case NP_LOG_DIRECTION_TO_CLIENT: return C_("direction", "to client");
     case NP_LOG_DIRECTION_INFO:
     default:                     return C_("direction", "info");
     }

@@ -62,7 +62,10 @@ direction_for (const NpEvent *event)
 {
   switch (event->kind)
     {
-    case NP_EVENT_RECEIVED: return NP_LOG_DIRECTION_IN;
+    case NP_EVENT_RECEIVED:
+      if (event->relay != NP_RELAY_NONE)
+        return event->relay == NP_RELAY_TO_TARGET ? NP_LOG_DIRECTION_TO_TARGET : NP_LOG_DIRECTION_TO_CLIENT;
+      return NP_LOG_DIRECTION_IN;
     case NP_EVENT_SENT:     return NP_LOG_DIRECTION_OUT;
     case NP_EVENT_ERROR:    return NP_LOG_DIRECTION_ERROR;
     case NP_EVENT_FILE:     return event->failed ? NP_LOG_DIRECTION_ERROR : NP_LOG_DIRECTION_INFO;
@@ -199,6 +202,14 @@ np_log_row_new_from_event (const NpEvent *event,
     case NP_EVENT_CONNECTED:
       if (event->http != NULL && !event->http->outgoing)
         self->message = g_strdup_printf (_("Connected (WebSocket %s)"), event->http->target);
+      else if (event->tls != NULL)
+        {
+          g_autofree char *tls = np_tls_info_describe (event->tls);
+
+          self->message = g_strdup_printf (_("Connected over %s"), tls);
+        }
+      else if (event->message != NULL)
+        self->message = g_strdup_printf (_("Connected (%s)"), event->message);
       else
         self->message = g_strdup (_("Connected"));
       break;

@@ -16,6 +16,8 @@ typedef enum
   NP_LOG_DIRECTION_OUT,
   NP_LOG_DIRECTION_INFO,
   NP_LOG_DIRECTION_ERROR,
+  NP_LOG_DIRECTION_TO_TARGET,   /* a relay's: from a client on to the target */
+  NP_LOG_DIRECTION_TO_CLIENT,   /* a relay's: from the target back to a client */
 } NpLogDirection;
 
 /* Longer payloads are previewed: the row keeps this many bytes and the full length. A cell

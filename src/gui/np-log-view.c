@@ -54,7 +54,9 @@ bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            ColumnCells              *cells)
 {
-  static const char * const classes[] = { "np-dir-in", "np-dir-out", "np-dir-info", "np-dir-error" };
+  /* By NpLogDirection; a relay's two directions look like in and out. */
+  static const char * const classes[] = { "np-dir-in", "np-dir-out", "np-dir-info", "np-dir-error",
+                                          "np-dir-in", "np-dir-out" };
   GtkWidget *child = gtk_list_item_get_child (item);
   GtkInscription *cell;
   NpLogRow *row = gtk_list_item_get_item (item);

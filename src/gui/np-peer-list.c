@@ -21,6 +21,7 @@ struct _NpPeerList
   GtkColumnViewColumn *since_column;
   GtkColumnViewColumn *in_column;
   GtkColumnViewColumn *out_column;
+  GtkColumnViewColumn *group_column;
   GtkButton           *send_selected_button;
   GtkButton           *send_all_button;
   GtkButton           *disconnect_button;
@@ -42,7 +43,7 @@ static char *
 title_for_mode (gpointer unused,
                 NpMode   mode)
 {
-  return g_strdup (mode == NP_MODE_UDP ? _("Peers Heard") : _("Clients"));
+  return g_strdup (mode == NP_MODE_UDP ? _("Peers Heard") : NP_MODE_IS_RELAY (mode) ? _("Clients Relayed") : _("Clients"));
 }
 
 static char *
@@ -63,7 +64,21 @@ static gboolean
 can_disconnect (gpointer unused,
                 NpMode   mode)
 {
-  return mode == NP_MODE_TCP_SERVER || mode == NP_MODE_WS_SERVER;
+  return mode == NP_MODE_TCP_SERVER || mode == NP_MODE_WS_SERVER || NP_MODE_IS_RELAY (mode);
+}
+
+static gboolean
+can_send (gpointer unused,
+          NpMode   mode)
+{
+  return !NP_MODE_IS_RELAY (mode);
+}
+
+static gboolean
+hears_groups (gpointer unused,
+              NpMode   mode)
+{
+  return mode == NP_MODE_UDP;
 }
 
 static char *
@@ -247,6 +262,7 @@ np_peer_list_class_init (NpPeerListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, since_column);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, in_column);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, out_column);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, group_column);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, send_selected_button);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, send_all_button);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, disconnect_button);
@@ -254,6 +270,8 @@ np_peer_list_class_init (NpPeerListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, send_selected_label);
   gtk_widget_class_bind_template_callback (widget_class, send_all_label);
   gtk_widget_class_bind_template_callback (widget_class, can_disconnect);
+  gtk_widget_class_bind_template_callback (widget_class, can_send);
+  gtk_widget_class_bind_template_callback (widget_class, hears_groups);
 }
 
 static void
@@ -271,6 +289,7 @@ np_peer_list_init (NpPeerList *self)
   set_cell_factory (self->since_column, scope, "since");
   set_cell_factory (self->in_column, scope, "in");
   set_cell_factory (self->out_column, scope, "out");
+  set_cell_factory (self->group_column, scope, "group");
 
   g_signal_connect_object (self->disconnect_button, "notify::sensitive", G_CALLBACK (on_disconnect_sensitive),
                            self, G_CONNECT_SWAPPED);

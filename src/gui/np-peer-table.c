@@ -297,6 +297,9 @@ np_peer_table_apply (NpPeerTable *self,
           /* A UDP peer is "connected" once heard from. */
           if (mode == NP_MODE_UDP && g_hash_table_lookup (self->by_id, &event->peer_id) == NULL)
             add_peer (self, event);
+          /* Which group (or broadcast address) it sent to, last. */
+          if (event->group != NULL && (peer = g_hash_table_lookup (self->by_id, &event->peer_id)) != NULL)
+            np_peer_set_group (peer, event->group);
           break;
 
         case NP_EVENT_COUNTERS:

@@ -8,6 +8,7 @@ struct _NpPeer
 
   guint64  id;
   char    *address;
+  char    *group;     /* UDP: the multicast group or broadcast address it last sent to */
   gint64   since_us;
   guint64  bytes_in;
   guint64  bytes_out;
@@ -16,7 +17,7 @@ struct _NpPeer
   gboolean out_changed;
 };
 
-enum { PROP_0, PROP_ID, PROP_ADDRESS, PROP_SINCE, PROP_BYTES_IN, PROP_BYTES_OUT, N_PROPS };
+enum { PROP_0, PROP_ID, PROP_ADDRESS, PROP_SINCE, PROP_BYTES_IN, PROP_BYTES_OUT, PROP_GROUP, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpPeer, np_peer, G_TYPE_OBJECT)
@@ -27,6 +28,7 @@ np_peer_finalize (GObject *object)
   NpPeer *self = (NpPeer *)object;
 
   g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->group, g_free);
 
   G_OBJECT_CLASS (np_peer_parent_class)->finalize (object);
 }
@@ -46,6 +48,7 @@ np_peer_get_property (GObject    *object,
     case PROP_SINCE:     g_value_set_int64 (value, self->since_us); break;
     case PROP_BYTES_IN:  g_value_set_uint64 (value, self->bytes_in); break;
     case PROP_BYTES_OUT: g_value_set_uint64 (value, self->bytes_out); break;
+    case PROP_GROUP:     g_value_set_string (value, self->group); break;
     default:             G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -72,6 +75,9 @@ np_peer_class_init (NpPeerClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BYTES_OUT] =
     g_param_spec_uint64 ("bytes-out", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUP] =
+    g_param_spec_string ("group", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -175,4 +181,25 @@ np_peer_notify_traffic (NpPeer *self)
   if (self->out_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_OUT]);
   self->in_changed = self->out_changed = FALSE;
+}
+
+/* UDP: the multicast group or broadcast address the peer sent to, last. */
+void
+np_peer_set_group (NpPeer     *self,
+                   const char *group)
+{
+  g_return_if_fail (NP_IS_PEER (self));
+
+  if (g_strcmp0 (self->group, group) == 0)
+    return;
+  g_free (self->group);
+  self->group = g_strdup (group);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
+}
+
+const char *
+np_peer_get_group (NpPeer *self)
+{
+  g_return_val_if_fail (NP_IS_PEER (self), NULL);
+  return self->group;
 }

@@ -21,5 +21,8 @@ gboolean    np_peer_set_traffic      (NpPeer     *self,
                                       guint64     bytes_in,
                                       guint64     bytes_out);
 void        np_peer_notify_traffic   (NpPeer     *self);
+void        np_peer_set_group        (NpPeer     *self,
+                                      const char *group);
+const char *np_peer_get_group        (NpPeer     *self);
 
 G_END_DECLS

@@ -156,7 +156,14 @@ np_status_bar_count (NpStatusBar *self,
     {
       const NpEvent *event = g_ptr_array_index (batch, i);
 
-      if (event->kind == NP_EVENT_RECEIVED)
+      if (event->kind == NP_EVENT_RECEIVED && event->relay == NP_RELAY_TO_CLIENT)
+        {
+          /* A relay: in is what clients sent on, out what came back to them. */
+          self->bytes_out += event->length;
+          self->messages_out++;
+          sent += event->length;
+        }
+      else if (event->kind == NP_EVENT_RECEIVED)
         {
           self->bytes_in += event->length;
           self->messages_in++;

@@ -8,6 +8,7 @@
 #include "np-enum-types.h"
 #include "np-error.h"
 #include "np-http-route.h"
+#include "np-option-fields.h"
 #include "np-session.h"
 #include "np-web-options.h"
 
@@ -15,7 +16,6 @@ struct _NpWebOptions
 {
   GtkWidget    parent_instance;
 
-  GtkWidget   *box;
   GtkEntry    *root_entry;
   GtkEntry    *ws_path_entry;
   GtkTextView *routes_view;
@@ -23,16 +23,9 @@ struct _NpWebOptions
   GtkEntry    *body_file_entry;
   GtkCheckButton *insecure_check;
 
-  NpMode       mode;
 };
 
-enum { PROP_0, PROP_MODE, N_PROPS };
-static GParamSpec *properties[N_PROPS];
-
-enum { CHANGED, N_SIGNALS };
-static guint signals[N_SIGNALS];
-
-G_DEFINE_FINAL_TYPE (NpWebOptions, np_web_options, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (NpWebOptions, np_web_options, NP_TYPE_OPTIONS_PANE)
 
 /* ---- closures for the template ----------------------------------------------------------- */
 
@@ -67,62 +60,26 @@ ws_path_placeholder (gpointer unused,
 static void
 on_changed (NpWebOptions *self)
 {
-  g_signal_emit (self, signals[CHANGED], 0);
+  np_options_pane_emit_changed (NP_OPTIONS_PANE (self));
 }
 
 /* ---- choosing files ------------------------------------------------------------------------ */
 
 static void
-on_chosen (GtkNativeDialog *dialog,
-           int              response,
-           GtkEntry        *entry)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (entry), path);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-}
-
-static void
-choose (NpWebOptions         *self,
-        GtkFileChooserAction  action,
-        const char           *title,
-        GtkEntry             *entry)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, action, NULL, NULL);
-
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_chosen), entry, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
 on_choose_root (NpWebOptions *self)
 {
-  choose (self, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Folder to Serve"), self->root_entry);
+  np_option_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("Folder to Serve"),
+                         self->root_entry);
 }
 
 static void
 on_choose_body_file (NpWebOptions *self)
 {
-  choose (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("File to Send as the Body"), self->body_file_entry);
+  np_option_choose_file (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("File to Send as the Body"),
+                         self->body_file_entry);
 }
 
 /* ---- the configuration ------------------------------------------------------------------- */
-
-static char *
-entry_text (GtkEntry *entry)
-{
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-}
 
 static char *
 view_text (GtkTextView *view)
@@ -146,8 +103,8 @@ fill_server (NpWebOptions      *self,
              NpEndpointConfig  *config,
              GError           **error)
 {
-  g_autofree char *root = entry_text (self->root_entry);
-  g_autofree char *ws_path = entry_text (self->ws_path_entry);
+  g_autofree char *root = np_option_entry_text (self->root_entry);
+  g_autofree char *ws_path = np_option_entry_text (self->ws_path_entry);
   g_autofree char *routes_text = view_text (self->routes_view);
   g_autoptr(GPtrArray) routes = NULL;
 
@@ -194,7 +151,7 @@ fill_client (NpWebOptions      *self,
   g_autofree char *headers_text = view_text (self->headers_view);
   g_auto(GStrv) lines = g_strsplit (headers_text, "\n", -1);
   g_autoptr(GStrvBuilder) headers = g_strv_builder_new ();
-  g_autofree char *body_file = entry_text (self->body_file_entry);
+  g_autofree char *body_file = np_option_entry_text (self->body_file_entry);
 
   if (strlen (headers_text) > NP_SESSION_MAX_BLOCK)
     {
@@ -270,8 +227,8 @@ np_web_options_load_body_file (NpWebOptions  *self,
 
   g_return_val_if_fail (NP_IS_WEB_OPTIONS (self), NULL);
 
-  path = entry_text (self->body_file_entry);
-  if (self->mode != NP_MODE_HTTP_CLIENT || path[0] == '\0')
+  path = np_option_entry_text (self->body_file_entry);
+  if (np_options_pane_get_mode (NP_OPTIONS_PANE (self)) != NP_MODE_HTTP_CLIENT || path[0] == '\0')
     return NULL;
   if (!g_file_get_contents (path, &contents, &length, error))
     return NULL;
@@ -285,7 +242,7 @@ char *
 np_web_options_get_root (NpWebOptions *self)
 {
   g_return_val_if_fail (NP_IS_WEB_OPTIONS (self), NULL);
-  return entry_text (self->root_entry);
+  return np_option_entry_text (self->root_entry);
 }
 
 void
@@ -300,7 +257,7 @@ char *
 np_web_options_get_ws_path (NpWebOptions *self)
 {
   g_return_val_if_fail (NP_IS_WEB_OPTIONS (self), NULL);
-  return entry_text (self->ws_path_entry);
+  return np_option_entry_text (self->ws_path_entry);
 }
 
 void
@@ -345,7 +302,7 @@ char *
 np_web_options_get_body_file (NpWebOptions *self)
 {
   g_return_val_if_fail (NP_IS_WEB_OPTIONS (self), NULL);
-  return entry_text (self->body_file_entry);
+  return np_option_entry_text (self->body_file_entry);
 }
 
 void
@@ -374,75 +331,11 @@ np_web_options_set_insecure (NpWebOptions *self,
 /* ---- object -------------------------------------------------------------------------------- */
 
 static void
-np_web_options_dispose (GObject *object)
-{
-  NpWebOptions *self = (NpWebOptions *)object;
-
-  g_clear_pointer (&self->box, gtk_widget_unparent);
-  gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_WEB_OPTIONS);
-
-  G_OBJECT_CLASS (np_web_options_parent_class)->dispose (object);
-}
-
-static void
-np_web_options_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  NpWebOptions *self = NP_WEB_OPTIONS (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODE: g_value_set_enum (value, self->mode); break;
-    default:        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-np_web_options_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  NpWebOptions *self = NP_WEB_OPTIONS (object);
-
-  switch (prop_id)
-    {
-    case PROP_MODE:
-      if (self->mode != (NpMode) g_value_get_enum (value))
-        {
-          self->mode = g_value_get_enum (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 np_web_options_class_init (NpWebOptionsClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = np_web_options_dispose;
-  object_class->get_property = np_web_options_get_property;
-  object_class->set_property = np_web_options_set_property;
-
-  properties[PROP_MODE] =
-    g_param_spec_enum ("mode", NULL, NULL, NP_TYPE_MODE, NP_MODE_TCP_SERVER,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /* Any field changed: the endpoint bar validates again. */
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-web-options.ui");
-  gtk_widget_class_bind_template_child (widget_class, NpWebOptions, box);
   gtk_widget_class_bind_template_child (widget_class, NpWebOptions, root_entry);
   gtk_widget_class_bind_template_child (widget_class, NpWebOptions, ws_path_entry);
   gtk_widget_class_bind_template_child (widget_class, NpWebOptions, routes_view);

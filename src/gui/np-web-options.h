@@ -5,13 +5,15 @@
 
 #include <adwaita.h>
 
+#include "np-options-pane.h"
+
 #include "np-endpoint-config.h"
 
 G_BEGIN_DECLS
 
 #define NP_TYPE_WEB_OPTIONS (np_web_options_get_type ())
 
-G_DECLARE_FINAL_TYPE (NpWebOptions, np_web_options, NP, WEB_OPTIONS, GtkWidget)
+G_DECLARE_FINAL_TYPE (NpWebOptions, np_web_options, NP, WEB_OPTIONS, NpOptionsPane)
 
 gboolean    np_web_options_fill_config    (NpWebOptions      *self,
                                            NpEndpointConfig  *config,

@@ -218,6 +218,17 @@ disconnect_action (GtkWidget  *widget,
     np_engine_disconnect_peer (self->engine, self->endpoint_id, g_array_index (ids, guint64, i));
 }
 
+/* Every client goes; a server (or relay) keeps listening. */
+static void
+disconnect_all_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+
+  np_engine_disconnect_all (self->engine, self->endpoint_id);
+}
+
 static void
 clear_action (GtkWidget  *widget,
               const char *action_name,
@@ -328,6 +339,7 @@ _np_window_class_actions_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.send-selected", NULL, send_selected_action);
   gtk_widget_class_install_action (widget_class, "win.send-saved", "u", send_saved_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.disconnect-all", NULL, disconnect_all_action);
   gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.copy-rows", NULL, copy_rows_action);
@@ -359,11 +371,14 @@ void
 _np_window_actions_update (NpWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean multi = self->running && np_mode_has_peers (self->running_mode);
+  gboolean has_peers = self->running && np_mode_has_peers (self->running_mode);
+  /* A relay passes on what its two sides send: nothing to send from here. */
+  gboolean relay = NP_MODE_IS_RELAY (self->running_mode);
+  gboolean multi = has_peers && !relay;
   gboolean selected = np_peer_list_get_has_selection (self->peer_list);
   /* The HTTP client sends by making a request: possible whenever it is not making one. */
   gboolean requests = np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT;
-  gboolean can_send = requests ? !self->running : self->running;
+  gboolean can_send = requests ? !self->running : self->running && !relay;
 
   /* Start is there whatever the fields say: pressed, it shows what is wrong with them (before,
    * only what the user typed shows). */
@@ -371,13 +386,14 @@ _np_window_actions_update (NpWindow *self)
   gtk_widget_action_set_enabled (widget, "win.stop", self->running);
   gtk_widget_action_set_enabled (widget, "win.toggle-running", TRUE);
   gtk_widget_action_set_enabled (widget, "win.send", can_send);
-  gtk_widget_action_set_enabled (widget, "win.repeat", self->running && !requests);
+  gtk_widget_action_set_enabled (widget, "win.repeat", self->running && !requests && !relay);
   gtk_widget_action_set_enabled (widget, "win.send-all", multi);
   gtk_widget_action_set_enabled (widget, "win.send-selected", multi && selected);
   gtk_widget_action_set_enabled (widget, "win.disconnect",
-                                 multi && selected && self->running_mode != NP_MODE_UDP);
+                                 has_peers && selected && self->running_mode != NP_MODE_UDP);
+  gtk_widget_action_set_enabled (widget, "win.disconnect-all", has_peers && self->running_mode != NP_MODE_UDP);
   /* A file goes over TCP, UDP and WebSocket; one at a time. */
-  gtk_widget_action_set_enabled (widget, "win.send-file", self->running && !self->sending_file && !requests
+  gtk_widget_action_set_enabled (widget, "win.send-file", self->running && !self->sending_file && !requests && !relay
                                  && self->running_mode != NP_MODE_HTTP_SERVER);
   gtk_widget_action_set_enabled (widget, "win.cancel-file", self->sending_file);
   _np_window_update_send_label (self);
