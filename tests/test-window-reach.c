@@ -297,6 +297,73 @@ test_relay (void)
   np_test_close_window (window);
 }
 
+/* ---- the UDP relay: a client address gets its own socket to the target -------------------------- */
+
+typedef struct
+{
+  GSocket        *socket;
+  GSocketAddress *from;
+  char            data[64];
+  gssize          length;
+} Datagram;
+
+static gboolean
+datagram_arrived (gpointer user_data)
+{
+  Datagram *datagram = user_data;
+
+  g_clear_object (&datagram->from);
+  datagram->length = g_socket_receive_from (datagram->socket, &datagram->from, datagram->data,
+                                            sizeof datagram->data, NULL, NULL);
+  return datagram->length >= 0;
+}
+
+/* The next datagram on @socket (bounded wait), and who sent it. */
+static void
+receive_datagram (GSocket    *socket,
+                  Datagram   *datagram,
+                  const char *what)
+{
+  datagram->socket = socket;
+  g_socket_set_blocking (socket, FALSE);
+  np_test_wait_until (datagram_arrived, datagram, what);
+}
+
+static void
+test_udp_relay (void)
+{
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GSocket) target = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocket) client = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autofree char *to = g_strdup_printf ("127.0.0.1:%u", np_test_local_port (target));
+  g_autoptr(GSocketAddress) relay = NULL;
+  Datagram at_target = { 0 };
+  Datagram answer = { 0 };
+
+  np_window_set_endpoint (window, NP_MODE_UDP_RELAY, "127.0.0.1", "0", to);
+  g_assert_null (np_endpoint_bar_get_validation (window->endpoint_bar));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "the UDP relay to bind");
+
+  relay = np_test_loopback_address (G_SOCKET_FAMILY_IPV4, np_window_get_endpoint_port (window));
+  np_test_send (client, relay, "ask", 3);
+  receive_datagram (target, &at_target, "the datagram at the target");
+  g_assert_cmpmem (at_target.data, at_target.length, "ask", 3);
+
+  /* The target answers whoever wrote: the relay's socket for this client, which passes it on. */
+  np_test_send (target, at_target.from, "answer", 6);
+  receive_datagram (client, &answer, "the answer at the client");
+  g_assert_cmpmem (answer.data, answer.length, "answer", 6);
+  expect_shown (window, "to target");
+  expect_shown (window, "to client");
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client in the list");
+
+  np_test_stop (window);
+  g_clear_object (&at_target.from);
+  g_clear_object (&answer.from);
+  np_test_close_window (window);
+}
+
 /* ---- a TCP client that reconnects ------------------------------------------------------------- */
 
 static void
@@ -485,6 +552,7 @@ main (int    argc,
 
   g_test_add_func ("/window-reach/tls-server", test_tls_server);
   g_test_add_func ("/window-reach/relay", test_relay);
+  g_test_add_func ("/window-reach/udp-relay", test_udp_relay);
   g_test_add_func ("/window-reach/reconnect", test_reconnect);
   /* Last: it moves the process into a network namespace of its own. */
   g_test_add_func ("/window-reach/multicast", test_multicast);

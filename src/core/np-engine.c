@@ -34,7 +34,6 @@ typedef enum
   COMMAND_SEND_FILE,
   COMMAND_CANCEL_FILE,
   COMMAND_DISCONNECT_ALL,
-  COMMAND_CHANGE_GROUP,
   COMMAND_SET_DESTINATION,
   COMMAND_SHUTDOWN,
 } CommandKind;
@@ -55,8 +54,6 @@ typedef struct
   NpResponder      *responder;
   GFile            *file;
   gboolean          finish_writing;
-  char             *group;     /* COMMAND_CHANGE_GROUP: "GROUP[%IFACE]" */
-  gboolean          join;
   GSocketAddress   *destination;  /* COMMAND_SET_DESTINATION, or NULL for none */
   char             *reason;     /* STOP: what the endpoint's events will say */
 } Command;
@@ -70,7 +67,6 @@ command_free (Command *command)
   g_clear_object (&command->responder);
   g_clear_object (&command->file);
   g_clear_object (&command->destination);
-  g_free (command->group);
   g_free (command->reason);
   g_free (command);
 }
@@ -173,15 +169,6 @@ run_command (gpointer user_data)
     case COMMAND_DISCONNECT_ALL:
       if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
         np_endpoint_disconnect_all (endpoint);
-      break;
-
-    case COMMAND_CHANGE_GROUP:
-      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) == NULL)
-        break;
-      if (NP_IS_UDP_ENDPOINT (endpoint))
-        np_udp_endpoint_change_group (NP_UDP_ENDPOINT (endpoint), command->group, command->join);
-      else
-        np_endpoint_emit_error (endpoint, 0, NULL, _("Only a UDP endpoint joins multicast groups"));
       break;
 
     case COMMAND_SET_DESTINATION:
@@ -546,30 +533,6 @@ np_engine_disconnect_all (NpEngine *self,
   g_return_if_fail (NP_IS_ENGINE (self));
 
   invoke (self, command_new (COMMAND_DISCONNECT_ALL, endpoint_id, NULL, 0));
-}
-
-/**
- * np_engine_change_group:
- * @group: "GROUP" or "GROUP%IFACE"
- * @join: %TRUE to join, %FALSE to leave
- *
- * A running UDP endpoint joins or leaves a multicast group; a NOTICE says it did, an ERROR why not.
- */
-void
-np_engine_change_group (NpEngine   *self,
-                        guint       endpoint_id,
-                        const char *group,
-                        gboolean    join)
-{
-  Command *command;
-
-  g_return_if_fail (NP_IS_ENGINE (self));
-  g_return_if_fail (group != NULL);
-
-  command = command_new (COMMAND_CHANGE_GROUP, endpoint_id, NULL, 0);
-  command->group = g_strdup (group);
-  command->join = join;
-  invoke (self, command);
 }
 
 /**

@@ -50,10 +50,6 @@ void      np_engine_disconnect_peer (NpEngine               *self,
                                      guint64                 peer_id);
 void      np_engine_disconnect_all  (NpEngine               *self,
                                      guint                   endpoint_id);
-void      np_engine_change_group    (NpEngine               *self,
-                                     guint                   endpoint_id,
-                                     const char             *group,
-                                     gboolean                join);
 void      np_engine_set_destination (NpEngine               *self,
                                      guint                   endpoint_id,
                                      GSocketAddress         *destination);

@@ -344,31 +344,6 @@ bind_socket (NpUdpEndpoint  *self,
 }
 
 /**
- * np_udp_endpoint_change_group:
- * @spec: "GROUP" or "GROUP%IFACE"
- *
- * Joins or leaves a multicast group while running; the log says which, or why not.
- */
-void
-np_udp_endpoint_change_group (NpUdpEndpoint *self,
-                              const char    *spec,
-                              gboolean       join)
-{
-  NpEndpoint *endpoint = NP_ENDPOINT (self);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *notice = NULL;
-
-  g_return_if_fail (NP_IS_UDP_ENDPOINT (self));
-
-  if (self->groups == NULL)
-    np_endpoint_emit_error (endpoint, 0, NULL, _("The socket is not bound yet"));
-  else if (np_multicast_membership_change (self->groups, spec, join, &notice, &error))
-    np_endpoint_emit_notice (endpoint, 0, NULL, notice);
-  else
-    np_endpoint_emit_error (endpoint, 0, NULL, error->message);
-}
-
-/**
  * np_udp_endpoint_set_destination:
  * @destination: (nullable): an IP address and port, or %NULL for none
  *

@@ -9,9 +9,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpUdpEndpoint, np_udp_endpoint, NP, UDP_ENDPOINT, NpEndpoint)
 
-void np_udp_endpoint_change_group    (NpUdpEndpoint  *self,
-                                      const char     *spec,
-                                      gboolean        join);
 void np_udp_endpoint_set_destination (NpUdpEndpoint  *self,
                                       GSocketAddress *destination);
 
