@@ -187,6 +187,54 @@ test_shared_payload_charged_once (void)
   g_assert_cmpuint (distinct, ==, 16);
 }
 
+/* A consumer whose loop is never idle: GTK's frame clock, while a cursor blinks (a tick
+ * callback for up to ten seconds after the last key), paints frame after frame at priority
+ * G_PRIORITY_HIGH_IDLE + 20, and a frame that takes longer than the frame interval (software
+ * rendering on a busy machine) makes the next one due at once. A drain at idle priority never
+ * ran: the window did not learn that it was listening for ten seconds. Events still arrive,
+ * within the queue's longest wait. */
+static gboolean
+slow_frame (gpointer user_data)
+{
+  guint *frames = user_data;
+
+  (*frames)++;
+  g_usleep (20 * 1000);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_busy_consumer (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  Consumer consumer = { .in_order = TRUE, .expected = 1 };
+  g_autoptr(NpEventQueue) queue = np_event_queue_new (context, on_batch, &consumer, NULL);
+  GSource *frames = g_idle_source_new ();
+  guint n_frames = 0;
+  gint64 start;
+  gint64 waited;
+
+  g_source_set_priority (frames, G_PRIORITY_HIGH_IDLE + 20);
+  g_source_set_callback (frames, slow_frame, &n_frames, NULL);
+  g_source_attach (frames, context);
+
+  start = g_get_monotonic_time ();
+  np_event_queue_push (queue, np_event_new (NP_EVENT_RECEIVED, 1, 1, NULL));
+  while (consumer.received == 0 && g_get_monotonic_time () - start < G_USEC_PER_SEC)
+    g_main_context_iteration (context, TRUE);
+  waited = g_get_monotonic_time () - start;
+  g_test_message ("delivered after %" G_GINT64_FORMAT " ms and %u busy frames", waited / 1000, n_frames);
+
+  g_assert_cmpuint (consumer.received, ==, 1);
+  g_assert_cmpint (waited, <, 500 * 1000);
+  g_assert_cmpuint (n_frames, >, 0);  /* the loop was busy meanwhile, not starved in turn */
+
+  /* Drained: nothing of the queue's is left on the context. */
+  g_source_destroy (frames);
+  g_source_unref (frames);
+  g_assert_false (g_main_context_pending (context));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -197,6 +245,7 @@ main (int    argc,
   g_test_add_func ("/event-queue/single-idle-for-burst", test_single_idle_for_burst);
   g_test_add_func ("/event-queue/backpressure", test_backpressure);
   g_test_add_func ("/event-queue/shared-payload-charged-once", test_shared_payload_charged_once);
+  g_test_add_func ("/event-queue/busy-consumer", test_busy_consumer);
 
   return g_test_run ();
 }

@@ -6,6 +6,16 @@
  * backlog cannot monopolise the consumer's main loop. */
 #define MAX_BATCH 8192
 
+/* Events are handed over on an idle, after what the consumer's loop has to do first (in GTK,
+ * input and redraw). A loop that is never idle must still hear of them: GTK paints frame after
+ * frame while a cursor blinks (a tick callback, for ten seconds after the last key), and when a
+ * frame takes longer than the frame interval (software rendering on a busy machine) the next
+ * one is due at once, every time; the idle then never ran, and the window did not learn it was
+ * listening for ten seconds. So a deadline hands them over too, at most this long after the
+ * first one was pushed, at a priority above GTK's redraw (G_PRIORITY_HIGH_IDLE + 20). */
+#define MAX_WAIT_MS        50
+#define DEADLINE_PRIORITY  (G_PRIORITY_HIGH_IDLE + 10)
+
 /* Every event costs something even without payload (count-only mode, connects). */
 #define EVENT_OVERHEAD 64
 
@@ -23,6 +33,7 @@ struct _NpEventQueue
   gsize                   pending_bytes;    /* guarded by mutex */
   GHashTable             *charged;          /* guarded by mutex: big GBytes* -> pending uses */
   GSource                *idle;             /* guarded by mutex; set while a drain is scheduled */
+  GSource                *deadline;         /* guarded by mutex; set with idle */
   gboolean                congested;        /* guarded by mutex */
   gboolean                closed;           /* guarded by mutex */
   guint64                 next_seq;         /* guarded by mutex */
@@ -49,6 +60,7 @@ np_event_queue_finalize (GObject *object)
   NpEventQueue *self = (NpEventQueue *)object;
 
   g_assert (self->idle == NULL);
+  g_assert (self->deadline == NULL);
 
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->charged, g_hash_table_unref);
@@ -193,11 +205,55 @@ resume_producer_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean drain_cb (gpointer user_data);
+
+/* A source that is ready at its ready time, and only then. */
+static gboolean
+deadline_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs deadline_funcs = { NULL, NULL, deadline_dispatch, NULL, NULL, NULL };
+
+/* With the mutex held: the drain waits for the consumer's idle, or for the deadline. */
+static void
+schedule_drain (NpEventQueue *self)
+{
+  self->idle = g_idle_source_new ();
+  g_source_set_static_name (self->idle, "[netpoke] drain events");
+  g_source_set_callback (self->idle, drain_cb, g_object_ref (self), g_object_unref);
+
+  self->deadline = g_source_new (&deadline_funcs, sizeof (GSource));
+  g_source_set_static_name (self->deadline, "[netpoke] drain events (deadline)");
+  g_source_set_priority (self->deadline, DEADLINE_PRIORITY);
+  g_source_set_callback (self->deadline, drain_cb, g_object_ref (self), g_object_unref);
+  g_source_set_ready_time (self->deadline, g_get_monotonic_time () + MAX_WAIT_MS * 1000);
+
+  g_source_attach (self->idle, self->consumer_context);
+  g_source_attach (self->deadline, self->consumer_context);
+}
+
+static void
+unschedule (GSource *idle,
+            GSource *deadline)
+{
+  g_source_destroy (idle);
+  g_source_unref (idle);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+}
+
+/* Runs from the idle or from the deadline, whichever comes first. */
 static gboolean
 drain_cb (gpointer user_data)
 {
   NpEventQueue *self = user_data;
   g_autoptr(GPtrArray) batch = NULL;
+  GSource *idle = NULL;
+  GSource *deadline = NULL;
   gboolean more;
   gboolean resume = FALSE;
 
@@ -227,8 +283,20 @@ drain_cb (gpointer user_data)
     }
   more = self->pending->len > 0;
   if (!more)
-    g_clear_pointer (&self->idle, g_source_unref);
+    {
+      /* Both go; the next push schedules a new pair. */
+      idle = g_steal_pointer (&self->idle);
+      deadline = g_steal_pointer (&self->deadline);
+    }
+  else
+    {
+      /* The rest goes at the next idle, or by the deadline from now. */
+      g_source_set_ready_time (self->deadline, g_get_monotonic_time () + MAX_WAIT_MS * 1000);
+    }
   g_mutex_unlock (&self->mutex);
+
+  if (idle != NULL)
+    unschedule (idle, deadline);
 
   if (batch->len > 0)
     self->func (batch, self->user_data);
@@ -278,12 +346,7 @@ np_event_queue_push (NpEventQueue *self,
     self->congested = TRUE;
 
   if (self->idle == NULL)
-    {
-      self->idle = g_idle_source_new ();
-      g_source_set_static_name (self->idle, "[netpoke] drain events");
-      g_source_set_callback (self->idle, drain_cb, g_object_ref (self), g_object_unref);
-      g_source_attach (self->idle, self->consumer_context);
-    }
+    schedule_drain (self);
   g_mutex_unlock (&self->mutex);
 }
 
@@ -336,6 +399,7 @@ void
 np_event_queue_close (NpEventQueue *self)
 {
   GSource *idle;
+  GSource *deadline;
 
   g_return_if_fail (NP_IS_EVENT_QUEUE (self));
 
@@ -345,11 +409,9 @@ np_event_queue_close (NpEventQueue *self)
   self->pending_bytes = 0;
   g_hash_table_remove_all (self->charged);
   idle = g_steal_pointer (&self->idle);
+  deadline = g_steal_pointer (&self->deadline);
   g_mutex_unlock (&self->mutex);
 
   if (idle != NULL)
-    {
-      g_source_destroy (idle);
-      g_source_unref (idle);
-    }
+    unschedule (idle, deadline);
 }

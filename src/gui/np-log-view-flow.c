@@ -11,6 +11,12 @@
  * every new row makes new widgets: feed such a view this many rows per main-loop turn. */
 #define FILL_ROWS  256
 #define FILL_CHUNK 24
+/* ...one chunk this often, ahead of GTK's redraw (G_PRIORITY_HIGH_IDLE + 20) when both are
+ * due, so a frame comes between two chunks. Chunks on an idle never came while the frames
+ * did not stop (a blinking cursor repaints for ten seconds; a frame slower than its
+ * interval makes the next one due at once): 100 datagrams into an empty log waited. */
+#define FILL_INTERVAL_MS 10
+#define FILL_PRIORITY    (G_PRIORITY_HIGH_IDLE + 10)
 /* Under a flood, rows are shown this often, not once per batch. */
 #define COMMIT_INTERVAL_MS 100
 
@@ -159,7 +165,7 @@ on_commit (gpointer user_data)
 }
 
 /* While the view is nearly empty GtkListView makes new widgets for every row: it is fed a
- * chunk per main-loop turn, at idle priority (below redraw), so frames keep coming. Once it
+ * chunk every FILL_INTERVAL_MS, so frames keep coming in between. Once it
  * is full, every splice moves the newest rows into view and the list binds its ~200 row
  * widgets to new rows, a frame's worth of work: under a flood, rows are spliced at most
  * every COMMIT_INTERVAL_MS, not once per batch (at 50,000 datagrams/s batches came every
@@ -174,7 +180,7 @@ schedule_commit (NpLogView *self)
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->log)) < FILL_ROWS)
     {
-      self->commit_id = g_idle_add (on_commit, self);
+      self->commit_id = g_timeout_add_full (FILL_PRIORITY, FILL_INTERVAL_MS, on_commit, self, NULL);
       g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->commit_id), "[netpoke] fill log");
       return;
     }

@@ -11,8 +11,10 @@
  * Emptying the table (a server stops) is the exception: GtkColumnView keeps widgets for up to 200
  * rows, and destroying them all in one turn of the main loop took 165-290 ms with the
  * accessibility bus up (each widget says goodbye over D-Bus). So the rows beyond the first 200
- * (which have no widgets) go at once and the rest LEAVE_CHUNK at a time, one chunk per turn of
- * the main loop, from the end. Leaving peers are no longer looked up, counted or sent to.
+ * (which have no widgets) go at once and the rest LEAVE_CHUNK at a time, one chunk every
+ * LEAVE_INTERVAL_MS, from the end, a frame between two chunks. (Chunks on an idle below
+ * redraw never came while the frames did not stop: a blinking cursor repaints for ten
+ * seconds, and a frame slower than its interval makes the next one due at once.) Leaving peers are no longer looked up, counted or sent to.
  *
  * Counters come from the engine's COUNTERS snapshots (the totals of the peers that changed, at
  * most every 100 ms), not from adding up data events: a send to 1,000 clients is one SENT
@@ -21,6 +23,8 @@
 /* GtkListView (and GtkColumnView) in GTK 4.8 makes widgets for up to this many rows. */
 #define ROWS_WITH_WIDGETS 200
 #define LEAVE_CHUNK       20
+#define LEAVE_INTERVAL_MS 10
+#define LEAVE_PRIORITY    (G_PRIORITY_HIGH_IDLE + 10)  /* ahead of redraw when both are due */
 
 struct _NpPeerTable
 {
@@ -219,7 +223,7 @@ leave_chunk (gpointer user_data)
 }
 
 /* Every peer leaves (a server stops, a new endpoint starts): at once for lookups, counters and
- * sends; from the view the first ROWS_WITH_WIDGETS go a chunk per turn of the main loop. */
+ * sends; from the view the first ROWS_WITH_WIDGETS go a chunk at a time. */
 static void
 leave_all (NpPeerTable *self)
 {
@@ -242,8 +246,7 @@ leave_all (NpPeerTable *self)
 
   if (self->leave_id == 0)
     {
-      /* Below redraw: a frame is drawn between two chunks. */
-      self->leave_id = g_idle_add_full (G_PRIORITY_LOW, leave_chunk, self, NULL);
+      self->leave_id = g_timeout_add_full (LEAVE_PRIORITY, LEAVE_INTERVAL_MS, leave_chunk, self, NULL);
       g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->leave_id), "[netpoke] clear peers");
     }
 }
