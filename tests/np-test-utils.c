@@ -4,6 +4,12 @@
 
 /* ---- waiting ---------------------------------------------------------------------------- */
 
+guint
+np_test_wait_seconds (void)
+{
+  return g_strcmp0 (g_getenv ("NETPOKE_SANITIZED"), "1") == 0 ? 30 : 10;
+}
+
 static gboolean
 on_timeout (gpointer data)
 {
@@ -27,7 +33,7 @@ np_test_wait_until (NpTestCondition  condition,
   while (!condition (data))
     {
       if (timed_out)
-        g_error ("timed out after %d s waiting for %s", NP_TEST_WAIT_SECONDS, what);
+        g_error ("timed out after %u s waiting for %s", NP_TEST_WAIT_SECONDS, what);
       g_main_context_iteration (NULL, TRUE);
     }
 
@@ -201,7 +207,10 @@ read_available (Reception *reception)
 {
   gboolean stream = g_socket_get_socket_type (reception->socket) == G_SOCKET_TYPE_STREAM;
 
-  while (!reception->eof)
+  /* No further than asked: a reader that kept draining while the sender kept up would take a
+   * whole 64 MiB file when the test wanted its first megabyte and the rest held back (seen
+   * under the sanitizers' slowdown: cancel-framed-file then found the transfer finished). */
+  while (!reception->eof && reception->got->len < reception->want)
     {
       g_autoptr(GError) error = NULL;
       guint8 buffer[4096];

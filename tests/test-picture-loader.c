@@ -84,7 +84,11 @@ has_loader (const char *name)
   gboolean found = FALSE;
 
   for (GSList *l = formats; l != NULL; l = l->next)
-    found |= g_strcmp0 (gdk_pixbuf_format_get_name (l->data), name) == 0;
+    {
+      g_autofree char *format = gdk_pixbuf_format_get_name (l->data);   /* a copy */
+
+      found |= g_strcmp0 (format, name) == 0;
+    }
   g_slist_free (formats);
   return found;
 }

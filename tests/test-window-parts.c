@@ -457,7 +457,7 @@ test_pictures_in_view (void)
   np_test_wait_until (is_done, &out_of_view, "the picture scrolled into view");
   g_assert_no_error (out_of_view.error);
 
-  g_clear_error (&in_view.error);
+  g_clear_error (&called_off.error);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

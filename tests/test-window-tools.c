@@ -79,7 +79,6 @@ test_rules_live (void)
 {
   NpWindow *window = np_test_new_window ();
   g_autoptr(GSocket) client = NULL;
-  g_autoptr(GError) error = NULL;
   NpRuleItem *rule;
   guint port = np_test_start_server (window);
 

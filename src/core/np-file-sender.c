@@ -238,7 +238,7 @@ on_drained (NpConnection *connection,
 static void
 wait_for_room (NpFileSender *self)
 {
-  g_autoptr(NpFileSender) hold = NULL;
+  g_autoptr(NpFileSender) hold G_GNUC_UNUSED = NULL;
 
   /* A drain notice may finish (and let go of) the sender before this returns. */
   hold = g_object_ref (self);

@@ -395,7 +395,7 @@ np_tcp_client_connection_closed (NpEndpoint   *endpoint,
                                  NpConnection *connection)
 {
   NpTcpClient *self = NP_TCP_CLIENT (endpoint);
-  g_autoptr(NpConnection) closed = g_steal_pointer (&self->connection);
+  g_autoptr(NpConnection) closed G_GNUC_UNUSED = g_steal_pointer (&self->connection);
 
   if (np_endpoint_is_stopped (endpoint))
     return;

@@ -339,7 +339,7 @@ on_upgraded (SoupServerMessage *msg,
 {
   NpWebServer *self = user_data;
   NpEndpoint *endpoint = NP_ENDPOINT (self);
-  g_autoptr(SoupServerMessage) hold = g_object_ref (msg);
+  g_autoptr(SoupServerMessage) hold G_GNUC_UNUSED = g_object_ref (msg);
   RequestState *state = get_state (msg);
   g_autoptr(GUri) uri = g_uri_ref (soup_server_message_get_uri (msg));
   g_autofree char *origin = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
