@@ -7,6 +7,7 @@ byte-identical as .png, extensions from magic bytes, and saving that stops with 
 on a full disk (RLIMIT_FSIZE, a 256 KiB tmpfs) or an unusable folder while the connection and
 the files already saved stay intact. Loopback only; every wait bounded."""
 import hashlib
+import json
 import os
 import re
 import resource
@@ -284,6 +285,10 @@ with tempfile.TemporaryDirectory() as tmp:
         tap.ok(code == 1 and "a UDP datagram holds at most 65507 bytes" in err, "a file too big for a datagram is refused", err)
         code, out, err = run_cli("udp", "--to", "255.255.255.255:9", "--send-file", image)
         tap.ok(code == 1 and "broadcast" in err, "a datagram the system refuses (broadcast is off) ends the run with 1", err)
+        code, out, err = run_cli("udp", "--to", "255.255.255.255:9", "--send-file", image, "--json")
+        events = [json.loads(line)["event"] for line in out.splitlines()]
+        tap.ok(code == 1 and "error" in events and "sent" not in events,
+               "the refused datagram is an error event and never also a 'sent' one", out)
 
     # The receiver goes away in the middle: the run fails and says how far it got.
     half = os.path.join(tmp, "half.bin")

@@ -169,6 +169,8 @@ error = cli.wait_event(lambda e: e["event"] == "error")
 tap.ok(error is not None and "broadcast address" in error["message"] and "--broadcast" in error["message"],
        "without --broadcast a send to a broadcast address says how to allow it", error)
 cli.stop()
+sent = [e for e in cli.all_events if e["event"] == "sent"]
+tap.ok(not sent, "a datagram the system refused is not also reported as sent", sent)
 
 for address in ("10.77.0.255", "255.255.255.255"):
     cli = Cli("udp", "--broadcast", "--to", f"{address}:{port}", prefix=net.prefix("host"))

@@ -14,11 +14,15 @@
 #define DATAGRAMS_PER_SEND 256
 
 /* One send operation not yet fully handed to the socket: every message of the batch to every
- * peer, message by message (each peer gets them in order). Peers live as long as the endpoint. */
+ * peer, message by message (each peer gets them in order). Peers live as long as the endpoint.
+ * Its SENT event goes out once every datagram was taken or refused, naming only the peers the
+ * system took all of them for: a refused datagram is an ERROR, never also "sent". */
 typedef struct
 {
   NpSendBatch  *batch;
   GPtrArray    *peers;          /* NpUdpPeer*, not owned */
+  gboolean     *refused;        /* per peer: the system refused one of its datagrams */
+  NpEvent      *sent;           /* no peers yet */
   guint         next_message;
   guint         next_peer;
 } PendingSend;
@@ -67,6 +71,8 @@ pending_send_free (PendingSend *pending)
 {
   np_send_batch_unref (pending->batch);
   g_ptr_array_unref (pending->peers);
+  g_free (pending->refused);
+  g_clear_pointer (&pending->sent, np_event_unref);
   g_free (pending);
 }
 
@@ -120,6 +126,8 @@ pending_position (PendingSend   *pending,
   return g_ptr_array_index (pending->peers, pending->next_peer);
 }
 
+/* The head operation's datagram went (or was refused): on to the next; once there is none,
+ * the operation is done and says which peers it reached. */
 static void
 advance (NpUdpSender *self)
 {
@@ -130,7 +138,17 @@ advance (NpUdpSender *self)
   pending->next_peer = 0;
   if (++pending->next_message < np_send_batch_get_n_messages (pending->batch))
     return;
-  pending_send_free (g_queue_pop_head (&self->out_queue));
+
+  g_queue_pop_head (&self->out_queue);
+  for (guint i = 0; i < pending->peers->len; i++)
+    if (!pending->refused[i])
+      {
+        NpUdpPeer *peer = g_ptr_array_index (pending->peers, i);
+
+        np_event_add_sent_peer (pending->sent, peer->id, peer->name);
+      }
+  np_endpoint_emit_sent (self->owner, g_steal_pointer (&pending->sent));
+  pending_send_free (pending);
 }
 
 /* The system refuses a datagram to a broadcast address unless SO_BROADCAST is on. */
@@ -188,6 +206,7 @@ flush_queue (NpUdpSender *self)
       sent = g_socket_send_messages (self->socket, messages, n, 0, NULL, &error);
       if (sent < 0)
         {
+          PendingSend *head = g_queue_peek_head (&self->out_queue);
           const guint8 *data;
           gsize size;
           NpUdpPeer *peer;
@@ -206,7 +225,7 @@ flush_queue (NpUdpSender *self)
               return;
             }
 
-          peer = pending_position (g_queue_peek_head (&self->out_queue), &data, &size);
+          peer = pending_position (head, &data, &size);
           bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
           if (is_refused_broadcast (self, peer, error))
             message = g_strdup_printf (_("Not sent to %s: it is a broadcast address, and broadcast is off "
@@ -214,6 +233,7 @@ flush_queue (NpUdpSender *self)
           else
             message = g_strdup_printf (_("Sending %s bytes to %s failed: %s"), bytes, peer->name, error->message);
           np_endpoint_emit_error (endpoint, peer->id, peer->name, message);
+          head->refused[head->next_peer] = TRUE;
           self->out_queued -= size;
           advance (self);
           continue;
@@ -260,7 +280,6 @@ np_udp_sender_send (NpUdpSender *self,
   NpEndpoint *endpoint = self->owner;
   gsize size = np_send_batch_get_size (batch) * targets->len;
   PendingSend *pending;
-  NpEvent *sent;
 
   g_return_if_fail (targets->len > 0);
 
@@ -275,20 +294,12 @@ np_udp_sender_send (NpUdpSender *self,
   pending = g_new0 (PendingSend, 1);
   pending->batch = np_send_batch_ref (batch);
   pending->peers = g_ptr_array_ref (targets);
-
-  sent = np_endpoint_new_sent (endpoint, batch, to_all);
-  for (guint i = 0; i < targets->len; i++)
-    {
-      NpUdpPeer *peer = g_ptr_array_index (targets, i);
-
-      np_event_add_sent_peer (sent, peer->id, peer->name);
-    }
+  pending->refused = g_new0 (gboolean, targets->len);
+  pending->sent = np_endpoint_new_sent (endpoint, batch, to_all);
 
   g_queue_push_tail (&self->out_queue, pending);
   self->out_queued += size;
   if (self->out_source == NULL)
     flush_queue (self);
-
-  np_endpoint_emit_sent (endpoint, sent);
 }
 
