@@ -321,3 +321,18 @@ np_test_press_keys (NpWindow   *window,
   np_test_wait_frames (window);
   return TRUE;
 }
+
+/* Saves @window's workspace to @file as Save does (off the UI thread) and waits for it. */
+gboolean
+np_test_save_workspace (NpWindow  *window,
+                        GFile     *file,
+                        GError   **error)
+{
+  GAsyncResult *pending = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  np_window_save_workspace_async (window, file, NULL, np_test_async_ready, &pending);
+  g_assert_null (pending);   /* written off the UI thread: never done inside the call */
+  result = np_test_wait_async (&pending, "the workspace to be saved");
+  return np_window_save_workspace_finish (window, result, error);
+}

@@ -54,4 +54,9 @@ gboolean    np_test_last_row_shown    (NpWindow    *window,
 gboolean    np_test_press_keys        (NpWindow    *window,
                                        const char  *keys);
 
+/* Saves the window's workspace as Save does and waits (bounded) for the result. */
+gboolean    np_test_save_workspace    (NpWindow    *window,
+                                       GFile       *file,
+                                       GError     **error);
+
 G_END_DECLS

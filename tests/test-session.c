@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "np-error.h"
 #include "np-session.h"
 #include "np-test-utils.h"
@@ -167,6 +169,166 @@ test_web_endpoint (void)
   g_assert_nonnull (strstr (error->message, "too long"));
 }
 
+/* Version 3: an endpoint's TCP, TLS and UDP options, as the window sets them, in a document
+ * written by hand: each loads, and saving writes it back member for member. */
+#define REACH_DOCUMENT \
+  "{\"format\":\"netpoke-workspace\",\"version\":3,\"endpoints\":[" \
+  "{\"mode\":\"tcp-client\",\"address\":\"device.local\",\"port\":\"8443\"," \
+  "\"reconnect\":true,\"reconnect_max_ms\":5000,\"local_address\":\"127.0.0.1\",\"local_port\":40001," \
+  "\"keepalive\":true,\"max_clients\":null,\"tls\":true,\"tls_certificate\":\"/home/me/client.pem\"," \
+  "\"tls_key\":\"/home/me/client.key\",\"tls_insecure\":true,\"tls_request_client_certificate\":false}," \
+  "{\"mode\":\"tcp-server\",\"port\":\"9443\",\"max_clients\":3,\"tls\":true,\"tls_certificate\":\"\"," \
+  "\"tls_request_client_certificate\":true}," \
+  "{\"mode\":\"udp\",\"port\":\"5000\",\"destination\":\"255.255.255.255:5000\",\"broadcast\":true," \
+  "\"multicast_groups\":[\"239.1.2.3%eth7\",\"[ff02::1:3]\"],\"multicast_interface\":\"eth7\"," \
+  "\"multicast_ttl\":4,\"multicast_loopback\":false}," \
+  "{\"mode\":\"relay\",\"port\":\"7000\",\"destination\":\"10.0.0.5:502\"}]}"
+
+static void
+expect_member (JsonObject *object,
+               const char *member,
+               const char *expected)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  g_assert_true (json_object_has_member (object, member));
+  json_generator_set_root (generator, json_object_get_member (object, member));
+  text = json_generator_to_data (generator, NULL);
+  if (!g_str_equal (text, expected))
+    g_error ("“%s” was saved as %s, not %s", member, text, expected);
+}
+
+static void
+test_reach_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpSession) session = np_session_new_from_data (REACH_DOCUMENT, -1, "reach.netpoke", &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *saved = NULL;
+  JsonArray *endpoints;
+  JsonObject *client, *server, *udp, *relay;
+
+  g_assert_no_error (error);
+  saved = np_session_to_data (session);
+  g_assert_true (json_parser_load_from_data (parser, saved, -1, &error));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "version"), ==, 3);
+  endpoints = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "endpoints");
+  client = json_array_get_object_element (endpoints, 0);
+  server = json_array_get_object_element (endpoints, 1);
+  udp = json_array_get_object_element (endpoints, 2);
+  relay = json_array_get_object_element (endpoints, 3);
+
+  expect_member (client, "reconnect", "true");
+  expect_member (client, "reconnect_max_ms", "5000");
+  expect_member (client, "local_address", "\"127.0.0.1\"");
+  expect_member (client, "local_port", "40001");
+  expect_member (client, "keepalive", "true");
+  expect_member (client, "tls", "true");
+  expect_member (client, "tls_certificate", "\"/home/me/client.pem\"");
+  expect_member (client, "tls_key", "\"/home/me/client.key\"");
+  expect_member (client, "tls_insecure", "true");
+  expect_member (server, "max_clients", "3");
+  expect_member (server, "tls", "true");
+  expect_member (server, "tls_certificate", "\"\"");   /* Netpoke's own, self-signed */
+  expect_member (server, "tls_request_client_certificate", "true");
+  expect_member (server, "reconnect_max_ms", "null");
+  expect_member (udp, "broadcast", "true");
+  expect_member (udp, "multicast_groups", "[\"239.1.2.3%eth7\",\"[ff02::1:3]\"]");
+  expect_member (udp, "multicast_interface", "\"eth7\"");
+  expect_member (udp, "multicast_ttl", "4");
+  expect_member (udp, "multicast_loopback", "false");
+  expect_member (server, "multicast_loopback", "true");
+  expect_member (relay, "mode", "\"relay\"");
+  expect_member (relay, "destination", "\"10.0.0.5:502\"");
+}
+
+/* The same through a file, field by field; older versions open with the defaults, and a
+ * version 2 file's members of that name are not ours (ignored as every unknown member is). */
+static void
+test_reach_fields (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "reach.netpoke", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(NpSession) session = np_session_new ();
+  g_autoptr(NpSession) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  NpSessionEndpoint *endpoint = np_session_add_endpoint (session);
+  NpSessionEndpoint *back;
+  const char * const groups[] = { "239.1.2.3%lo", "ff02::1:3", NULL };
+  const char *older[] = {
+    "{\"format\":\"netpoke-workspace\",\"version\":1,\"endpoints\":[{\"mode\":\"udp\",\"broadcast\":true}]}",
+    "{\"format\":\"netpoke-workspace\",\"version\":2,\"endpoints\":[{\"mode\":\"tcp-client\",\"tls\":true,"
+    "\"reconnect\":\"yes\",\"multicast_groups\":7}],\"rules\":[]}",
+  };
+
+  endpoint->mode = NP_MODE_TCP_CLIENT;
+  endpoint->reconnect = TRUE;
+  endpoint->reconnect_max_ms = 2500;
+  g_free (endpoint->local_address);
+  endpoint->local_address = g_strdup ("::1");
+  endpoint->local_port = 65535;
+  endpoint->keepalive = TRUE;
+  endpoint->max_clients = G_MAXUINT32;
+  endpoint->tls = TRUE;
+  g_free (endpoint->tls_certificate);
+  endpoint->tls_certificate = g_strdup ("/etc/ssl/证书.pem");
+  endpoint->tls_insecure = TRUE;
+  endpoint->broadcast = TRUE;
+  g_strfreev (endpoint->multicast_groups);
+  endpoint->multicast_groups = g_strdupv ((char **) groups);
+  endpoint->multicast_ttl = 0;
+  endpoint->multicast_loopback = FALSE;
+
+  g_assert_true (np_session_check_endpoint (endpoint, &error));
+  g_assert_true (np_session_save (session, file, &error));
+  g_assert_no_error (error);
+  loaded = np_session_load (file, &error);
+  g_assert_no_error (error);
+  g_assert_true (np_session_equal (session, loaded));
+  back = g_ptr_array_index (np_session_get_endpoints (loaded), 0);
+  g_assert_true (back->reconnect && back->keepalive && back->tls && back->tls_insecure && back->broadcast);
+  g_assert_false (back->tls_request_client_certificate || back->multicast_loopback);
+  g_assert_cmpuint (back->reconnect_max_ms, ==, 2500);
+  g_assert_cmpstr (back->local_address, ==, "::1");
+  g_assert_cmpuint (back->local_port, ==, 65535);
+  g_assert_cmpuint (back->max_clients, ==, G_MAXUINT32);
+  g_assert_cmpstr (back->tls_certificate, ==, "/etc/ssl/证书.pem");
+  g_assert_cmpstr (back->tls_key, ==, "");
+  g_assert_cmpstrv (back->multicast_groups, groups);
+  g_assert_cmpint (back->multicast_ttl, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (older); i++)
+    {
+      g_autoptr(NpSession) old = np_session_new_from_data (older[i], -1, "old.netpoke", &error);
+
+      g_assert_no_error (error);
+      back = g_ptr_array_index (np_session_get_endpoints (old), 0);
+      g_assert_false (back->broadcast || back->tls || back->reconnect);
+      g_assert_true (back->multicast_loopback);
+      g_assert_cmpint (back->multicast_ttl, ==, -1);
+      g_assert_cmpuint (back->reconnect_max_ms, ==, 0);
+      g_assert_cmpuint (g_strv_length (back->multicast_groups), ==, 0);
+    }
+
+  /* Key material pasted into a file name field is never written out. */
+  g_free (endpoint->tls_key);
+  endpoint->tls_key = g_strdup ("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n");
+  g_assert_false (np_session_check_endpoint (endpoint, &error));
+  g_assert_nonnull (strstr (error->message, "must be the name of a PEM file, not its contents"));
+  g_clear_error (&error);
+  {
+    g_autofree char *data = np_session_to_data (session);
+
+    g_assert_null (strstr (data, "PRIVATE KEY"));
+    g_assert_null (strstr (data, "MIIEvQIBADANBg"));
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_grows_compatibly (void)
 {
@@ -230,6 +392,7 @@ test_malformed (void)
 
 #define HEAD "{\"format\":\"netpoke-workspace\",\"version\":1,"
 #define HEAD2 "{\"format\":\"netpoke-workspace\",\"version\":2,"
+#define HEAD3 "{\"format\":\"netpoke-workspace\",\"version\":3,\"endpoints\":[{"
 
 /* Hostile workspaces (issue 8): each is refused with a message that names the problem, with no
  * crash and no json-glib CRITICAL (the tests run with G_DEBUG=fatal-warnings). */
@@ -347,6 +510,30 @@ static const Hostile hostile_cases[] = {
   { "rules-not-list", HEAD2 "\"rules\":{}}", "“rules” must be a list" },
   { "rule-latin1-reply", HEAD2 "\"endpoints\":[{\"send_encoding\":\"latin1\"}],\"rules\":[{\"pattern\":\"x\",\"response\":\"温度\"}]}",
     "rule 1: reply: “温” cannot be written in Latin-1" },
+  { "reach-reconnect-text", HEAD3 "\"reconnect\":\"yes\"}]}", "endpoint 1: “reconnect” must be true or false" },
+  { "reach-tls-number", HEAD3 "\"tls\":1}]}", "endpoint 1: “tls” must be true or false" },
+  { "reach-port-text", HEAD3 "\"local_port\":\"8080\"}]}", "endpoint 1: “local_port” must be a whole number" },
+  { "reach-port-negative", HEAD3 "\"local_port\":-1}]}", "endpoint 1: “local_port” must be 1–65535" },
+  { "reach-port-huge", HEAD3 "\"local_port\":65536}]}", "endpoint 1: “local_port” must be 1–65535" },
+  { "reach-backoff-short", HEAD3 "\"reconnect_max_ms\":99}]}", "endpoint 1: “reconnect_max_ms” must be 100–3600000" },
+  { "reach-backoff-double", HEAD3 "\"reconnect_max_ms\":1.5}]}", "endpoint 1: “reconnect_max_ms” must be a whole number" },
+  { "reach-clients-negative", HEAD3 "\"max_clients\":-1}]}", "endpoint 1: “max_clients” must be 1–4294967295" },
+  { "reach-ttl-256", HEAD3 "\"multicast_ttl\":256}]}", "endpoint 1: “multicast_ttl” must be 0–255" },
+  { "reach-groups-text", HEAD3 "\"multicast_groups\":\"239.1.2.3\"}]}", "endpoint 1: “multicast_groups” must be a list of groups" },
+  { "reach-group-number", HEAD3 "\"multicast_groups\":[239]}]}", "endpoint 1: “multicast_groups” must be text" },
+  { "reach-group-unicast", HEAD3 "\"multicast_groups\":[\"10.0.0.1\"]}]}", "endpoint 1: “10.0.0.1” is not a multicast group" },
+  { "reach-group-surrogate", HEAD3 "\"multicast_groups\":[\"\\ud800x\"]}]}", "endpoint 1: “multicast_groups” is not valid text" },
+  { "reach-33-groups", HEAD3 "\"multicast_groups\":[\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\","
+    "\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\","
+    "\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\","
+    "\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\","
+    "\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\",\"239.0.0.1\"]}]}", "endpoint 1: more than 32 multicast groups" },
+  { "reach-interface-slash", HEAD3 "\"multicast_interface\":\"../eth0\"}]}", "endpoint 1: “../eth0” is not a network interface name" },
+  { "reach-interface-long", HEAD3 "\"multicast_interface\":\"abcdefghijklmnop\"}]}", "is not a network interface name (at most 15 characters" },
+  { "reach-local-address", HEAD3 "\"local_address\":\"device.local\"}]}", "endpoint 1: “device.local” is not an IP address" },
+  { "reach-key-contents", HEAD3 "\"tls_key\":\"-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\"}]}",
+    "endpoint 1: The private key must be the name of a PEM file, not its contents" },
+  { "reach-certificate-object", HEAD3 "\"tls_certificate\":{}}]}", "endpoint 1: “tls_certificate” must be text" },
   { "address-over-1-KiB", HEAD "\"endpoints\":[{\"address\":\""
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -543,6 +730,8 @@ main (int    argc,
 
   g_test_add_func ("/session/round-trip", test_round_trip);
   g_test_add_func ("/session/web-endpoint", test_web_endpoint);
+  g_test_add_func ("/session/reach-round-trip", test_reach_round_trip);
+  g_test_add_func ("/session/reach-fields", test_reach_fields);
   g_test_add_func ("/session/grows-compatibly", test_grows_compatibly);
   g_test_add_func ("/session/malformed", test_malformed);
   g_test_add_func ("/session/missing-file", test_missing_file);

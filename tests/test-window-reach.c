@@ -408,6 +408,128 @@ test_reconnect (void)
   np_test_close_window (window);
 }
 
+/* ---- workspaces keep every option of issue 13 -------------------------------------------------- */
+
+typedef struct
+{
+  const char *child;
+  const char *text;     /* an entry's text; NULL for a check button (on) */
+} OptionField;
+
+/* Everything a person can set in the TCP and UDP options, none of it a default. */
+static const OptionField tcp_fields[] = {
+  { "reconnect_check", NULL }, { "reconnect_max_entry", "5000" }, { "local_address_entry", "127.0.0.1" },
+  { "local_port_entry", "40001" }, { "keepalive_check", NULL }, { "max_clients_entry", "3" },
+  { "tls_check", NULL }, { "certificate_entry", "/home/me/client.pem" }, { "key_entry", "/home/me/client.key" },
+  { "insecure_check", NULL }, { "request_check", NULL },
+};
+static const OptionField udp_fields[] = {
+  { "broadcast_check", NULL }, { "groups_entry", "239.1.2.3%lo ff02::1:3" }, { "interface_entry", "lo" },
+  { "ttl_entry", "4" },
+};
+
+static void
+set_fields (gpointer           options,
+            const OptionField *fields,
+            guint              n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    if (fields[i].text != NULL)
+      gtk_editable_set_text (part_child (options, fields[i].child), fields[i].text);
+    else
+      gtk_check_button_set_active (part_child (options, fields[i].child), TRUE);
+}
+
+static void
+expect_fields (gpointer           options,
+               const OptionField *fields,
+               guint              n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    if (fields[i].text != NULL)
+      g_assert_cmpstr (gtk_editable_get_text (part_child (options, fields[i].child)), ==, fields[i].text);
+    else if (!gtk_check_button_get_active (part_child (options, fields[i].child)))
+      g_error ("%s is off in the reopened workspace", fields[i].child);
+}
+
+
+/* Options set in the popover's widgets, saved, opened in a fresh window: the widgets show the
+ * same. A value a workspace cannot keep is refused by name and the file is left as it was. */
+static void
+test_workspace (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("netpoke-reach-ws-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "device.netpoke", NULL);
+  g_autofree char *relay_path = g_build_filename (dir, "relay.netpoke", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) relay_file = g_file_new_for_path (relay_path);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.netpoke.Netpoke");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *after = NULL;
+  NpWindow *window = np_test_new_window ();
+  NpTcpOptions *tcp = np_endpoint_bar_get_tcp_options (window->endpoint_bar);
+  NpUdpOptions *udp = np_endpoint_bar_get_udp_options (window->endpoint_bar);
+  g_autofree char *destination = NULL;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", "8443", NULL);
+  set_fields (tcp, tcp_fields, G_N_ELEMENTS (tcp_fields));
+  set_fields (udp, udp_fields, G_N_ELEMENTS (udp_fields));
+  gtk_check_button_set_active (part_child (udp, "loopback_check"), FALSE);
+  show_options (window, "workspace-tcp-options.png");
+  g_assert_true (np_test_save_workspace (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_null (strstr (saved, "PRIVATE KEY"));
+
+  np_test_close_window (window);
+
+  /* A fresh window starts with every default; opening the file brings them all back. */
+  g_settings_set_string (settings, "last-workspace", "");
+  window = np_test_new_window ();
+  tcp = np_endpoint_bar_get_tcp_options (window->endpoint_bar);
+  udp = np_endpoint_bar_get_udp_options (window->endpoint_bar);
+  g_assert_false (gtk_check_button_get_active (part_child (tcp, "tls_check")));
+  g_assert_true (gtk_check_button_get_active (part_child (udp, "loopback_check")));
+  g_assert_true (np_window_open_workspace (window, file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (np_endpoint_bar_get_mode (window->endpoint_bar), ==, NP_MODE_TCP_CLIENT);
+  expect_fields (tcp, tcp_fields, G_N_ELEMENTS (tcp_fields));
+  expect_fields (udp, udp_fields, G_N_ELEMENTS (udp_fields));
+  g_assert_false (gtk_check_button_get_active (part_child (udp, "loopback_check")));
+  show_options (window, "workspace-reopened.png");
+  g_assert_true (gtk_widget_get_visible (part_child (tcp, "insecure_check")));
+
+  /* A TTL a workspace cannot keep: not saved, and the message names the field. */
+  gtk_editable_set_text (part_child (udp, "ttl_entry"), "300");
+  g_assert_false (np_test_save_workspace (window, file, &error));
+  g_assert_nonnull (strstr (error->message, "Workspace not saved: The multicast TTL must be a number from 0 to 255"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, saved);
+  gtk_editable_set_text (part_child (udp, "ttl_entry"), "4");
+
+  /* The relay and its target. */
+  np_window_set_endpoint (window, NP_MODE_RELAY, "127.0.0.1", "7000", "127.0.0.1:502");
+  g_assert_true (np_test_save_workspace (window, relay_file, &error));
+  g_assert_no_error (error);
+  np_test_close_window (window);
+  g_settings_set_string (settings, "last-workspace", "");
+  window = np_test_new_window ();
+  g_assert_true (np_window_open_workspace (window, relay_file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (np_endpoint_bar_get_mode (window->endpoint_bar), ==, NP_MODE_RELAY);
+  destination = np_endpoint_bar_get_destination (window->endpoint_bar);
+  g_assert_cmpstr (destination, ==, "127.0.0.1:502");
+  expect_fields (np_endpoint_bar_get_tcp_options (window->endpoint_bar), tcp_fields, G_N_ELEMENTS (tcp_fields));
+  np_test_close_window (window);
+
+  g_settings_set_string (settings, "last-workspace", "");
+  g_unlink (path);
+  g_unlink (relay_path);
+  g_rmdir (dir);
+}
+
 /* ---- UDP multicast and broadcast, in a network namespace of our own ------------------------- */
 
 static gboolean
@@ -449,6 +571,22 @@ cell_shows (GtkWidget  *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
     if (cell_shows (child, text))
       return TRUE;
+  return FALSE;
+}
+
+/* Whether any row of the log is one going out. */
+static gboolean
+log_has_sent (NpWindow *window)
+{
+  GListModel *rows = G_LIST_MODEL (np_test_log_of (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(NpLogRow) row = g_list_model_get_item (rows, i);
+
+      if (np_log_row_get_direction (row) == NP_LOG_DIRECTION_OUT)
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -518,6 +656,9 @@ test_multicast (void)
   np_test_wait_until (np_test_is_listening, window, "UDP to bind again");
   send_draft (window, "everyone");
   expect_shown (window, "it is a broadcast address, and broadcast is off");
+  /* The datagram did not go: no row says it was sent (the error's row is the only one). */
+  g_assert_false (np_test_log_part_shown (window, "everyone"));
+  g_assert_false (log_has_sent (window));
   np_test_stop (window);
 
   gtk_check_button_set_active (part_child (options, "broadcast_check"), TRUE);
@@ -554,6 +695,7 @@ main (int    argc,
   g_test_add_func ("/window-reach/relay", test_relay);
   g_test_add_func ("/window-reach/udp-relay", test_udp_relay);
   g_test_add_func ("/window-reach/reconnect", test_reconnect);
+  g_test_add_func ("/window-reach/workspace", test_workspace);
   /* Last: it moves the process into a network namespace of its own. */
   g_test_add_func ("/window-reach/multicast", test_multicast);
 

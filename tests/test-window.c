@@ -682,20 +682,6 @@ equal_workspaces (NpSession *a,
   return g_str_equal (da, db);
 }
 
-static gboolean
-save_workspace (NpWindow  *window,
-                GFile     *file,
-                GError   **error)
-{
-  GAsyncResult *pending = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-
-  np_window_save_workspace_async (window, file, NULL, np_test_async_ready, &pending);
-  g_assert_null (pending);   /* written off the UI thread: never done inside the call */
-  result = np_test_wait_async (&pending, "the workspace to be saved");
-  return np_window_save_workspace_finish (window, result, error);
-}
-
 /* A workspace saved, the window closed, reopened: identical, also when restored on start.
  * A malformed file is refused and leaves the current workspace as it was; so does a save that
  * fails. */
@@ -728,13 +714,13 @@ test_workspace (void)
   g_assert_no_error (error);
   g_assert_true (np_send_box_add_saved_message (window->send_box, "温度", "T?\\r\\n", NP_FORMAT_ESCAPES, &error));
   g_assert_no_error (error);
-  g_assert_true (save_workspace (window, file, &error));
+  g_assert_true (np_test_save_workspace (window, file, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "bench.netpoke — Netpoke");
-  before = np_window_capture_workspace (window);
+  before = np_window_capture_workspace (window, &error);
 
   /* A save that cannot be written says so and leaves the window's workspace file as it was. */
-  g_assert_false (save_workspace (window, nowhere, &error));
+  g_assert_false (np_test_save_workspace (window, nowhere, &error));
   g_assert_nonnull (strstr (error->message, "Could not save /nonexistent/dir/x.netpoke"));
   g_clear_error (&error);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "bench.netpoke — Netpoke");
@@ -742,7 +728,7 @@ test_workspace (void)
 
   /* A new window restores it on its own. */
   again = new_window ();
-  restored = np_window_capture_workspace (again);
+  restored = np_window_capture_workspace (again, &error);
   g_assert_true (equal_workspaces (before, restored));
   g_assert_cmpuint (np_send_box_get_saved_messages (again->send_box)->len, ==, 2);
   g_assert_nonnull (gtk_widget_get_first_child (part_child (again->send_box, "saved_box")));
@@ -754,7 +740,7 @@ test_workspace (void)
   g_assert_nonnull (strstr (error->message, "broken.netpoke"));
   g_assert_nonnull (strstr (error->message, "damaged or cut short"));
   g_clear_error (&error);
-  unchanged = np_window_capture_workspace (again);
+  unchanged = np_window_capture_workspace (again, &error);
   g_assert_true (equal_workspaces (before, unchanged));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (again)), ==, "bench.netpoke — Netpoke");
   close_window (again);
@@ -765,7 +751,7 @@ test_workspace (void)
   np_window_set_endpoint (again, NP_MODE_UDP, NULL, "", NULL);
   g_assert_true (np_window_open_workspace (again, file, &error));
   g_assert_no_error (error);
-  reopened = np_window_capture_workspace (again);
+  reopened = np_window_capture_workspace (again, &error);
   g_assert_true (equal_workspaces (before, reopened));
   close_window (again);
 

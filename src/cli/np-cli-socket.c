@@ -190,7 +190,7 @@ configure_tcp (NpCliSocket       *options,
   config->reconnect = options->reconnect;
   if (options->reconnect_max != NULL)
     {
-      if (!parse_count ("--reconnect-max", options->reconnect_max, 100, 3600000, &value, error))
+      if (!parse_count ("--reconnect-max", options->reconnect_max, NP_RECONNECT_MAX_MS_MIN, NP_RECONNECT_MAX_MS_MAX, &value, error))
         return FALSE;
       config->reconnect_max_ms = value;
     }

@@ -32,6 +32,8 @@ typedef enum
 #define NP_DEFAULT_MAX_BODY_SIZE      (16 * 1024 * 1024)
 #define NP_DEFAULT_WS_PATH            "/ws"
 #define NP_DEFAULT_RECONNECT_MAX_MS   30000
+#define NP_RECONNECT_MAX_MS_MIN       100       /* what --reconnect-max, the window and workspaces take */
+#define NP_RECONNECT_MAX_MS_MAX       3600000
 
 #define NP_TYPE_ENDPOINT_CONFIG (np_endpoint_config_get_type ())
 

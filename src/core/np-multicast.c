@@ -22,15 +22,10 @@ np_multicast_group_free (NpMulticastGroup *group)
   g_free (group);
 }
 
-/**
- * np_multicast_group_parse:
- * @spec: "239.1.2.3", "239.1.2.3%eth0", "ff02::1:3%eth0" (brackets allowed around IPv6)
- *
- * Returns: (transfer full) (nullable): the group, or %NULL with @error saying what is wrong
- */
-NpMulticastGroup *
-np_multicast_group_parse (const char  *spec,
-                          GError     **error)
+static NpMulticastGroup *
+parse_spec (const char  *spec,
+            gboolean     find_interface,
+            GError     **error)
 {
   g_autoptr(NpMulticastGroup) group = g_new0 (NpMulticastGroup, 1);
   g_autofree char *address = NULL;
@@ -59,7 +54,7 @@ np_multicast_group_parse (const char  *spec,
   if (percent != NULL)
     {
       group->interface = g_strstrip (g_strdup (percent + 1));
-      group->index = if_nametoindex (group->interface);
+      group->index = find_interface ? if_nametoindex (group->interface) : G_MAXUINT;
       if (group->interface[0] == '\0' || group->index == 0)
         {
           g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
@@ -69,6 +64,34 @@ np_multicast_group_parse (const char  *spec,
     }
 
   return g_steal_pointer (&group);
+}
+
+/**
+ * np_multicast_group_parse:
+ * @spec: "239.1.2.3", "239.1.2.3%eth0", "ff02::1:3%eth0" (brackets allowed around IPv6)
+ *
+ * Returns: (transfer full) (nullable): the group, or %NULL with @error saying what is wrong
+ */
+NpMulticastGroup *
+np_multicast_group_parse (const char  *spec,
+                          GError     **error)
+{
+  return parse_spec (spec, TRUE, error);
+}
+
+/**
+ * np_multicast_group_check_spec:
+ *
+ * Whether @spec is written as a group is (np_multicast_group_parse()) without asking whether
+ * its interface exists here: a workspace made on another computer names that one's.
+ */
+gboolean
+np_multicast_group_check_spec (const char  *spec,
+                               GError     **error)
+{
+  g_autoptr(NpMulticastGroup) group = parse_spec (spec, FALSE, error);
+
+  return group != NULL;
 }
 
 /* "239.1.2.3 on eth0", or the bare group when the system picks the interface. */

@@ -17,6 +17,8 @@ typedef struct
 
 NpMulticastGroup *np_multicast_group_parse     (const char              *spec,
                                                 GError                 **error);
+gboolean          np_multicast_group_check_spec (const char             *spec,
+                                                GError                 **error);
 char             *np_multicast_group_to_string (const NpMulticastGroup  *group);
 void              np_multicast_group_free      (NpMulticastGroup        *group);
 gboolean          np_multicast_group_change    (GSocket                 *socket,

@@ -10,7 +10,7 @@
 #include "np-framer.h"
 #include "np-json.h"
 #include "np-responder.h"
-#include "np-session.h"
+#include "np-session-private.h"
 
 /* Reading a workspace: NpSession's loader, apart from the type so that each stays small. Every
  * value is type-checked before it is used and every string checked for UTF-8 and length; the
@@ -18,11 +18,15 @@
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fail (GError     **error,
-      const char  *name,
-      const char  *format,
-      ...)
+#define fail        _np_session_fail
+#define read_string _np_session_read_string
+#define read_value  _np_session_read_value
+
+gboolean
+_np_session_fail (GError     **error,
+                  const char  *name,
+                  const char  *format,
+                  ...)
 {
   va_list args;
   g_autofree char *problem = NULL;
@@ -37,14 +41,14 @@ fail (GError     **error,
 
 /* Reads an optional string member; present but not a string, not UTF-8 or longer than
  * @max_length bytes is an error. */
-static gboolean
-read_string (JsonObject  *object,
-             const char  *member,
-             const char  *fallback,
-             char       **out,
-             const char  *where,
-             const char  *name,
-             GError     **error)
+gboolean
+_np_session_read_string (JsonObject  *object,
+                         const char  *member,
+                         const char  *fallback,
+                         char       **out,
+                         const char  *where,
+                         const char  *name,
+                         GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
   const char *text;
@@ -80,14 +84,14 @@ read_string (JsonObject  *object,
 
 /* Reads an optional member of @type (G_TYPE_INT64 or G_TYPE_BOOLEAN, as 0/1) into @out; a
  * missing member leaves @out as it is. */
-static gboolean
-read_value (JsonObject  *object,
-            const char  *member,
-            GType        type,
-            gint64      *out,
-            const char  *where,
-            const char  *name,
-            GError     **error)
+gboolean
+_np_session_read_value (JsonObject  *object,
+                        const char  *member,
+                        GType        type,
+                        gint64      *out,
+                        const char  *where,
+                        const char  *name,
+                        GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
 
@@ -170,7 +174,7 @@ read_endpoint (NpSession   *self,
     return FALSE;
   if (!np_mode_from_string (mode, &endpoint->mode))
     return fail (error, name, _("%s: unknown mode “%s” (tcp-server, tcp-client, udp, http-server, http, "
-                                "ws-server or ws)"), where, mode);
+                                "ws-server, ws, relay or udp-relay)"), where, mode);
 
   g_clear_pointer (&endpoint->address, g_free);
   g_clear_pointer (&endpoint->port, g_free);
@@ -492,10 +496,12 @@ session_from_root (JsonNode    *node,
       return NULL;
     }
 
-  /* Version 1 had no rules: a "rules" member there is not ours, and ignored as every unknown
-   * member is. Endpoints come first: rules are checked in the first endpoint's encodings. */
+  /* Version 1 had no rules, versions 1 and 2 no TCP, TLS and UDP options: such members there
+   * are not ours, and ignored as every unknown member is. Endpoints come first: rules are
+   * checked in the first endpoint's encodings. */
   self = np_session_new ();
   if (!read_array (self, root, "endpoints", read_endpoint, NP_SESSION_MAX_ENDPOINTS, name, error)
+      || (version >= 3 && !_np_session_read_reach (self, root, name, error))
       || !read_array (self, root, "messages", read_message, NP_SESSION_MAX_MESSAGES, name, error)
       || (version >= 2 && !read_array (self, root, "rules", read_rule, NP_SESSION_MAX_RULES, name, error))
       || !read_window (self, root, name, error))

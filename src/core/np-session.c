@@ -8,7 +8,7 @@
 
 #include "np-error.h"
 #include "np-json.h"
-#include "np-session.h"
+#include "np-session-private.h"
 
 struct _NpSession
 {
@@ -36,6 +36,7 @@ endpoint_free (NpSessionEndpoint *endpoint)
   g_free (endpoint->root);
   g_free (endpoint->ws_path);
   g_free (endpoint->routes);
+  _np_session_endpoint_free_reach (endpoint);
   g_free (endpoint);
 }
 
@@ -125,6 +126,7 @@ np_session_add_endpoint (NpSession *self)
   endpoint->root = g_strdup ("");
   endpoint->ws_path = g_strdup ("");
   endpoint->routes = g_strdup ("");
+  _np_session_endpoint_init_reach (endpoint);
   g_ptr_array_add (self->endpoints, endpoint);
 
   return endpoint;
@@ -250,6 +252,7 @@ np_session_to_data (NpSession *self)
       add_string (builder, "routes", endpoint->routes);
       json_builder_set_member_name (builder, "insecure");
       json_builder_add_boolean_value (builder, endpoint->insecure);
+      _np_session_write_reach (builder, endpoint);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -1,9 +1,11 @@
 /* np-session.h: a workspace (endpoints, saved messages, window state) as versioned JSON
  *
- * {"format": "netpoke-workspace", "version": 2, "endpoints": [...], "messages": [...],
- *  "rules": [...], "window": {...}}. Version 2 added the reply rules; version 1 files (no
- * rules) still open. Members this version does not know are ignored, so later versions can add;
- * a file from a newer version is refused with a clear error.
+ * {"format": "netpoke-workspace", "version": 3, "endpoints": [...], "messages": [...],
+ *  "rules": [...], "window": {...}}. Version 2 added the reply rules; version 3 the TCP, TLS and
+ * UDP options of an endpoint (reconnect, TLS, broadcast, multicast, …): a Netpoke that reads
+ * only version 2 would start a TLS client in the clear, so it must refuse such a file rather
+ * than ignore what it does not know. Version 1 and 2 files still open. Members this version
+ * does not know are ignored; a file from a newer version is refused with a clear error.
  */
 #pragma once
 
@@ -15,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define NP_SESSION_VERSION 2
+#define NP_SESSION_VERSION 3
 #define NP_SESSION_FORMAT  "netpoke-workspace"
 
 /* Limits a workspace is held to, loading and saving alike, so that what Netpoke saves it can
@@ -30,6 +32,7 @@ G_BEGIN_DECLS
 #define NP_SESSION_MAX_RULES      256
 #define NP_SESSION_MAX_RULE_TEXT  (64 * 1024)     /* bytes of a rule's pattern or response */
 #define NP_SESSION_MAX_BLOCK      (64 * 1024)     /* bytes of headers or canned responses */
+#define NP_SESSION_MAX_GROUPS     32              /* multicast groups of one endpoint */
 
 typedef struct
 {
@@ -48,7 +51,27 @@ typedef struct
   char       *root;               /* http-server, ws-server */
   char       *ws_path;
   char       *routes;             /* canned responses, one a line (np_http_route_parse_lines) */
-  gboolean    insecure;           /* accept any TLS certificate */
+  gboolean    insecure;           /* http, ws: accept any TLS certificate */
+
+  /* TCP (version 3); a number 0 is an empty field: the default */
+  gboolean    reconnect;          /* tcp-client */
+  guint       reconnect_max_ms;   /* tcp-client: NP_RECONNECT_MAX_MS_MIN–_MAX, or 0 */
+  char       *local_address;      /* tcp-client: connect from this IP address ("" any) */
+  guint       local_port;         /* tcp-client: connect from this port (0 any) */
+  gboolean    keepalive;
+  guint       max_clients;        /* tcp-server: 0 no limit */
+  /* TLS over TCP: file names only, never what is in them */
+  gboolean    tls;
+  char       *tls_certificate;    /* server: "" is Netpoke's own self-signed one; client: "" none */
+  char       *tls_key;            /* "" the key is in the certificate's file */
+  gboolean    tls_insecure;       /* tcp-client: accept any server certificate */
+  gboolean    tls_request_client_certificate; /* tcp-server */
+  /* UDP */
+  gboolean    broadcast;
+  char      **multicast_groups;   /* "GROUP[%IFACE]" each, never NULL */
+  char       *multicast_interface; /* "" the first group's */
+  int         multicast_ttl;      /* 0–255, -1 the system's */
+  gboolean    multicast_loopback;
 } NpSessionEndpoint;
 
 typedef struct
@@ -117,6 +140,8 @@ GPtrArray         *np_reply_rules_load      (GFile              *file,
                                              GError            **error);
 gboolean           np_session_equal          (NpSession          *a,
                                               NpSession          *b);
+gboolean           np_session_check_endpoint (const NpSessionEndpoint *endpoint,
+                                              GError            **error);
 gboolean           np_session_check_message  (const char         *name,
                                               const char         *payload,
                                               guint               n_messages,

@@ -130,8 +130,9 @@ np_tcp_options_fill_config (NpTcpOptions      *self,
   if (client)
     {
       config->reconnect = gtk_check_button_get_active (self->reconnect_check);
-      if (!np_option_entry_number (self->reconnect_max_entry, _("The longest wait between attempts"), 100, 3600000,
-                                   NP_DEFAULT_RECONNECT_MAX_MS, &value, error))
+      if (!np_option_entry_number (self->reconnect_max_entry, _("The longest wait between attempts"),
+                                   NP_RECONNECT_MAX_MS_MIN, NP_RECONNECT_MAX_MS_MAX, NP_DEFAULT_RECONNECT_MAX_MS,
+                                   &value, error))
         return FALSE;
       config->reconnect_max_ms = value;
       if (!np_option_entry_number (self->local_port_entry, _("The local port"), 1, 65535, 0, &value, error))
@@ -177,6 +178,81 @@ np_tcp_options_set_tls (NpTcpOptions *self,
 {
   g_return_if_fail (NP_IS_TCP_OPTIONS (self));
   gtk_check_button_set_active (self->tls_check, tls);
+}
+
+/* ---- workspaces ------------------------------------------------------------------------------ */
+
+/* A number field as a workspace keeps it: 0 when empty. */
+static char *
+number_text (guint value)
+{
+  return value == 0 ? g_strdup ("") : g_strdup_printf ("%u", value);
+}
+
+/**
+ * np_tcp_options_capture:
+ *
+ * Puts every field into @endpoint, whatever the mode (a workspace keeps them all, as the
+ * window does), or says which one holds what a workspace cannot keep.
+ */
+gboolean
+np_tcp_options_capture (NpTcpOptions       *self,
+                        NpSessionEndpoint  *endpoint,
+                        GError            **error)
+{
+  guint64 reconnect_max, local_port, max_clients;
+
+  g_return_val_if_fail (NP_IS_TCP_OPTIONS (self), FALSE);
+
+  if (!np_option_entry_number (self->reconnect_max_entry, _("The longest wait between attempts"),
+                               NP_RECONNECT_MAX_MS_MIN, NP_RECONNECT_MAX_MS_MAX, 0, &reconnect_max, error)
+      || !np_option_entry_number (self->local_port_entry, _("The local port"), 1, 65535, 0, &local_port, error)
+      || !np_option_entry_number (self->max_clients_entry, _("The most clients at once"), 1, G_MAXUINT32, 0,
+                                  &max_clients, error))
+    return FALSE;
+
+  endpoint->reconnect = gtk_check_button_get_active (self->reconnect_check);
+  endpoint->reconnect_max_ms = reconnect_max;
+  g_free (endpoint->local_address);
+  endpoint->local_address = np_option_entry_text (self->local_address_entry);
+  endpoint->local_port = local_port;
+  endpoint->keepalive = gtk_check_button_get_active (self->keepalive_check);
+  endpoint->max_clients = max_clients;
+  endpoint->tls = gtk_check_button_get_active (self->tls_check);
+  g_free (endpoint->tls_certificate);
+  endpoint->tls_certificate = np_option_entry_text (self->certificate_entry);
+  g_free (endpoint->tls_key);
+  endpoint->tls_key = np_option_entry_text (self->key_entry);
+  endpoint->tls_insecure = gtk_check_button_get_active (self->insecure_check);
+  endpoint->tls_request_client_certificate = gtk_check_button_get_active (self->request_check);
+  return TRUE;
+}
+
+void
+np_tcp_options_apply (NpTcpOptions            *self,
+                      const NpSessionEndpoint *endpoint)
+{
+  struct { GtkEntry *entry; char *text; } texts[] = {
+    { self->reconnect_max_entry, number_text (endpoint->reconnect_max_ms) },
+    { self->local_address_entry, g_strdup (endpoint->local_address) },
+    { self->local_port_entry, number_text (endpoint->local_port) },
+    { self->max_clients_entry, number_text (endpoint->max_clients) },
+    { self->certificate_entry, g_strdup (endpoint->tls_certificate) },
+    { self->key_entry, g_strdup (endpoint->tls_key) },
+  };
+
+  g_return_if_fail (NP_IS_TCP_OPTIONS (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (texts[i].entry), texts[i].text);
+      g_free (texts[i].text);
+    }
+  gtk_check_button_set_active (self->reconnect_check, endpoint->reconnect);
+  gtk_check_button_set_active (self->keepalive_check, endpoint->keepalive);
+  gtk_check_button_set_active (self->tls_check, endpoint->tls);
+  gtk_check_button_set_active (self->insecure_check, endpoint->tls_insecure);
+  gtk_check_button_set_active (self->request_check, endpoint->tls_request_client_certificate);
 }
 
 /* ---- object -------------------------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include "np-options-pane.h"
 
 #include "np-endpoint-config.h"
+#include "np-session.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,10 @@ gboolean np_tcp_options_fill_config (NpTcpOptions      *self,
                                      GError           **error);
 void     np_tcp_options_set_tls     (NpTcpOptions      *self,
                                      gboolean           tls);
+gboolean np_tcp_options_capture     (NpTcpOptions      *self,
+                                     NpSessionEndpoint *endpoint,
+                                     GError           **error);
+void     np_tcp_options_apply       (NpTcpOptions      *self,
+                                     const NpSessionEndpoint *endpoint);
 
 G_END_DECLS

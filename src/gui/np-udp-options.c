@@ -40,31 +40,38 @@ on_changed (NpUdpOptions *self)
 
 /* ---- the configuration ------------------------------------------------------------------- */
 
-/* "239.1.2.3%eth0, ff02::1:3%eth0": every group checked, in the order typed. */
-static gboolean
-fill_groups (NpUdpOptions      *self,
-             NpEndpointConfig  *config,
-             GError           **error)
+/* "239.1.2.3%eth0, ff02::1:3%eth0": the groups typed, in order. */
+static GStrv
+typed_groups (NpUdpOptions *self)
 {
   g_autofree char *text = np_option_entry_text (self->groups_entry);
   g_auto(GStrv) parts = g_strsplit_set (text, ", \t", -1);
   g_autoptr(GStrvBuilder) groups = g_strv_builder_new ();
 
   for (guint i = 0; parts[i] != NULL; i++)
-    {
-      g_autoptr(NpMulticastGroup) group = NULL;
+    if (parts[i][0] != '\0')
+      g_strv_builder_add (groups, parts[i]);
+  return g_strv_builder_end (groups);
+}
 
-      if (parts[i][0] == '\0')
-        continue;
-      group = np_multicast_group_parse (parts[i], error);
+/* Every group checked (its interface must exist here). */
+static gboolean
+fill_groups (NpUdpOptions      *self,
+             NpEndpointConfig  *config,
+             GError           **error)
+{
+  g_auto(GStrv) groups = typed_groups (self);
+
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autoptr(NpMulticastGroup) group = np_multicast_group_parse (groups[i], error);
+
       if (group == NULL)
         return FALSE;
-      g_strv_builder_add (groups, parts[i]);
     }
 
-  config->multicast_groups = g_strv_builder_end (groups);
-  if (config->multicast_groups[0] == NULL)
-    g_clear_pointer (&config->multicast_groups, g_strfreev);
+  if (groups[0] != NULL)
+    config->multicast_groups = g_steal_pointer (&groups);
   return TRUE;
 }
 
@@ -124,6 +131,54 @@ np_udp_options_set_broadcast (NpUdpOptions *self,
 {
   g_return_if_fail (NP_IS_UDP_OPTIONS (self));
   gtk_check_button_set_active (self->broadcast_check, broadcast);
+}
+
+/* ---- workspaces ------------------------------------------------------------------------------ */
+
+/**
+ * np_udp_options_capture:
+ *
+ * Puts every field into @endpoint, whatever the mode, or says which one holds what a
+ * workspace cannot keep (the groups are checked when the workspace is, by
+ * np_session_check_endpoint(): an interface need not exist here).
+ */
+gboolean
+np_udp_options_capture (NpUdpOptions       *self,
+                        NpSessionEndpoint  *endpoint,
+                        GError            **error)
+{
+  guint64 ttl;
+
+  g_return_val_if_fail (NP_IS_UDP_OPTIONS (self), FALSE);
+
+  if (!np_option_entry_number (self->ttl_entry, _("The multicast TTL"), 0, 255, G_MAXUINT64, &ttl, error))
+    return FALSE;
+  endpoint->broadcast = gtk_check_button_get_active (self->broadcast_check);
+  g_strfreev (endpoint->multicast_groups);
+  endpoint->multicast_groups = typed_groups (self);
+  g_free (endpoint->multicast_interface);
+  endpoint->multicast_interface = np_option_entry_text (self->interface_entry);
+  endpoint->multicast_ttl = ttl == G_MAXUINT64 ? -1 : (int) ttl;
+  endpoint->multicast_loopback = gtk_check_button_get_active (self->loopback_check);
+  return TRUE;
+}
+
+void
+np_udp_options_apply (NpUdpOptions            *self,
+                      const NpSessionEndpoint *endpoint)
+{
+  g_autofree char *groups = NULL;
+  g_autofree char *ttl = NULL;
+
+  g_return_if_fail (NP_IS_UDP_OPTIONS (self));
+
+  groups = g_strjoinv (" ", endpoint->multicast_groups);
+  ttl = endpoint->multicast_ttl < 0 ? g_strdup ("") : g_strdup_printf ("%d", endpoint->multicast_ttl);
+  gtk_check_button_set_active (self->broadcast_check, endpoint->broadcast);
+  gtk_editable_set_text (GTK_EDITABLE (self->groups_entry), groups);
+  gtk_editable_set_text (GTK_EDITABLE (self->interface_entry), endpoint->multicast_interface);
+  gtk_editable_set_text (GTK_EDITABLE (self->ttl_entry), ttl);
+  gtk_check_button_set_active (self->loopback_check, endpoint->multicast_loopback);
 }
 
 /* ---- object -------------------------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include "np-options-pane.h"
 
 #include "np-endpoint-config.h"
+#include "np-session.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,10 @@ void     np_udp_options_set_groups  (NpUdpOptions      *self,
                                      const char        *groups);
 void     np_udp_options_set_broadcast (NpUdpOptions    *self,
                                      gboolean           broadcast);
+gboolean np_udp_options_capture     (NpUdpOptions      *self,
+                                     NpSessionEndpoint *endpoint,
+                                     GError           **error);
+void     np_udp_options_apply       (NpUdpOptions      *self,
+                                     const NpSessionEndpoint *endpoint);
 
 G_END_DECLS

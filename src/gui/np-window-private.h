@@ -117,7 +117,8 @@ void        _np_window_save_workspace_here     (NpWindow            *self);
 /* For the in-process tests (and the workspace code). */
 gboolean    np_window_is_running               (NpWindow            *self);
 guint       np_window_get_endpoint_port        (NpWindow            *self);
-NpSession  *np_window_capture_workspace        (NpWindow            *self);
+NpSession  *np_window_capture_workspace        (NpWindow            *self,
+                                                GError             **error);
 gboolean    np_window_open_workspace           (NpWindow            *self,
                                                GFile               *file,
                                                GError             **error);

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "np-error.h"
 #include "np-session.h"
 #include "np-window-private.h"
 
@@ -54,14 +55,28 @@ apply_web (NpWindow          *self,
   np_web_options_set_insecure (options, endpoint->insecure);
 }
 
+/* The TCP, TLS and UDP options: all of them, whatever the mode. */
+static gboolean
+capture_reach (NpWindow           *self,
+               NpSessionEndpoint  *endpoint,
+               GError            **error)
+{
+  return np_tcp_options_capture (np_endpoint_bar_get_tcp_options (self->endpoint_bar), endpoint, error)
+         && np_udp_options_capture (np_endpoint_bar_get_udp_options (self->endpoint_bar), endpoint, error)
+         && np_session_check_endpoint (endpoint, error);
+}
+
 /**
  * np_window_capture_workspace:
- * Returns: (transfer full): the window's endpoint, saved messages and window state
+ *
+ * Returns: (transfer full) (nullable): the window's endpoint, saved messages and window state,
+ *   or %NULL with @error naming the option a workspace cannot keep as it is (a TTL of 300)
  */
 NpSession *
-np_window_capture_workspace (NpWindow *self)
+np_window_capture_workspace (NpWindow  *self,
+                             GError   **error)
 {
-  NpSession *session = np_session_new ();
+  g_autoptr(NpSession) session = np_session_new ();
   NpSessionEndpoint *endpoint = np_session_add_endpoint (session);
   NpWindowState *window = np_session_get_window (session);
   NpLogRenderer *renderer = np_log_view_get_renderer (self->log_view);
@@ -79,6 +94,8 @@ np_window_capture_workspace (NpWindow *self)
   g_free (endpoint->framing);
   endpoint->framing = g_strdup (np_log_view_get_framing (self->log_view));
   capture_web (self, endpoint);
+  if (!capture_reach (self, endpoint, error))
+    return NULL;
 
   for (guint i = 0; i < saved->len; i++)
     {
@@ -97,7 +114,7 @@ np_window_capture_workspace (NpWindow *self)
   window->maximized = gtk_window_is_maximized (GTK_WINDOW (self));
   window->display = np_log_renderer_get_display (renderer);
 
-  return session;
+  return g_steal_pointer (&session);
 }
 
 static void
@@ -118,6 +135,8 @@ apply_workspace (NpWindow  *self,
       g_object_set (self->send_box, "encoding", endpoint->send_encoding, NULL);
       np_log_view_set_framing (self->log_view, endpoint->framing);
       apply_web (self, endpoint);
+      np_tcp_options_apply (np_endpoint_bar_get_tcp_options (self->endpoint_bar), endpoint);
+      np_udp_options_apply (np_endpoint_bar_get_udp_options (self->endpoint_bar), endpoint);
     }
 
   np_send_box_set_saved_messages (self->send_box, np_session_get_messages (session));
@@ -230,6 +249,7 @@ np_window_save_workspace_async (NpWindow            *self,
                                 gpointer             user_data)
 {
   g_autoptr(NpSession) session = NULL;
+  g_autoptr(GError) error = NULL;
   GTask *task;
 
   g_return_if_fail (NP_IS_WINDOW (self));
@@ -238,7 +258,15 @@ np_window_save_workspace_async (NpWindow            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, np_window_save_workspace_async);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  session = np_window_capture_workspace (self);
+  session = np_window_capture_workspace (self, &error);
+  if (session == NULL)
+    {
+      /* Nothing is written: the file keeps what it had, the window what the person typed. */
+      g_task_return_new_error (task, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, _("Workspace not saved: %s"),
+                               error->message);
+      g_object_unref (task);
+      return;
+    }
   np_session_save_async (session, file, cancellable, on_session_saved, task);
 }
 
