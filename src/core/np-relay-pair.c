@@ -227,7 +227,7 @@ finish (NpRelayPair *self,
         const char  *reason,
         gboolean     failed)
 {
-  g_autoptr(NpRelayPair) hold = g_object_ref (self);
+  g_autoptr(NpRelayPair) hold G_GNUC_UNUSED = g_object_ref (self);
   NpEvent *event;
 
   self->closed = TRUE;
@@ -424,7 +424,7 @@ pump_write (NpRelayPair *self,
 {
   gsize size;
   const guint8 *data = g_bytes_get_data (pipe->pending, &size);
-  g_autoptr(GBytes) pending = g_steal_pointer (&pipe->pending);
+  g_autoptr(GBytes) pending G_GNUC_UNUSED = g_steal_pointer (&pipe->pending);
 
   if (!forward (self, pipe, data + pipe->pending_offset, size - pipe->pending_offset))
     return;
