@@ -14,6 +14,8 @@ struct _NpConnection
   NpEndpoint         *owner;         /* not owned: the endpoint owns us */
   GIOStream          *stream;        /* the socket's, or TLS over it */
   GSocket            *socket;
+  GPollableOutputStream *output;     /* the stream's (not owned), taken when the connection is made:
+                                      * GIO makes it on first use, which would be the first send */
   guint64             id;
   char               *peer;
   NpFramer           *framer;        /* NULL: raw */

@@ -85,11 +85,9 @@ on_writable (GObject  *stream,
 static void
 wait_writable (NpConnection *self)
 {
-  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (self->stream));
-
   if (self->out_source == NULL)
     {
-      self->out_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (output), NULL);
+      self->out_source = g_pollable_output_stream_create_source (self->output, NULL);
       g_source_set_static_name (self->out_source, "[netpoke] connection write");
       g_source_set_callback (self->out_source, G_SOURCE_FUNC (on_writable), self, NULL);
       g_source_attach (self->out_source, g_main_context_get_thread_default ());
@@ -168,8 +166,6 @@ shut_write_if_done (NpConnection *self)
 static void
 flush_output (NpConnection *self)
 {
-  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (self->stream));
-
   while (!self->closed && !g_queue_is_empty (&self->out_queue))
     {
       g_autoptr(GError) error = NULL;
@@ -195,8 +191,8 @@ flush_output (NpConnection *self)
           continue;
         }
 
-      result = g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (output), vectors,
-                                                            n_vectors, &written, NULL, &error);
+      result = g_pollable_output_stream_writev_nonblocking (self->output, vectors, n_vectors, &written,
+                                                            NULL, &error);
       if (result == G_POLLABLE_RETURN_WOULD_BLOCK)
         {
           wait_writable (self);

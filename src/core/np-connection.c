@@ -109,6 +109,7 @@ np_connection_new (NpEndpoint *owner,
   self->owner = owner;
   self->stream = g_object_ref (stream);
   self->socket = g_socket_connection_get_socket (base);
+  self->output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
   self->id = np_endpoint_next_peer_id (owner);
   self->counters.peer_id = self->id;
   self->last_progress = g_get_monotonic_time ();
