@@ -20,7 +20,8 @@ struct _NpConnection
   char               *peer;
   NpFramer           *framer;        /* NULL: raw */
 
-  GSource            *in_source;
+  GSource            *in_source;     /* reading a TLS stream: GIO's pollable source */
+  NpWatch            *in_watch;      /* reading a plain socket: the endpoint's watch set */
   GSource            *out_source;
   GSource            *stall_source;  /* armed only while writes are blocked */
   GSource            *hangup_source; /* after the peer finished sending: its reset or close */
@@ -48,6 +49,7 @@ struct _NpConnection
 };
 
 void _np_connection_clear_source   (GSource      **source);
+void _np_connection_stop_reading   (NpConnection  *self);
 void _np_connection_notify_drained (NpConnection  *self);
 
 G_END_DECLS

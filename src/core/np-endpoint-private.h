@@ -6,6 +6,7 @@
 #include "np-answerer.h"
 #include "np-endpoint.h"
 #include "np-file-sender.h"
+#include "np-watch-set.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,7 @@ typedef struct
   NpEndpointConfig       *config;
   NpEventQueue           *queue;
   guint8                 *read_buffer;
+  NpWatchSet             *watch_set;       /* the plain sockets' reads, made on first use */
   guint64                 next_peer_id;
   gboolean                started;
   gboolean                stopped;

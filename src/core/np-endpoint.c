@@ -57,6 +57,7 @@ np_endpoint_dispose (GObject *object)
   if (priv->file_sender != NULL)
     np_file_sender_cancel (priv->file_sender, _("the endpoint stopped"));
   g_clear_object (&priv->file_sender);
+  g_clear_pointer (&priv->watch_set, np_watch_set_destroy);
 
   G_OBJECT_CLASS (np_endpoint_parent_class)->dispose (object);
 }
@@ -533,6 +534,19 @@ np_endpoint_get_read_buffer (NpEndpoint *self,
   *size = READ_BUFFER_SIZE;
 
   return priv->read_buffer;
+}
+
+/* Returns: (transfer none): the set the endpoint's plain sockets are read through, on the
+ * thread's context (the engine's) */
+NpWatchSet *
+np_endpoint_get_watch_set (NpEndpoint *self)
+{
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
+
+  if (priv->watch_set == NULL)
+    priv->watch_set = np_watch_set_new (g_main_context_get_thread_default ());
+
+  return priv->watch_set;
 }
 
 guint64

@@ -12,6 +12,7 @@
 #include "np-framing-budget.h"
 #include "np-responder.h"
 #include "np-send-batch.h"
+#include "np-watch-set.h"
 
 G_BEGIN_DECLS
 
@@ -110,6 +111,7 @@ void                    np_endpoint_finish           (NpEndpoint              *s
                                                       const char              *message);
 gboolean                np_endpoint_is_congested     (NpEndpoint              *self);
 NpFramingBudget        *np_endpoint_get_framing_budget (NpEndpoint            *self);
+NpWatchSet             *np_endpoint_get_watch_set    (NpEndpoint              *self);
 guint8                 *np_endpoint_get_read_buffer  (NpEndpoint              *self,
                                                       gsize                   *size);
 guint64                 np_endpoint_next_peer_id     (NpEndpoint              *self);
