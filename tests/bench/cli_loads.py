@@ -125,14 +125,21 @@ class Sink:
 
 
 class Server:
-    """A broadcasting server fed on standard input: netpoke-cli or ncat."""
+    """A broadcasting server fed on standard input: netpoke-cli, ncat, or np-bench-send-loop (a
+    bare C loop of send(), the floor)."""
 
-    def __init__(self, kind, max_clients):
+    def __init__(self, kind, max_clients, build=None):
         self.kind = kind
         if kind == "netpoke":
             self.cli = Cli("tcp-server", "--port", "0", "--bind", "127.0.0.1", "--quiet", json_events=False)
             self.proc = self.cli.proc
             _, self.port = self.cli.wait_listening()
+        elif kind == "send-loop":
+            self.port = free_port()
+            self.proc = subprocess.Popen([os.path.join(build, "tests", "np-bench-send-loop"), str(self.port),
+                                          str(max_clients)], stdin=subprocess.PIPE)
+            if not wait_listening_port(self.port):
+                raise RuntimeError("np-bench-send-loop did not start listening")
         else:
             self.port = free_port()
             self.proc = subprocess.Popen(["ncat", "-l", "-k", "--send-only", "--max-conns", str(max_clients + 10),
@@ -153,11 +160,22 @@ class Server:
             self.proc.wait(WAIT)
 
 
+def cpu_seconds(pid):
+    """CPU time every thread of a process has had so far (the scheduler's own count, in ns)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total / 1e9
+
+
 def fanout_once(build, kind, n_clients, payload):
     """Every one of n_clients gets payload from a server fed it on standard input. Returns
     (seconds from the write until the last client had it all, complete, bad, peak RSS KiB,
-    seconds until every client was connected and accepted)."""
-    server = Server(kind, n_clients)
+    seconds until every client was connected and accepted, the server's CPU seconds from the
+    write until then). The CPU time is the steadier figure on a shared machine: waiting for a
+    core does not count."""
+    server = Server(kind, n_clients, build)
     try:
         connecting = time.monotonic()
         sink = Sink(build, "tcp", server.port, n_clients, payload)
@@ -166,13 +184,16 @@ def fanout_once(build, kind, n_clients, payload):
         connected = time.monotonic() - connecting
         time.sleep(0.2)
         sink.go()
+        cpu = cpu_seconds(server.proc.pid)
         start = time.monotonic()
         server.feed(payload)
-        complete, bad, last = sink.result()
+        complete, bad, last = sink.result_keep_open()
+        cpu = cpu_seconds(server.proc.pid) - cpu
+        sink.close()
         peak = memory_kib(server.proc.pid, "VmHWM")
     finally:
         server.stop()
-    return last - start, complete, bad, peak, connected
+    return last - start, complete, bad, peak, connected, cpu
 
 
 def udp_once(build, kind, n_peers, payload):

@@ -6,8 +6,8 @@ then one table: metric, Netpoke, peer, ratio, target, each cell the median (min-
 
   fanout      1,000 clients x 500 lines of 64 B from standard input: netpoke-cli tcp-server vs
               ncat -l -k --send-only; until every client has every byte (checked, in order)
-  fanout-10k  10,000 clients x 100 lines: time per client-line against ncat's at 1,000 (ncat's
-              select loop cannot hold 10,000), peak RSS
+  fanout-10k  10,000 clients x 100 lines: time per client-line against ncat's at 1,000 x 500,
+              run round by round beside it (ncat's select loop cannot hold 10,000), peak RSS
   typed       one 64-byte line to 1,000 clients: until the last has it, vs ncat
   udp         1,000 lines to 100 peers heard (100,000 datagrams) vs a plain Python sendto loop
   ingest      2 GiB into netpoke-cli tcp-server --stats vs socat TCP-LISTEN -> /dev/null
@@ -80,44 +80,60 @@ def machine():
             f"load average {load} at start")
 
 
-def bench_fanout(build, table, rounds, n_clients, n_lines, metric, target, ncat_reference=None):
-    """Returns ncat's times (for the 10,000-client row, which has no ncat of its own)."""
+def bench_fanout(build, table, rounds, n_clients, n_lines, metric, target, reference=None):
+    """reference: (clients, lines) for ncat when it cannot hold n_clients (the 10,000-client row):
+    each round then runs ncat at that size right after Netpoke, and the row compares time per
+    client-line, so that both sides run in the same minute on this shared machine. Such a row
+    also runs np-bench-send-loop at Netpoke's size each round: one send() per client in a bare C
+    loop, the floor any broadcaster that writes each client its own stream stands on."""
     payload = cli_loads.lines(n_lines)
+    ref_clients, ref_lines = reference or (n_clients, n_lines)
     # Each side (the server, the sink) holds one descriptor per client.
-    if not cli_loads.raise_file_limit(n_clients + 256):
+    if not cli_loads.raise_file_limit(max(n_clients, ref_clients) + 256):
         table.add(metric, "skipped: the file limit is too low", "-", "-", target)
-        return []
-    times = {"netpoke": [], "ncat": []}
+        return
+    times = {"netpoke": [], "ncat": [], "send-loop": []}
+    cpus = {"netpoke": [], "ncat": [], "send-loop": []}
     incomplete = []
     peaks = []
-    kinds = ["netpoke"] + (["ncat"] if ncat_reference is None else [])
     for r in range(rounds):
-        for kind in kinds:
-            seconds, complete, bad, peak, connected = cli_loads.fanout_once(build, kind, n_clients, payload)
+        for kind in ("netpoke", "ncat") + (("send-loop",) if reference else ()):
+            clients, body = (ref_clients, cli_loads.lines(ref_lines)) if kind == "ncat" else (n_clients, payload)
+            seconds, complete, bad, peak, connected, cpu = cli_loads.fanout_once(build, kind, clients, body)
             times[kind].append(seconds)
-            if complete != n_clients:
-                incomplete.append(f"{kind} round {r + 1}: {complete}/{n_clients} complete, {bad} wrong")
+            cpus[kind].append(cpu / (clients * (len(body) // cli_loads.LINE)))
+            if complete != clients:
+                incomplete.append(f"{kind} round {r + 1}: {complete}/{clients} complete, {bad} wrong")
             if kind == "netpoke":
                 peaks.append(peak / 1024)
-            print(f"  {metric}, round {r + 1}, {kind}: {seconds * 1000:.1f} ms, {complete}/{n_clients} "
+            print(f"  {metric}, round {r + 1}, {kind} ({clients:,} x {len(body) // cli_loads.LINE}): "
+                  f"{seconds * 1000:.1f} ms (CPU {cpu * 1000:.1f} ms), {complete}/{clients} "
                   f"clients got every byte in order (all connected and accepted in {connected:.2f} s)"
                   + (f", peak RSS {peak / 1024:.1f} MiB" if kind == "netpoke" else ""), flush=True)
     for line in incomplete:
         print(f"  INCOMPLETE: {line}")
     mark = "" if not incomplete else " INCOMPLETE"
-    if ncat_reference is None:
+    if reference is None:
         table.add(metric, cell([t * 1000 for t in times["netpoke"]], "{:.1f}") + " ms" + mark,
                   cell([t * 1000 for t in times["ncat"]], "{:.1f}") + " ms (ncat)",
                   ratio(times["ncat"], times["netpoke"]), target)
-        return times["ncat"]
-    # Per client-line against ncat at 1,000 clients x 500 lines.
-    client_lines = n_clients * n_lines
-    mine = [t / client_lines * 1e9 for t in times["netpoke"]]
-    theirs = [t / (1000 * 500) * 1e9 for t in ncat_reference]
-    table.add(metric, cell(mine, "{:.0f}") + " ns" + mark, cell(theirs, "{:.0f}") + " ns (ncat, 1,000 x 500)",
+        return
+    mine = [t / (n_clients * n_lines) * 1e9 for t in times["netpoke"]]
+    theirs = [t / (ref_clients * ref_lines) * 1e9 for t in times["ncat"]]
+    table.add(metric, cell(mine, "{:.0f}") + " ns" + mark,
+              cell(theirs, "{:.0f}") + f" ns (ncat, {ref_clients:,} x {ref_lines})",
               ratio(theirs, mine), target)
+    floor = [t / (n_clients * n_lines) * 1e9 for t in times["send-loop"]]
+    table.add(f"  against a bare C send() loop, {n_clients:,} x {n_lines}", cell(mine, "{:.0f}") + " ns",
+              cell(floor, "{:.0f}") + " ns (np-bench-send-loop)", ratio(floor, mine), "-")
+    cpu_ns = {kind: [c * 1e9 for c in values] for kind, values in cpus.items()}
+    table.add("  the sender's CPU per client-line", cell(cpu_ns["netpoke"], "{:.0f}") + " ns",
+              cell(cpu_ns["ncat"], "{:.0f}") + f" ns (ncat, {ref_clients:,} x {ref_lines})",
+              ratio(cpu_ns["ncat"], cpu_ns["netpoke"]), "-")
+    table.add("  the sender's CPU, against the send() loop", cell(cpu_ns["netpoke"], "{:.0f}") + " ns",
+              cell(cpu_ns["send-loop"], "{:.0f}") + " ns (np-bench-send-loop)",
+              ratio(cpu_ns["send-loop"], cpu_ns["netpoke"]), "-")
     table.add(f"  peak RSS at {n_clients:,} clients", cell(peaks, "{:.0f}") + " MiB", "-", "-", "< 200 MiB")
-    return []
 
 
 def bench_udp(build, table, rounds, n_peers=100, n_lines=1000):
@@ -287,13 +303,12 @@ def main():
     table = Table()
 
     print(machine(), flush=True)
-    ncat_1000 = []
-    if only & {"fanout", "fanout-10k"}:
-        ncat_1000 = bench_fanout(args.build, table, args.rounds, 1000, 500, "fan-out 1,000 clients x 500 lines",
-                                 ">= 1.0x, every client complete")
+    if "fanout" in only:
+        bench_fanout(args.build, table, args.rounds, 1000, 500, "fan-out 1,000 clients x 500 lines",
+                     ">= 1.0x, every client complete")
     if "fanout-10k" in only:
         bench_fanout(args.build, table, args.rounds, 10000, 100, "fan-out 10,000 x 100, per client-line",
-                     ">= 1.0x", ncat_reference=ncat_1000)
+                     ">= 1.0x", reference=(1000, 500))
     if "typed" in only:
         bench_fanout(args.build, table, args.rounds, 1000, 1, "one typed line to 1,000 clients",
                      "< 25 ms (was 25-34)")
