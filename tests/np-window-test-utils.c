@@ -288,12 +288,14 @@ is_true (gpointer data)
 }
 
 gboolean
-np_test_press_keys (NpWindow   *window,
-                    const char *keys)
+np_test_xdotool (NpWindow          *window,
+                 const char *const *args)
 {
   g_autofree char *xdotool = g_find_program_in_path ("xdotool");
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) argv = NULL;
   gboolean done = FALSE;
 
   if (xdotool == NULL)
@@ -302,24 +304,33 @@ np_test_press_keys (NpWindow   *window,
       return FALSE;
     }
 
-  /* The window is drawn and mapped before the keys go to it. */
+  /* The window is drawn and mapped before the input goes to it. */
   np_test_wait_frames (window);
-  {
-    g_auto(GStrv) names = g_strsplit (keys, " ", -1);
-    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-    g_auto(GStrv) argv = NULL;
-
-    g_strv_builder_add_many (builder, xdotool, "key", "--delay", "20", NULL);
-    g_strv_builder_addv (builder, (const char **) names);
-    argv = g_strv_builder_end (builder);
-    process = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_NONE, &error);
-  }
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, xdotool);
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+  process = g_subprocess_newv ((const char * const *) argv, G_SUBPROCESS_FLAGS_NONE, &error);
   g_assert_no_error (error);
-  /* The main loop runs meanwhile: the window gets the key events as they come. */
+  /* The main loop runs meanwhile: the window gets the events as they come. */
   g_subprocess_wait_check_async (process, NULL, on_xdotool_done, &done);
-  np_test_wait_until (is_true, &done, "xdotool to press the keys");
+  np_test_wait_until (is_true, &done, "xdotool to finish");
   np_test_wait_frames (window);
   return TRUE;
+}
+
+gboolean
+np_test_press_keys (NpWindow   *window,
+                    const char *keys)
+{
+  g_auto(GStrv) names = g_strsplit (keys, " ", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
+
+  g_strv_builder_add_many (builder, "key", "--delay", "20", NULL);
+  g_strv_builder_addv (builder, (const char **) names);
+  args = g_strv_builder_end (builder);
+  return np_test_xdotool (window, (const char * const *) args);
 }
 
 /* Saves @window's workspace to @file as Save does (off the UI thread) and waits for it. */

@@ -59,4 +59,10 @@ gboolean    np_test_save_workspace    (NpWindow    *window,
                                        GFile       *file,
                                        GError     **error);
 
+/* Runs xdotool with @args (its commands: "mousemove", "10", "20", …) on the X server, once the
+ * window is drawn; waits for it to finish and then for two frames. Skips the test when xdotool
+ * is missing. Returns FALSE when it skipped. */
+gboolean    np_test_xdotool           (NpWindow          *window,
+                                       const char *const *args);
+
 G_END_DECLS
