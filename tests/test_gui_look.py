@@ -235,6 +235,9 @@ try:
 
     # The README's picture: thumbnails and the endpoint's graph after the camera's 10 s.
     if os.environ.get("NETPOKE_SCREENSHOT_LOOK"):
+        # The pointer off the header's buttons, so that no tooltip covers the picture.
+        subprocess.run(["xdotool", "mousemove", "400", "500"], check=True)
+        time.sleep(1)
         save_screenshot(tap, window, os.environ["NETPOKE_SCREENSHOT_LOOK"])
 
     # Selecting the camera's client adds its own graph, fed by the engine's counter snapshots.

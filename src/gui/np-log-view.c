@@ -9,6 +9,7 @@
 #include "np-enum-dropdown.h"
 #include "np-log-data-cell.h"
 #include "np-log-view-private.h"
+#include "np-wrap-box.h"
 
 /* The framings the selector offers, in its order (np_framer_new_from_string () specs). */
 static const char * const framing_specs[] = { "raw", "line", "ascii16", "u16be", "u32be" };
@@ -447,6 +448,7 @@ np_log_view_class_init (NpLogViewClass *klass)
 
   g_type_ensure (NP_TYPE_LOG_MODEL);
   g_type_ensure (NP_TYPE_LOG_RENDERER);
+  g_type_ensure (NP_TYPE_WRAP_BOX);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-log-view.ui");
   gtk_widget_class_bind_template_child (widget_class, NpLogView, box);

@@ -74,11 +74,25 @@ can_send (gpointer unused,
   return !NP_MODE_IS_RELAY (mode);
 }
 
-static gboolean
-hears_groups (gpointer unused,
-              NpMode   mode)
+/* The Group column (the multicast group a datagram was sent to) is UDP's only. It is put into
+ * the view and taken out rather than hidden: GTK 4.8's column view counts a hidden column's
+ * width in what it needs, so the Address column never got the room it expands into. */
+static void
+show_group_column (NpPeerList *self)
 {
-  return mode == NP_MODE_UDP;
+  GListModel *columns = gtk_column_view_get_columns (self->peer_view);
+  gboolean shown = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && !shown; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      shown = column == self->group_column;
+    }
+  if (self->mode == NP_MODE_UDP && !shown)
+    gtk_column_view_append_column (self->peer_view, self->group_column);
+  else if (self->mode != NP_MODE_UDP && shown)
+    gtk_column_view_remove_column (self->peer_view, self->group_column);
 }
 
 static char *
@@ -215,6 +229,7 @@ np_peer_list_set_property (GObject      *object,
         {
           self->mode = g_value_get_enum (value);
           name_for_mode (self);
+          show_group_column (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -271,7 +286,6 @@ np_peer_list_class_init (NpPeerListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, send_all_label);
   gtk_widget_class_bind_template_callback (widget_class, can_disconnect);
   gtk_widget_class_bind_template_callback (widget_class, can_send);
-  gtk_widget_class_bind_template_callback (widget_class, hears_groups);
 }
 
 static void

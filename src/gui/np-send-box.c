@@ -7,6 +7,7 @@
 #include "np-enum-types.h"
 #include "np-send-box.h"
 #include "np-tooltip.h"
+#include "np-wrap-box.h"
 
 #define HISTORY_SIZE 50
 
@@ -426,6 +427,7 @@ np_send_box_class_init (NpSendBoxClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (NP_TYPE_WRAP_BOX);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/netpoke/Netpoke/np-send-box.ui");
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, box);

@@ -1,0 +1,444 @@
+/* The real NpWindow in-process (under Xvfb) at the sizes people use it: 1024×600, the smallest
+ * the window lets itself be, and the default. What is measured is where widgets are drawn
+ * (gtk_widget_compute_bounds): a control "shown" lies inside its pane, not cut off by it.
+ * meson runs this in English and again in Chinese (LANGUAGE=zh_CN). */
+#include "config.h"
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "np-test-utils.h"
+#include "np-window-test-utils.h"
+
+#define APP_ID "io.github.netpoke.Netpoke"
+
+#define part_child np_test_part_child
+
+/* Sizes: 0×0 is the window's default, 1×1 the smallest it allows. */
+typedef struct
+{
+  int width, height;
+} Size;
+
+static const Size sizes[] = { { 1024, 600 }, { 1, 1 }, { 0, 0 } };
+
+static NpWindow *
+window_at_size (Size size)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NpWindow *window;
+
+  /* The last window's size is remembered: start from the default. */
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  window = np_window_new (NULL);
+  g_object_ref_sink (window);
+  g_object_ref (window);
+  if (size.width > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), size.width, size.height);
+  gtk_window_present (GTK_WINDOW (window));
+  np_test_wait_frames (window);
+  return window;
+}
+
+static char *
+describe (GtkWidget *widget)
+{
+  const char *text = GTK_IS_LABEL (widget) ? gtk_label_get_text (GTK_LABEL (widget))
+                   : GTK_IS_BUTTON (widget) ? gtk_button_get_label (GTK_BUTTON (widget)) : NULL;
+
+  return g_strdup_printf ("%s%s%s%s", G_OBJECT_TYPE_NAME (widget), text ? " “" : "", text ? text : "", text ? "”" : "");
+}
+
+/* The first widget a person could see under @root (mapped, with a size) that is not wholly
+ * inside @area (in @relative_to's coordinates), or NULL. The content of a scrolled window
+ * scrolls by design: the scrolled window itself is checked, not what it holds. */
+static GtkWidget *
+first_cut_off (GtkWidget             *root,
+               GtkWidget             *relative_to,
+               const graphene_rect_t *area)
+{
+  graphene_rect_t bounds, slack;
+
+  if (!gtk_widget_get_mapped (root) || gtk_widget_get_width (root) == 0 || gtk_widget_get_height (root) == 0)
+    return NULL;
+  g_assert_true (gtk_widget_compute_bounds (root, relative_to, &bounds));
+  graphene_rect_inset_r (area, -1, -1, &slack);   /* rounding */
+  if (!graphene_rect_contains_rect (&slack, &bounds))
+    return root;
+  if (GTK_IS_SCROLLED_WINDOW (root))
+    return NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *cut = first_cut_off (child, relative_to, area);
+
+      if (cut != NULL)
+        return cut;
+    }
+  return NULL;
+}
+
+static void
+assert_inside (GtkWidget             *root,
+               GtkWidget             *relative_to,
+               const graphene_rect_t *area,
+               const char            *where,
+               NpWindow              *window)
+{
+  GtkWidget *cut = first_cut_off (root, relative_to, area);
+
+  if (cut != NULL)
+    {
+      g_autofree char *what = describe (cut);
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (cut, relative_to, &bounds));
+      g_error ("in a %d×%d window, %s is cut off: drawn at x %.0f…%.0f, y %.0f…%.0f; %s is x %.0f…%.0f, y %.0f…%.0f",
+               gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)), what,
+               bounds.origin.x, bounds.origin.x + bounds.size.width, bounds.origin.y, bounds.origin.y + bounds.size.height,
+               where, area->origin.x, area->origin.x + area->size.width, area->origin.y, area->origin.y + area->size.height);
+    }
+}
+
+static GtkPaned *
+paned_of (NpWindow *window)
+{
+  return GTK_PANED (gtk_widget_get_parent (GTK_WIDGET (window->peer_list)));
+}
+
+/* The divider between the log and the client list (GtkPaned's own child). */
+static GtkWidget *
+divider_of (NpWindow *window)
+{
+  GtkPaned *paned = paned_of (window);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (paned)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != gtk_paned_get_start_child (paned) && child != gtk_paned_get_end_child (paned))
+      return child;
+  g_assert_not_reached ();
+}
+
+static graphene_rect_t
+bounds_in (GtkWidget *widget,
+           GtkWidget *relative_to)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, relative_to, &bounds));
+  return bounds;
+}
+
+/* Everything in the window is inside it, the log side left of the divider and the client
+ * list right of it. */
+static void
+assert_all_shown (NpWindow *window)
+{
+  GtkWidget *paned = GTK_WIDGET (paned_of (window));
+  GtkWidget *content = GTK_WIDGET (window->problem_overlay);
+  graphene_rect_t divider = bounds_in (divider_of (window), paned);
+  graphene_rect_t left, right, whole;
+
+  graphene_rect_init (&whole, 0, 0, gtk_widget_get_width (content), gtk_widget_get_height (content));
+  graphene_rect_init (&left, 0, 0, divider.origin.x, gtk_widget_get_height (paned));
+  /* (The divider's handle is wider than its line, for the mouse: it lies over the list.) */
+  graphene_rect_init (&right, divider.origin.x, 0, gtk_widget_get_width (paned) - divider.origin.x,
+                      gtk_widget_get_height (paned));
+  assert_inside (gtk_paned_get_start_child (GTK_PANED (paned)), paned, &left, "the log's side", window);
+  assert_inside (GTK_WIDGET (window->peer_list), paned, &right, "the client list's side", window);
+  assert_inside (content, content, &whole, "the window", window);
+}
+
+static gboolean
+label_ellipsized (GtkWidget *label)
+{
+  return pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label)));
+}
+
+static void
+select_peer (NpWindow *window,
+             guint     position)
+{
+  gtk_selection_model_select_item (gtk_column_view_get_model (part_child (window->peer_list, "peer_view")),
+                                   position, TRUE);
+  np_test_wait_frames (window);
+}
+
+static gboolean
+traffic_revealed (gpointer window)
+{
+  GtkWidget *revealer = gtk_widget_get_parent (GTK_WIDGET (((NpWindow *) window)->traffic_pane));
+
+  return gtk_revealer_get_child_revealed (GTK_REVEALER (revealer));
+}
+
+/* A running server with two clients, one selected, and a saved message: every control of the
+ * log's side, the send box and the client list is inside its pane, at 1024×600, at the
+ * smallest size and at the default one; the Send button says all of "Send to 1 Selected". */
+static void
+test_everything_shown (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      NpWindow *window = window_at_size (sizes[i]);
+      guint port = np_test_start_server (window);
+      g_autoptr(GSocket) first = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+      g_autoptr(GSocket) second = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("window %d×%d", sizes[i].width, sizes[i].height);
+      np_send_box_add_saved_message (window->send_box, "Status", "STATUS?\\r\\n", NP_FORMAT_ESCAPES, &error);
+      g_assert_no_error (error);
+      np_test_wait_for_items (np_test_peers_of (window), 2, "the clients");
+      np_test_wait_frames (window);
+      assert_all_shown (window);
+
+      select_peer (window, 0);
+      gtk_drop_down_set_selected (part_child (window->send_box, "format_dropdown"), NP_FORMAT_ESCAPES);
+      np_test_wait_frames (window);
+      assert_all_shown (window);
+      g_assert_false (label_ellipsized (part_child (window->send_box, "send_label")));
+
+      /* The traffic graphs open above the log: still all inside. */
+      gtk_toggle_button_set_active (window->traffic_button, TRUE);
+      np_test_wait_until (traffic_revealed, window, "the traffic graphs to open");
+      np_test_wait_frames (window);
+      assert_all_shown (window);
+
+      np_test_stop (window);
+      np_test_close_window (window);
+    }
+}
+
+/* Drags the divider by @dx with the mouse on the X server. */
+static gboolean
+drag_divider (NpWindow *window,
+              int       dx)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (window));
+  GdkSurface *surface = gtk_native_get_surface (native);
+  graphene_rect_t divider = bounds_in (divider_of (window), GTK_WIDGET (native));
+  double surface_x, surface_y;
+  g_autofree char *xid = NULL, *x = NULL, *y = NULL, *x_step = NULL, *x_end = NULL;
+
+  if (!GDK_IS_X11_SURFACE (surface))
+    {
+      g_test_skip ("the divider is dragged with xdotool, on X11");
+      return FALSE;
+    }
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  x = g_strdup_printf ("%.0f", surface_x + divider.origin.x + divider.size.width / 2);
+  y = g_strdup_printf ("%.0f", surface_y + divider.origin.y + divider.size.height / 2);
+  x_step = g_strdup_printf ("%.0f", surface_x + divider.origin.x + divider.size.width / 2 + (dx > 0 ? 10 : -10));
+  x_end = g_strdup_printf ("%.0f", surface_x + divider.origin.x + divider.size.width / 2 + dx);
+  {
+    const char *press[] = { "mousemove", "--window", xid, x, y, "mousedown", "1", NULL };
+    const char *move[] = { "mousemove", "--window", xid, x_step, y, "sleep", "0.1",
+                           "mousemove", "--window", xid, x_end, y, "sleep", "0.1", NULL };
+    const char *release[] = { "mouseup", "1", NULL };
+
+    return np_test_xdotool (window, press) && np_test_xdotool (window, move) && np_test_xdotool (window, release);
+  }
+}
+
+/* At 1024×600 the divider moves both ways, and what is on either side follows it: the log
+ * and the send box get narrower or wider and stay whole. (The log's side could not be
+ * narrower than all its controls in a row, so it was cut off instead and dragging changed
+ * nothing one could see.) */
+static void
+test_divider_drags (void)
+{
+  NpWindow *window = window_at_size (sizes[0]);
+  GtkWidget *log = GTK_WIDGET (window->log_view);
+  GtkWidget *send = GTK_WIDGET (window->send_box);
+  int log_width = gtk_widget_get_width (log), peers_width = gtk_widget_get_width (GTK_WIDGET (window->peer_list));
+
+  np_send_box_set_send_label (window->send_box, "Send to All");
+  if (!drag_divider (window, -150))
+    goto out;
+  g_test_message ("log %d → %d px wide", log_width, gtk_widget_get_width (log));
+  g_assert_cmpint (gtk_widget_get_width (log), <=, log_width - 140);
+  g_assert_cmpint (gtk_widget_get_width (send), ==, gtk_widget_get_width (log));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window->peer_list)), >=, peers_width + 140);
+  assert_all_shown (window);
+
+  log_width = gtk_widget_get_width (log);
+  drag_divider (window, 100);
+  g_assert_cmpint (gtk_widget_get_width (log), >=, log_width + 90);
+  assert_all_shown (window);
+out:
+  np_test_close_window (window);
+}
+
+/* The address cells of the client list. */
+static void
+collect_labels (GtkWidget  *widget,
+                GPtrArray  *labels)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child))
+        g_ptr_array_add (labels, child);
+      collect_labels (child, labels);
+    }
+}
+
+static GtkWidget *
+peer_cell (NpWindow   *window,
+           const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_labels (part_child (window->peer_list, "peer_view"), labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (strcmp (gtk_label_get_text (labels->pdata[i]), text) == 0)
+      return labels->pdata[i];
+  g_error ("no cell shows %s", text);
+}
+
+/* The row widget holding @cell: the one whose parent is the list itself. */
+static GtkWidget *
+row_of (GtkWidget *cell)
+{
+  GtkWidget *row = cell;
+
+  while (!GTK_IS_LIST_VIEW (gtk_widget_get_parent (row)))
+    row = gtk_widget_get_parent (row);
+  return row;
+}
+
+/* At the default size the Address column is wide enough for an IPv6 address with a port, so
+ * clients can be told apart (it was "127.0.…"); a selected row is highlighted across the whole
+ * list; nothing scrolls sideways (that left a shade along the list's right edge). */
+static void
+test_peer_addresses (void)
+{
+  NpWindow *window = window_at_size (sizes[2]);
+  guint port = np_test_start_server (window);
+  g_autoptr(GSocket) client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  GtkWidget *view = part_child (window->peer_list, "peer_view");
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_parent (view));
+  GtkAdjustment *sideways = gtk_scrolled_window_get_hadjustment (scroller);
+  GtkWidget *cell;
+  g_autoptr(PangoLayout) longest = NULL;
+  int longest_width;
+
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  select_peer (window, 0);
+  cell = peer_cell (window, address);
+  g_assert_false (label_ellipsized (cell));
+  longest = gtk_widget_create_pango_layout (cell, "[ffff:ffff::1]:65535");
+  pango_layout_get_pixel_size (longest, &longest_width, NULL);
+  g_test_message ("address cell %d px wide, [ffff:ffff::1]:65535 needs %d", gtk_widget_get_width (cell), longest_width);
+  g_assert_cmpint (gtk_widget_get_width (cell), >=, longest_width);
+
+  g_assert_cmpint (gtk_widget_get_width (row_of (cell)), >=, gtk_widget_get_width (GTK_WIDGET (scroller)) - 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (sideways), <=, gtk_adjustment_get_page_size (sideways));
+
+  /* UDP lists the group a datagram was sent to: the Address column still fits an address. */
+  np_test_stop (window);
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", NULL);
+  np_test_wait_frames (window);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (GTK_COLUMN_VIEW (view))), ==, 5);
+  {
+    /* The Address column's title, less its padding (the box holding its words). */
+    GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_first_child (gtk_widget_get_first_child (view)));
+    g_autoptr(PangoLayout) ipv4 = gtk_widget_create_pango_layout (view, "127.0.0.1:54321");
+    int ipv4_width;
+
+    pango_layout_get_pixel_size (ipv4, &ipv4_width, NULL);
+    g_assert_cmpint (gtk_widget_get_width (title), >=, ipv4_width);
+  }
+  g_assert_cmpfloat (gtk_adjustment_get_upper (sideways), <=, gtk_adjustment_get_page_size (sideways));
+  np_test_close_window (window);
+}
+
+/* The Send button says where it sends, whole, when the window has room: UDP's destination,
+ * TCP's "Send to 1 Selected" with the Escapes format (it read "Send to 127.0.0.…" and
+ * "Send to 1 Se…" with room to spare). */
+static void
+test_send_label_whole (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      NpWindow *window;
+      GtkWidget *label;
+
+      if (sizes[i].width == 1)
+        continue;   /* the smallest size is test_everything_shown's */
+      window = window_at_size (sizes[i]);
+      label = part_child (window->send_box, "send_label");
+      np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", "127.0.0.1:9100");
+      np_test_wait_frames (window);
+      g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (label)), "127.0.0.1:9100"));
+      g_assert_false (label_ellipsized (label));
+
+      gtk_drop_down_set_selected (part_child (window->send_box, "format_dropdown"), NP_FORMAT_ESCAPES);
+      np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", "[ffff:ffff::1]:65535");
+      np_test_wait_frames (window);
+      g_assert_false (label_ellipsized (label));
+      np_test_close_window (window);
+    }
+}
+
+/* A toast is drawn over the bottom of the window, whole (the toasts' overlay is as small as
+ * its toast, so that the rows that wrap are measured for the window's width). */
+static gboolean
+toast_shown (gpointer data)
+{
+  NpWindow *window = data;
+  GtkWidget *content = GTK_WIDGET (window->problem_overlay);
+  GtkWidget *toast = gtk_widget_get_last_child (GTK_WIDGET (window->toast_overlay));
+  graphene_rect_t bounds, whole;
+
+  graphene_rect_init (&whole, 0, 0, gtk_widget_get_width (content), gtk_widget_get_height (content));
+  return toast != NULL && gtk_widget_get_mapped (toast) && gtk_widget_compute_bounds (toast, content, &bounds)
+         && graphene_rect_contains_rect (&whole, &bounds) && bounds.size.height > 20
+         && bounds.origin.y + bounds.size.height >= whole.size.height - 40;
+}
+
+/* A toast is drawn over the bottom of the window, whole (the toasts' overlay is as small as
+ * its toast, so that the rows that wrap are measured for the window's width). */
+static void
+test_toast_shown (void)
+{
+  NpWindow *window = window_at_size (sizes[1]);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-error", "s", "Address already in use");
+  np_test_wait_until (toast_shown, window, "the toast, whole, at the bottom of the window");
+  np_test_close_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GSettings) settings = NULL;
+  const char *localedir = g_getenv ("NETPOKE_LOCALEDIR");
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  if (localedir != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+
+  g_test_add_func ("/window-layout/everything-shown", test_everything_shown);
+  g_test_add_func ("/window-layout/divider-drags", test_divider_drags);
+  g_test_add_func ("/window-layout/peer-addresses", test_peer_addresses);
+  g_test_add_func ("/window-layout/send-label-whole", test_send_label_whole);
+  g_test_add_func ("/window-layout/toast-shown", test_toast_shown);
+
+  return g_test_run ();
+}
