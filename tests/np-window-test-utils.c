@@ -14,6 +14,14 @@ np_test_part_child (gpointer    part,
   return found;
 }
 
+const char *
+np_test_start_words (gpointer endpoint_bar)
+{
+  GtkStack *words = np_test_part_child (endpoint_bar, "start_stack");
+
+  return gtk_label_get_text (GTK_LABEL (gtk_stack_get_visible_child (words)));
+}
+
 NpWindow *
 np_test_new_window (void)
 {

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 gpointer    np_test_part_child        (gpointer     part,
                                        const char  *name);
 
+/* The words the endpoint bar's Start button shows now (Start, Stop, Connect, …). */
+const char *np_test_start_words       (gpointer     endpoint_bar);
+
 NpWindow   *np_test_new_window        (void);
 void        np_test_close_window      (NpWindow    *window);
 

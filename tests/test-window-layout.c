@@ -415,6 +415,104 @@ test_toast_shown (void)
   np_test_close_window (window);
 }
 
+/* ---- the header's fields keep their place ----------------------------------------------- */
+
+#define N_HEADER_PARTS 7
+
+/* Where the endpoint bar's fields and buttons are drawn, in the window's coordinates (an
+ * empty rectangle for a part this mode hides). */
+static const char *const header_part_names[N_HEADER_PARTS] = {
+  "mode_dropdown", "method_dropdown", "url_entry", "address_entry", "port_entry", "destination_entry", "start_button",
+};
+
+static void
+header_parts (NpWindow        *window,
+              graphene_rect_t  parts[N_HEADER_PARTS])
+{
+  for (guint i = 0; i < N_HEADER_PARTS; i++)
+    {
+      GtkWidget *part = part_child (window->endpoint_bar, header_part_names[i]);
+
+      graphene_rect_init (&parts[i], 0, 0, 0, 0);
+      if (gtk_widget_get_mapped (part))
+        g_assert_true (gtk_widget_compute_bounds (part, GTK_WIDGET (window), &parts[i]));
+    }
+}
+
+static void
+assert_header_parts_kept (NpWindow              *window,
+                          const graphene_rect_t  before[N_HEADER_PARTS],
+                          const char            *after_what)
+{
+  graphene_rect_t after[N_HEADER_PARTS];
+
+  header_parts (window, after);
+  for (guint i = 0; i < N_HEADER_PARTS; i++)
+    if (!graphene_rect_equal (&before[i], &after[i]))
+      g_error ("mode %d, %d px wide window, after %s: %s moved from x %.0f (%.0f wide) to x %.0f (%.0f wide)",
+               np_endpoint_bar_get_mode (window->endpoint_bar), gtk_widget_get_width (GTK_WIDGET (window)),
+               after_what, header_part_names[i], before[i].origin.x, before[i].size.width, after[i].origin.x, after[i].size.width);
+}
+
+static gboolean
+is_running (gpointer window)
+{
+  return np_window_is_running (window);
+}
+
+/* The address, port and URL fields (and the buttons after them) stay where they are, as wide as
+ * they were, whatever the Start button says (Stop, Disconnect, Cancel) and whatever the title
+ * and subtitle say: they were squeezed by "Disconnect" and "Connected to 127.0.0.1:9200". */
+static void
+test_header_fields_steady (void)
+{
+  g_autoptr(GSocket) listener = np_test_tcp_listen (G_SOCKET_FAMILY_IPV4);
+  g_autofree char *target = g_strdup_printf ("127.0.0.1:%u", np_test_local_port (listener));
+  g_autofree char *port = g_strdup_printf ("%u", np_test_local_port (listener));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (NpMode mode = NP_MODE_TCP_SERVER; mode <= NP_MODE_UDP_RELAY; mode++)
+      {
+        NpWindow *window;
+        graphene_rect_t before[N_HEADER_PARTS];
+        g_autofree char *url = NULL;
+
+        if (sizes[i].width == 1)
+          continue;   /* the smallest window has no room for a title beside the fields */
+        window = window_at_size (sizes[i]);
+        if (mode == NP_MODE_HTTP_CLIENT || mode == NP_MODE_WS_CLIENT)
+          {
+            /* The listener never answers: the request (the handshake) stays pending. */
+            url = g_strdup_printf ("%s://%s/a/rather/long/path", mode == NP_MODE_WS_CLIENT ? "ws" : "http", target);
+            np_window_set_endpoint (window, mode, url, NULL, NULL);
+          }
+        else if (mode == NP_MODE_TCP_CLIENT)
+          np_window_set_endpoint (window, mode, "127.0.0.1", port, NULL);
+        else
+          np_window_set_endpoint (window, mode, "127.0.0.1", "0", NP_MODE_IS_RELAY (mode) ? target : "127.0.0.1:9");
+        np_test_wait_frames (window);
+        header_parts (window, before);
+
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+        np_test_wait_until (is_running, window, "the endpoint to run");
+        np_test_wait_frames (window);
+        g_test_message ("mode %d running: “%s”, “%s”", mode, adw_window_title_get_title (window->window_title),
+                        adw_window_title_get_subtitle (window->window_title));
+        assert_header_parts_kept (window, before, "Start");
+
+        /* A saved workspace's name is the title. */
+        adw_window_title_set_title (window->window_title, "device-under-test-with-a-long-name.netpoke");
+        adw_window_title_set_subtitle (window->window_title, "Connected to [fe80::1234:5678:9abc:def0]:65535");
+        np_test_wait_frames (window);
+        assert_header_parts_kept (window, before, "a long title");
+
+        np_test_stop (window);
+        np_test_wait_frames (window);
+        assert_header_parts_kept (window, before, "Stop");
+        np_test_close_window (window);
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -439,6 +537,7 @@ main (int    argc,
   g_test_add_func ("/window-layout/peer-addresses", test_peer_addresses);
   g_test_add_func ("/window-layout/send-label-whole", test_send_label_whole);
   g_test_add_func ("/window-layout/toast-shown", test_toast_shown);
+  g_test_add_func ("/window-layout/header-fields-steady", test_header_fields_steady);
 
   return g_test_run ();
 }

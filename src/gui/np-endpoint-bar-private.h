@@ -50,6 +50,7 @@ struct _NpEndpointBar
   NpTcpOptions *tcp_options;
   NpUdpOptions *udp_options;
   GtkButton   *start_button;
+  GtkStack    *start_stack;   /* the button's words, Start and Stop: as wide as the wider */
 
   NpMode       mode;        /* the selected one; kept here for bindings made during init */
   guint        mode_index;  /* its row in the table */

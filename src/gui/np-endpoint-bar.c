@@ -149,6 +149,23 @@ start_label (gpointer unused,
   return g_strdup (running ? _("Stop") : _("Start"));
 }
 
+static char *
+start_page (gpointer unused,
+            gboolean running)
+{
+  return g_strdup (running ? "stop" : "start");
+}
+
+/* The button shows its words in a stack (see the template): its name for assistive technology
+ * is the word shown. */
+static void
+label_start_button (NpEndpointBar *self)
+{
+  g_autofree char *label = start_label (NULL, self->mode, self->running);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->start_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 static GStrv
 start_classes (gpointer unused,
                gboolean running)
@@ -310,6 +327,7 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, tcp_options);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, udp_options);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, start_button);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, start_stack);
   gtk_widget_class_bind_template_callback (widget_class, address_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, address_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, port_placeholder);
@@ -323,6 +341,7 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, has_options);
   gtk_widget_class_bind_template_callback (widget_class, url_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, start_label);
+  gtk_widget_class_bind_template_callback (widget_class, start_page);
   gtk_widget_class_bind_template_callback (widget_class, start_classes);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
 }
@@ -418,6 +437,9 @@ np_endpoint_bar_init (NpEndpointBar *self)
   g_signal_connect_object (self->web_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tcp_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->udp_options, "changed", G_CALLBACK (validate), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::mode", G_CALLBACK (label_start_button), NULL);
+  g_signal_connect (self, "notify::running", G_CALLBACK (label_start_button), NULL);
+  label_start_button (self);
   validate (self);
 }
 
