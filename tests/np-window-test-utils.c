@@ -1,6 +1,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "np-row-details.h"
 #include "np-test-utils.h"
 #include "np-window-test-utils.h"
 
@@ -107,16 +108,22 @@ painted_twice (gpointer data)
 }
 
 void
-np_test_wait_frames (NpWindow *window)
+np_test_wait_painted (gpointer widget)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  Frames frames = { GTK_WIDGET (window), 0 };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (widget));
+  Frames frames = { GTK_WIDGET (widget), 0 };
   gulong id;
 
   id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &frames);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
+  gtk_widget_queue_draw (GTK_WIDGET (widget));
   np_test_wait_until (painted_twice, &frames, "two frames drawn");
   g_signal_handler_disconnect (clock, id);
+}
+
+void
+np_test_wait_frames (NpWindow *window)
+{
+  np_test_wait_painted (window);
 }
 
 void
@@ -354,4 +361,50 @@ np_test_save_workspace (NpWindow  *window,
   g_assert_null (pending);   /* written off the UI thread: never done inside the call */
   result = np_test_wait_async (&pending, "the workspace to be saved");
   return np_window_save_workspace_finish (window, result, error);
+}
+
+/* ---- the details of a row ------------------------------------------------------------------- */
+
+NpRowDetails *
+np_test_details_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (NP_IS_ROW_DETAILS (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return NP_ROW_DETAILS (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_details (gpointer unused)
+{
+  return np_test_details_window () != NULL;
+}
+
+NpRowDetails *
+np_test_open_details (NpWindow *window,
+                      NpLogRow *row)
+{
+  GListModel *visible = np_log_view_get_visible (window->log_view);
+  GtkSelectionModel *selection = NULL;
+
+  g_object_get (np_test_part_child (window->log_view, "column_view"), "model", &selection, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr(NpLogRow) item = g_list_model_get_item (visible, i);
+
+      if (item == row)
+        gtk_selection_model_select_item (selection, i, TRUE);
+    }
+  g_object_unref (selection);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.details", NULL);
+  np_test_wait_until (has_details, NULL, "the details window");
+  np_test_wait_painted (np_test_details_window ());
+  return np_test_details_window ();
 }

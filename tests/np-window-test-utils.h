@@ -4,6 +4,7 @@
  * and keys pressed on the X server, as a keyboard does. */
 #pragma once
 
+#include "np-row-details.h"
 #include "np-window-private.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,8 @@ NpLogModel *np_test_log_of            (NpWindow    *window);
 /* Waits until two frames have been drawn: the window has laid out what it was given and done
  * whatever it was going to do about it (no fixed sleep decides). */
 void        np_test_wait_frames       (NpWindow    *window);
+/* The same for any widget's window. */
+void        np_test_wait_painted      (gpointer     widget);
 /* Waits for @n rows in the log, then for two frames. */
 void        np_test_wait_rows_drawn   (NpWindow    *window,
                                        guint        n);
@@ -67,5 +70,12 @@ gboolean    np_test_save_workspace    (NpWindow    *window,
  * is missing. Returns FALSE when it skipped. */
 gboolean    np_test_xdotool           (NpWindow          *window,
                                        const char *const *args);
+
+/* The details window open now (mapped), or NULL. */
+NpRowDetails *np_test_details_window  (void);
+/* Opens @row's details the way a person does: selects it, presses Details (win.details);
+ * waits for the window to be drawn. */
+NpRowDetails *np_test_open_details    (NpWindow    *window,
+                                       NpLogRow    *row);
 
 G_END_DECLS

@@ -513,6 +513,98 @@ test_header_fields_steady (void)
       }
 }
 
+/* ---- a message's details ------------------------------------------------------------------ */
+
+/* A drop-down a person can see under @widget, or NULL. */
+static GtkWidget *
+mapped_dropdown (GtkWidget *widget)
+{
+  if (GTK_IS_DROP_DOWN (widget) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = mapped_dropdown (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static NpLogRow *
+row_of_length (NpWindow *window,
+               guint64   length)
+{
+  GListModel *log = G_LIST_MODEL (np_test_log_of (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    {
+      g_autoptr(NpLogRow) row = g_list_model_get_item (log, i);
+
+      if (np_log_row_get_length (row) == length)
+        return g_steal_pointer (&row);
+    }
+  return NULL;
+}
+
+static gboolean
+has_big_row (gpointer window)
+{
+  g_autoptr(NpLogRow) row = row_of_length (window, 27346);
+
+  return row != NULL;
+}
+
+/* A message's details have one set of views, the switcher's (Text, Hex Dump): no second
+ * Text/Hex drop-down that said "Text" over the hex dump and changed nothing seen there; the
+ * size, "27346 bytes", on one line (it wrapped after "27346" beside the buttons). */
+static void
+test_details_one_control (void)
+{
+  NpWindow *window = window_at_size (sizes[2]);
+  g_autoptr(GSocket) peer = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) to = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NpLogRow) row = NULL;
+  g_autofree guint8 *data = g_malloc (27346);
+  NpRowDetails *details;
+  GtkLabel *summary;
+  GtkWidget *dropdown;
+
+  for (guint i = 0; i < 27346; i++)
+    data[i] = (i * 7) & 0xff;
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "UDP bound");
+  to = np_test_loopback_address (G_SOCKET_FAMILY_IPV4, np_window_get_endpoint_port (window));
+  g_assert_cmpint (g_socket_send_to (peer, to, (const char *) data, 27346, NULL, &error), ==, 27346);
+  g_assert_no_error (error);
+  np_test_wait_until (has_big_row, window, "the datagram's row");
+  row = row_of_length (window, 27346);
+
+  /* The log shows hex: the details open on the hex dump. */
+  gtk_drop_down_set_selected (part_child (window->log_view, "display_dropdown"), 1);
+  details = np_test_open_details (window, row);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (part_child (details, "stack")), ==, "hex");
+  dropdown = mapped_dropdown (GTK_WIDGET (details));
+  if (dropdown != NULL)
+    g_error ("a drop-down (%s) beside the Hex Dump view", gtk_widget_get_tooltip_text (dropdown));
+
+  summary = part_child (part_child (details, "hex_view"), "summary_label");
+  g_assert_nonnull (strstr (gtk_label_get_text (summary), "27346 bytes"));
+  g_test_message ("“%s” is %d px wide, %d lines", gtk_label_get_text (summary),
+                  gtk_widget_get_width (GTK_WIDGET (summary)), pango_layout_get_line_count (gtk_label_get_layout (summary)));
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (summary)), ==, 1);
+
+  adw_view_stack_set_visible_child_name (part_child (details, "stack"), "text");
+  np_test_wait_painted (details);
+  g_assert_null (mapped_dropdown (GTK_WIDGET (details)));
+
+  gtk_window_destroy (GTK_WINDOW (details));
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -538,6 +630,7 @@ main (int    argc,
   g_test_add_func ("/window-layout/send-label-whole", test_send_label_whole);
   g_test_add_func ("/window-layout/toast-shown", test_toast_shown);
   g_test_add_func ("/window-layout/header-fields-steady", test_header_fields_steady);
+  g_test_add_func ("/window-layout/details-one-control", test_details_one_control);
 
   return g_test_run ();
 }

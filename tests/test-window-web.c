@@ -9,7 +9,7 @@
 
 #include "np-row-details.h"
 #include "np-test-utils.h"
-#include "np-window-private.h"
+#include "np-window-test-utils.h"
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
@@ -187,26 +187,7 @@ find_row (NpWindow   *window,
   return NULL;
 }
 
-static NpRowDetails *
-details_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (NP_IS_ROW_DETAILS (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return NP_ROW_DETAILS (window);
-    }
-  return NULL;
-}
-
-static gboolean
-has_details (gpointer data)
-{
-  return details_window () != NULL;
-}
+#define details_window np_test_details_window
 
 static char *
 details_text (void)
@@ -233,31 +214,15 @@ find_dropdown (GtkWidget *widget)
   return NULL;
 }
 
-/* Opens the details of the row showing @needle the way a person does: selects it, presses
- * the Details button (win.details). */
+/* Opens the details of the row showing @needle the way a person does. */
 static void
 open_details (NpWindow   *window,
               const char *needle)
 {
   g_autoptr(NpLogRow) row = find_row (window, needle);
-  GListModel *visible = np_log_view_get_visible (window->log_view);
-  GtkSelectionModel *selection = NULL;
 
   g_assert_nonnull (row);
-  g_object_get (gtk_widget_get_template_child (GTK_WIDGET (window->log_view), NP_TYPE_LOG_VIEW, "column_view"),
-                "model", &selection, NULL);
-  for (guint i = 0; i < g_list_model_get_n_items (visible); i++)
-    {
-      g_autoptr(NpLogRow) item = g_list_model_get_item (visible, i);
-
-      if (item == row)
-        gtk_selection_model_select_item (selection, i, TRUE);
-    }
-  g_object_unref (selection);
-
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.details", NULL);
-  np_test_wait_until (has_details, NULL, "the details window");
-  wait_painted (GTK_WIDGET (details_window ()));
+  np_test_open_details (window, row);
 }
 
 /* NETPOKE_SCREENSHOT_DIR=data/screenshots re-takes the README's picture of the details window. */

@@ -11,7 +11,7 @@
 #include "np-row-details.h"
 #include "np-save-bytes.h"
 
-/* A body on show: re-rendered when Text/Hex changes. */
+/* A body on show: re-rendered when Text/Hex (an HTTP exchange's) changes. */
 typedef struct
 {
   GtkTextView *view;      /* owned by the window's widget tree */
@@ -340,7 +340,12 @@ np_row_details_new (GtkWindow       *parent,
                                                      || np_log_row_get_preview (row) != NULL);
   adw_view_stack_set_visible_child_name (self->stack, page);
 
-  gtk_drop_down_set_selected (self->display_dropdown, display == NP_FORMAT_HEX ? 1 : 0);
+  /* Text or Hex is a choice for an HTTP exchange's bodies only: a message has its Hex Dump
+   * page, and a second "Text" beside the switcher's would change nothing seen there. */
+  gtk_widget_set_visible (GTK_WIDGET (self->display_dropdown),
+                          np_log_row_get_http (row) != NULL && self->bodies->len > 0);
+  gtk_drop_down_set_selected (self->display_dropdown,
+                              np_log_row_get_http (row) != NULL && display == NP_FORMAT_HEX ? 1 : 0);
   render_bodies (self);
   gtk_window_present (GTK_WINDOW (self));
 
