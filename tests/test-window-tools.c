@@ -428,6 +428,85 @@ test_rules_dialog_buttons (void)
   np_test_close_window (window);
 }
 
+static const char *
+row_error (GtkListBox *list,
+           int         index)
+{
+  return gtk_label_get_text (GTK_LABEL (row_button (list, index, "error_label")));
+}
+
+static graphene_rect_t
+bounds_in_dialog (NpWindow  *window,
+                  GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window->rules_dialog), &bounds));
+  return bounds;
+}
+
+static void
+assert_not_moved (NpWindow              *window,
+                  GtkWidget             *widget,
+                  const graphene_rect_t *before,
+                  const char            *when)
+{
+  graphene_rect_t after = bounds_in_dialog (window, widget);
+
+  if (!graphene_rect_equal (before, &after))
+    g_error ("%s: %s moved from y %.0f (%.0f high) to y %.0f (%.0f high)", when, G_OBJECT_TYPE_NAME (widget),
+             before->origin.y, before->size.height, after.origin.y, after.size.height);
+}
+
+/* A rule just added is blank, not yet wrong: its "pattern is empty" waits until it is written
+ * (or a message is tried); a rule written before says what is wrong at once. The error line
+ * coming and going moves nothing below it (a click meant for Try It landed in the answer). */
+static void
+test_rules_error_when_written (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkListBox *list;
+  GtkWidget *try_entry;
+  graphene_rect_t try_before, answer_before;
+
+  write_rule (window, "(", "x");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.rules", NULL);
+  np_test_wait_painted (window->rules_dialog);
+  list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (window->rules_dialog), NP_TYPE_RULES_DIALOG,
+                                                      "rules_list"));
+  try_entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window->rules_dialog), NP_TYPE_RULES_DIALOG,
+                                                       "try_entry"));
+  g_assert_true (g_str_has_prefix (row_error (list, 0), "Rule 1: "));
+
+  gtk_widget_activate_action (GTK_WIDGET (window->rules_dialog), "rules.add", NULL);
+  np_test_wait_painted (window->rules_dialog);
+  g_assert_nonnull (np_rule_item_get_error (np_rule_row_get_item (NP_RULE_ROW (gtk_list_box_get_row_at_index (list, 1)))));
+  g_assert_cmpstr (row_error (list, 1), ==, "");
+  try_before = bounds_in_dialog (window, try_entry);
+  answer_before = bounds_in_dialog (window, row_button (list, 1, "response_entry"));
+
+  gtk_editable_set_text (GTK_EDITABLE (row_button (list, 1, "pattern_entry")), "ping(");
+  np_test_wait_painted (window->rules_dialog);
+  g_assert_true (g_str_has_prefix (row_error (list, 1), "Rule 2: "));
+  assert_not_moved (window, try_entry, &try_before, "the error shown");
+  assert_not_moved (window, row_button (list, 1, "response_entry"), &answer_before, "the error shown");
+
+  gtk_editable_set_text (GTK_EDITABLE (row_button (list, 1, "pattern_entry")), "ping");
+  np_test_wait_painted (window->rules_dialog);
+  g_assert_cmpstr (row_error (list, 1), ==, "");
+  assert_not_moved (window, try_entry, &try_before, "the error gone");
+
+  /* Trying a message says what is wrong with a blank rule too. */
+  gtk_widget_activate_action (GTK_WIDGET (window->rules_dialog), "rules.add", NULL);
+  np_test_wait_painted (window->rules_dialog);
+  g_assert_cmpstr (row_error (list, 2), ==, "");
+  gtk_editable_set_text (GTK_EDITABLE (try_entry), "ping");
+  np_test_wait_painted (window->rules_dialog);
+  g_assert_true (g_str_has_prefix (row_error (list, 2), "Rule 3: "));
+
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -442,6 +521,7 @@ main (int    argc,
 
   g_test_add_func ("/window/tools/rules-dialog-buttons", test_rules_dialog_buttons);
   g_test_add_func ("/window/tools/rules-live", test_rules_live);
+  g_test_add_func ("/window/tools/rules-error-when-written", test_rules_error_when_written);
   g_test_add_func ("/window/tools/rules-workspace", test_rules_workspace);
   g_test_add_func ("/window/tools/send-file-framed", test_send_file_framed);
   g_test_add_func ("/window/tools/send-file-udp", test_send_file_udp);

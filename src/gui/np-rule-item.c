@@ -172,6 +172,15 @@ np_rule_item_dup_rule (NpRuleItem *self)
   return np_reply_rule_copy (self->rule);
 }
 
+/* Whether nothing was written in it yet: no pattern, no answer (as np_rules_add () makes one). */
+gboolean
+np_rule_item_is_blank (NpRuleItem *self)
+{
+  g_return_val_if_fail (NP_IS_RULE_ITEM (self), FALSE);
+
+  return self->rule->pattern[0] == '\0' && self->rule->response[0] == '\0';
+}
+
 guint
 np_rule_item_get_position (NpRuleItem *self)
 {

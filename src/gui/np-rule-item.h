@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (NpRuleItem, np_rule_item, NP, RULE_ITEM, GObject)
 
 NpRuleItem  *np_rule_item_new           (const NpReplyRule *rule);
 NpReplyRule *np_rule_item_dup_rule      (NpRuleItem        *self);
+gboolean     np_rule_item_is_blank      (NpRuleItem        *self);
 guint        np_rule_item_get_position  (NpRuleItem        *self);
 void         np_rule_item_set_position  (NpRuleItem        *self,
                                          guint              position,

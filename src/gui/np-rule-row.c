@@ -24,6 +24,8 @@ struct _NpRuleRow
   GtkEntry      *response_entry;
   GtkSpinButton *delay_spin;
   GtkLabel      *error_label;
+
+  gboolean       error_shown;   /* the rule was written, here or before: its error is the user's */
 };
 
 G_DEFINE_FINAL_TYPE (NpRuleRow, np_rule_row, GTK_TYPE_LIST_BOX_ROW)
@@ -96,16 +98,25 @@ on_remove (NpRuleRow *self)
   activate_for_rule (self, "rules.remove");
 }
 
-/* What is wrong is said under the rule, where it is typed, with the rule's number. */
+/* What is wrong is said under the rule, where it is typed, with the rule's number; once the
+ * rule was written (a fresh one is not yet wrong, only blank). The line is there with or without
+ * words, one line at most (the whole in its tooltip), so that nothing below moves under the
+ * pointer when it comes or goes. */
 static void
 on_error (NpRuleRow *self)
 {
-  const char *error = np_rule_item_get_error (self->item);
+  const char *error = self->error_shown ? np_rule_item_get_error (self->item) : NULL;
   g_autofree char *text = error != NULL ? g_strdup_printf (_("Rule %u: %s"), np_rule_item_get_position (self->item),
                                                            error) : NULL;
 
   gtk_label_set_label (self->error_label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label), text);
+}
+
+static void
+on_edited (NpRuleRow *self)
+{
+  np_rule_row_show_error (self);
 }
 
 /* A pattern means nothing for "any message", an answer nothing for "echo"; the placeholder
@@ -189,6 +200,12 @@ np_rule_row_new (NpRuleItem *item)
   g_signal_connect_object (item, "notify::last", G_CALLBACK (on_position), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (item, "notify::position", G_CALLBACK (on_error), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (item, "notify::error", G_CALLBACK (on_error), self, G_CONNECT_SWAPPED);
+  /* A rule added blank says what is wrong once any of it is written. */
+  self->error_shown = !np_rule_item_is_blank (item);
+  g_signal_connect_object (item, "notify::pattern", G_CALLBACK (on_edited), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (item, "notify::response", G_CALLBACK (on_edited), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (item, "notify::match", G_CALLBACK (on_edited), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (item, "notify::reply", G_CALLBACK (on_edited), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (item, "notify::match", G_CALLBACK (on_kinds), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (item, "notify::reply", G_CALLBACK (on_kinds), self, G_CONNECT_SWAPPED);
   on_position (self);
@@ -205,4 +222,20 @@ np_rule_row_get_item (NpRuleRow *self)
   g_return_val_if_fail (NP_IS_RULE_ROW (self), NULL);
 
   return self->item;
+}
+
+/**
+ * np_rule_row_show_error:
+ *
+ * Says what is wrong with the rule from now on, written or not (a message was tried).
+ */
+void
+np_rule_row_show_error (NpRuleRow *self)
+{
+  g_return_if_fail (NP_IS_RULE_ROW (self));
+
+  if (self->error_shown)
+    return;
+  self->error_shown = TRUE;
+  on_error (self);
 }

@@ -14,5 +14,6 @@ G_DECLARE_FINAL_TYPE (NpRuleRow, np_rule_row, NP, RULE_ROW, GtkListBoxRow)
 
 GtkWidget  *np_rule_row_new      (NpRuleItem *item);
 NpRuleItem *np_rule_row_get_item (NpRuleRow  *self);
+void        np_rule_row_show_error (NpRuleRow *self);
 
 G_END_DECLS

@@ -74,6 +74,18 @@ move_action (GtkWidget  *widget,
                  g_str_equal (action_name, "rules.move-up") ? -1 : 1);
 }
 
+/* A message typed to try: what is wrong with any rule is said under it now, written or not
+ * (the result says "Fix the rules first"). */
+static void
+on_try_changed (NpRulesDialog *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (NP_IS_RULE_ROW (row))
+      np_rule_row_show_error (NP_RULE_ROW (row));
+  update_try (self);
+}
+
 static void
 remove_action (GtkWidget  *widget,
                const char *action_name,
@@ -123,7 +135,7 @@ np_rules_dialog_init (NpRulesDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_object (self->try_entry, "changed", G_CALLBACK (update_try), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->try_entry, "changed", G_CALLBACK (on_try_changed), self, G_CONNECT_SWAPPED);
 }
 
 /**
