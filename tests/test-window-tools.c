@@ -496,13 +496,23 @@ test_rules_error_when_written (void)
   g_assert_cmpstr (row_error (list, 1), ==, "");
   assert_not_moved (window, try_entry, &try_before, "the error gone");
 
-  /* Trying a message says what is wrong with a blank rule too. */
+  /* Start (when the rules count) says what is wrong with a blank rule too, and so does trying a
+   * message. */
   gtk_widget_activate_action (GTK_WIDGET (window->rules_dialog), "rules.add", NULL);
   np_test_wait_painted (window->rules_dialog);
   g_assert_cmpstr (row_error (list, 2), ==, "");
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", "0", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_painted (window->rules_dialog);
+  g_assert_false (np_window_is_running (window));
+  g_assert_true (g_str_has_prefix (row_error (list, 2), "Rule 3: "));
+
+  gtk_widget_activate_action (GTK_WIDGET (window->rules_dialog), "rules.add", NULL);
+  np_test_wait_painted (window->rules_dialog);
+  g_assert_cmpstr (row_error (list, 3), ==, "");
   gtk_editable_set_text (GTK_EDITABLE (try_entry), "ping");
   np_test_wait_painted (window->rules_dialog);
-  g_assert_true (g_str_has_prefix (row_error (list, 2), "Rule 3: "));
+  g_assert_true (g_str_has_prefix (row_error (list, 3), "Rule 4: "));
 
   np_test_close_window (window);
 }

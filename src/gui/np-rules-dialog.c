@@ -79,10 +79,7 @@ move_action (GtkWidget  *widget,
 static void
 on_try_changed (NpRulesDialog *self)
 {
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_list)); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (NP_IS_RULE_ROW (row))
-      np_rule_row_show_error (NP_RULE_ROW (row));
+  np_rules_dialog_show_errors (self);
   update_try (self);
 }
 
@@ -166,4 +163,21 @@ np_rules_dialog_get_rules (NpRulesDialog *self)
   g_return_val_if_fail (NP_IS_RULES_DIALOG (self), NULL);
 
   return self->rules;
+}
+
+/**
+ * np_rules_dialog_show_errors:
+ *
+ * The rules were needed (a message tried, Start pressed): each row says what is wrong with its
+ * rule now, also a rule added and not written yet.
+ */
+void
+np_rules_dialog_show_errors (NpRulesDialog *self)
+{
+  g_return_if_fail (NP_IS_RULES_DIALOG (self));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->rules_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (NP_IS_RULE_ROW (row))
+      np_rule_row_show_error (NP_RULE_ROW (row));
 }

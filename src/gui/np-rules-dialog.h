@@ -16,5 +16,6 @@ G_DECLARE_FINAL_TYPE (NpRulesDialog, np_rules_dialog, NP, RULES_DIALOG, AdwWindo
 NpRulesDialog *np_rules_dialog_new       (GtkWindow     *parent,
                                           NpRules       *rules);
 NpRules       *np_rules_dialog_get_rules (NpRulesDialog *self);
+void           np_rules_dialog_show_errors (NpRulesDialog *self);
 
 G_END_DECLS

@@ -42,6 +42,9 @@ _np_window_tools_configure (NpWindow          *self,
     {
       g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT, _("Not started: reply rules: %s"),
                    np_rules_get_error (self->rules));
+      /* Start is when the rules count: a rule added and not written yet says so now too. */
+      if (self->rules_dialog != NULL)
+        np_rules_dialog_show_errors (self->rules_dialog);
       return FALSE;
     }
 
