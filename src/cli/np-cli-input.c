@@ -1,4 +1,5 @@
-/* netpoke-cli: standard input, line by line, to the endpoint's default targets */
+/* netpoke-cli: standard input, line by line, to the endpoint's default targets, at the pace of
+ * the slowest */
 #define G_LOG_DOMAIN "netpoke-cli"
 
 #include <gio/gunixinputstream.h>
@@ -10,6 +11,12 @@
 /* Standard input is read this much at a time; every complete line of one read goes to the
  * engine as one batch (one command, one wakeup, one gathered write per client). */
 #define INPUT_CHUNK (64 * 1024)
+
+/* The next read waits until every target has no more than this waiting (as a file does), so
+ * input goes at the slowest client's pace, as with nc or socat, and memory stays bounded; a
+ * typed line leaves at once all the same. A client that accepts nothing for 5 s is no longer
+ * waited for (the engine then drops it). */
+#define INPUT_ROOM (1024 * 1024)
 
 /* Lines are read only while they have somewhere to go, so a script's input waits in the pipe
  * for the first client instead of being refused. */
@@ -112,7 +119,8 @@ send_pending_lines (NpCli    *cli,
       NpMessageType type = !np_cli_is_websocket (cli) ? NP_MESSAGE_BYTES
                            : cli->web.binary ? NP_MESSAGE_BINARY : NP_MESSAGE_TEXT;
 
-      np_engine_send_batch_as (cli->engine, cli->endpoint_id, NULL, 0, batch, type);
+      np_engine_send_paced (cli->engine, cli->endpoint_id, NULL, 0, batch, type, INPUT_ROOM);
+      cli->input_paced = TRUE;
     }
 }
 
@@ -161,7 +169,7 @@ np_cli_input_init (NpCli *cli)
 void
 np_cli_read_input (NpCli *cli)
 {
-  if (cli->input_reading || cli->input_eof || !input_has_target (cli))
+  if (cli->input_reading || cli->input_paced || cli->input_eof || !input_has_target (cli))
     return;
 
   cli->input_reading = TRUE;

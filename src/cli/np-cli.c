@@ -104,6 +104,13 @@ on_events (GPtrArray *batch,
       NpEvent *event = g_ptr_array_index (batch, i);
       g_autoptr(GError) error = NULL;
 
+      /* Standard input's lines have left room: read on (below). Not a row, not captured. */
+      if (event->kind == NP_EVENT_DRAINED)
+        {
+          cli->input_paced = FALSE;
+          continue;
+        }
+
       if (cli->capture != NULL && !np_capture_write (cli->capture, event, &error) && error != NULL)
         g_printerr ("netpoke-cli: capture stopped: %s\n", error->message);
 

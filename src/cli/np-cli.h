@@ -48,6 +48,7 @@ typedef struct _NpCli
   GCancellable       *input_cancellable;
   gboolean            input_reading;
   gboolean            input_eof;
+  gboolean            input_paced;    /* the last lines sent have not left room yet (DRAINED) */
   guint               n_connected;    /* server: clients; client: 0/1 */
   gboolean            bound;
   gboolean            heard_peer;     /* udp */

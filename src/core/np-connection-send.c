@@ -9,7 +9,8 @@
 
 /* NpConnection's sending side: everything queued leaves in one gathered write, straight away
  * when the socket takes it, otherwise on POLLOUT; a peer that stops reading is dropped by the
- * stall check; a file being sent is told when the queue has room again. */
+ * stall check; a sender that paces itself (a file, standard input) is told when the queue has
+ * room again. */
 
 /* A peer that lets more than the send-queue limit pile up is dropped when it has accepted
  * nothing for this long (stuck), or at once past HARD_LIMIT_FACTOR times the limit (memory
@@ -37,7 +38,17 @@ on_stall_check (gpointer user_data)
   g_clear_pointer (&self->stall_source, g_source_unref);
 
   if (self->out_queued <= config->send_queue_limit)
-    return G_SOURCE_REMOVE;   /* flush_output re-arms when writes block again */
+    {
+      /* Too little waiting to drop it, but whoever waits for room stops waiting for a peer that
+       * accepted nothing for so long: the other targets go on at their pace, this queue grows
+       * past the limit, and the check then drops it. Otherwise flush_output re-arms when writes
+       * block again. */
+      if (idle_ms >= STALL_TIMEOUT_MS)
+        _np_connection_notify_drained (self);
+      else if (self->drained_func != NULL)
+        arm_stall_check (self);
+      return G_SOURCE_REMOVE;
+    }
 
   if (idle_ms >= STALL_TIMEOUT_MS)
     {
@@ -126,14 +137,23 @@ consume_written (NpConnection *self,
   np_endpoint_count_out (self->owner, 0, messages);
 }
 
-/* Tells whoever waits (a file being sent) that the queue has room again, or that the connection
- * closed; called once per np_connection_set_drained_func(). */
+/* Writes are blocked and the peer has accepted nothing for STALL_TIMEOUT_MS. */
+static gboolean
+is_stuck (NpConnection *self)
+{
+  return self->out_source != NULL
+         && g_get_monotonic_time () - self->last_progress >= (gint64) STALL_TIMEOUT_MS * 1000;
+}
+
+/* Tells whoever waits (a file being sent, a paced send) that the queue has room again, that
+ * the peer is stuck, or that the connection closed; called once per
+ * np_connection_set_drained_func(). */
 void
 _np_connection_notify_drained (NpConnection *self)
 {
   NpConnectionDrainedFunc func = self->drained_func;
 
-  if (func == NULL || (!self->closed && self->out_queued > self->drain_below))
+  if (func == NULL || (!self->closed && self->out_queued > self->drain_below && !is_stuck (self)))
     return;
 
   self->drained_func = NULL;
@@ -286,9 +306,12 @@ np_connection_get_send_queued (NpConnection *self)
  * np_connection_set_drained_func:
  * @below: call @func once no more than this many bytes wait to be written
  *
- * @func is called once: when the queue has shrunk to @below (at once if it has already), or
- * when the connection closes (np_connection_is_closed() says which). This is how a file is sent
- * at the pace the peer reads it, in chunks, with flat memory.
+ * @func is called once: when the queue has shrunk to @below (at once if it has already), when
+ * the peer has accepted nothing for 5 s (a sender does not wait for it any longer: what it sends
+ * next takes the queue past the limit, and the stall check drops the peer), or when the
+ * connection closes (np_connection_is_closed() says which). This is how a file, or standard
+ * input, is sent at the pace the slowest peer reads it, in chunks, with flat memory. One waiter
+ * at a time: a new one replaces the last.
  */
 void
 np_connection_set_drained_func (NpConnection            *self,
@@ -302,6 +325,10 @@ np_connection_set_drained_func (NpConnection            *self,
   self->drained_data = user_data;
   self->drain_below = below;
   _np_connection_notify_drained (self);
+
+  /* Blocked with more than @below waiting: the stall check says when the peer is stuck. */
+  if (self->drained_func != NULL && self->out_source != NULL)
+    arm_stall_check (self);
 }
 
 /**

@@ -63,7 +63,8 @@ np_endpoint_snapshot_peers (GHashTable *peers)
  * np_endpoint_pick_peers:
  * @peers: the endpoint's peers, peer id (guint64*) -> the peer's object
  * @peer_ids: (array length=n_peer_ids): the targets asked for; none: every peer
- * @nobody: the error when none were named and there is no peer at all
+ * @nobody: (nullable): the error when none were named and there is no peer at all; %NULL:
+ *   report nothing, not even the peers asked for that are not there
  *
  * Returns: (transfer full) (element-type GObject): the targets that are there; each one asked
  *   for that is not is reported with its own ERROR event
@@ -80,7 +81,7 @@ np_endpoint_pick_peers (NpEndpoint    *self,
   if (n_peer_ids == 0)
     {
       targets = np_endpoint_snapshot_peers (peers);
-      if (targets->len == 0)
+      if (targets->len == 0 && nobody != NULL)
         np_endpoint_emit_error (self, 0, NULL, nobody);
       return targets;
     }
@@ -92,7 +93,7 @@ np_endpoint_pick_peers (NpEndpoint    *self,
 
       if (peer != NULL)
         g_ptr_array_add (targets, g_object_ref (peer));
-      else
+      else if (nobody != NULL)
         {
           g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, peer_ids[i]);
           g_autofree char *message = g_strdup_printf (_("Not sent to client #%s: it is not connected"), id);

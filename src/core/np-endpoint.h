@@ -52,11 +52,13 @@ struct _NpEndpointClass
   void     (*connection_closed) (NpEndpoint    *self,
                                  NpConnection  *connection);
   /* Stream modes (TCP): the connections @peer_ids name (none: the default targets), for a file
-   * sent in chunks; each one asked for that is not there is reported. Others leave it NULL
+   * sent in chunks or a paced send to wait on; with @report, each one asked for that is not
+   * there is reported (a paced send's own send reported them already). Others leave it NULL
    * and send a file as one message. Returns: (transfer full) (element-type NpConnection) */
   GPtrArray *(*pick_connections) (NpEndpoint    *self,
                                   const guint64 *peer_ids,
-                                  guint          n_peer_ids);
+                                  guint          n_peer_ids,
+                                  gboolean       report);
   /* Optional: the framing budget stayed used up (np-framing-budget.h): drop the connection
    * that buffers the most. */
   void     (*shed_framing)      (NpEndpoint    *self);
@@ -86,6 +88,12 @@ void                    np_endpoint_send_batch_as    (NpEndpoint              *s
                                                       guint                    n_peer_ids,
                                                       NpSendBatch             *batch,
                                                       NpMessageType            type);
+void                    np_endpoint_send_paced       (NpEndpoint              *self,
+                                                      const guint64           *peer_ids,
+                                                      guint                    n_peer_ids,
+                                                      NpSendBatch             *batch,
+                                                      NpMessageType            type,
+                                                      gsize                    below);
 void                    np_endpoint_disconnect_peer  (NpEndpoint              *self,
                                                       guint64                  peer_id);
 void                    np_endpoint_disconnect_all   (NpEndpoint              *self);

@@ -51,6 +51,8 @@ typedef struct
   GArray           *peer_ids;
   NpSendBatch      *batch;
   NpMessageType     message_type;
+  gboolean          paced;      /* SEND: a DRAINED event once the targets have room again */
+  gsize             pace_below;
   NpResponder      *responder;
   GFile            *file;
   gboolean          finish_writing;
@@ -140,7 +142,16 @@ run_command (gpointer user_data)
       break;
 
     case COMMAND_SEND:
-      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) != NULL)
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) == NULL)
+        {
+          /* The sender waits for this whatever became of the send. */
+          if (command->paced)
+            np_event_queue_push (self->queue, np_event_new (NP_EVENT_DRAINED, command->endpoint_id, 0, NULL));
+        }
+      else if (command->paced)
+        np_endpoint_send_paced (endpoint, (const guint64 *) command->peer_ids->data, command->peer_ids->len,
+                                command->batch, command->message_type, command->pace_below);
+      else
         np_endpoint_send_batch_as (endpoint, (const guint64 *) command->peer_ids->data,
                                    command->peer_ids->len, command->batch, command->message_type);
       break;
@@ -214,6 +225,21 @@ command_new (CommandKind    kind,
   command->peer_ids = g_array_sized_new (FALSE, FALSE, sizeof (guint64), n_peer_ids);
   if (n_peer_ids > 0)
     g_array_append_vals (command->peer_ids, peer_ids, n_peer_ids);
+
+  return command;
+}
+
+static Command *
+send_command_new (guint          endpoint_id,
+                  const guint64 *peer_ids,
+                  guint          n_peer_ids,
+                  NpSendBatch   *batch,
+                  NpMessageType  type)
+{
+  Command *command = command_new (COMMAND_SEND, endpoint_id, peer_ids, n_peer_ids);
+
+  command->batch = np_send_batch_ref (batch);
+  command->message_type = type;
 
   return command;
 }
@@ -438,14 +464,38 @@ np_engine_send_batch_as (NpEngine      *self,
                          NpSendBatch   *batch,
                          NpMessageType  type)
 {
+  g_return_if_fail (NP_IS_ENGINE (self));
+  g_return_if_fail (batch != NULL);
+
+  invoke (self, send_command_new (endpoint_id, peer_ids, n_peer_ids, batch, type));
+}
+
+/**
+ * np_engine_send_paced:
+ * @below: the mark, in bytes waiting to be written to one target
+ *
+ * Like np_engine_send_batch_as(), and then one %NP_EVENT_DRAINED event for @endpoint_id once
+ * every target's send queue holds no more than @below bytes (or the target is stuck or gone):
+ * a sender that waits for it before sending more goes at the slowest peer's pace, with bounded
+ * memory. netpoke-cli reads its standard input so.
+ */
+void
+np_engine_send_paced (NpEngine      *self,
+                      guint          endpoint_id,
+                      const guint64 *peer_ids,
+                      guint          n_peer_ids,
+                      NpSendBatch   *batch,
+                      NpMessageType  type,
+                      gsize          below)
+{
   Command *command;
 
   g_return_if_fail (NP_IS_ENGINE (self));
   g_return_if_fail (batch != NULL);
 
-  command = command_new (COMMAND_SEND, endpoint_id, peer_ids, n_peer_ids);
-  command->batch = np_send_batch_ref (batch);
-  command->message_type = type;
+  command = send_command_new (endpoint_id, peer_ids, n_peer_ids, batch, type);
+  command->paced = TRUE;
+  command->pace_below = below;
   invoke (self, command);
 }
 

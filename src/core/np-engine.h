@@ -45,6 +45,13 @@ void      np_engine_send_batch_as   (NpEngine               *self,
                                      guint                   n_peer_ids,
                                      NpSendBatch            *batch,
                                      NpMessageType           type);
+void      np_engine_send_paced      (NpEngine               *self,
+                                     guint                   endpoint_id,
+                                     const guint64          *peer_ids,
+                                     guint                   n_peer_ids,
+                                     NpSendBatch            *batch,
+                                     NpMessageType           type,
+                                     gsize                   below);
 void      np_engine_disconnect_peer (NpEngine               *self,
                                      guint                   endpoint_id,
                                      guint64                 peer_id);

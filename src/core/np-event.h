@@ -25,6 +25,9 @@ typedef enum
   NP_EVENT_NOTICE,        /* worth knowing, not a failure: a group joined, a reconnect planned; see message */
   NP_EVENT_FINISHED,      /* a TCP peer finished sending (EOF, a half-close); it can still be
                            * sent to until it closes. Counters: the peer's so far */
+  NP_EVENT_DRAINED,       /* a paced send (np_engine_send_paced) has left room: every target's
+                           * queue is back under the mark, or the target is stuck or gone. Only
+                           * whoever asked for a paced send gets these; they are not rows */
 } NpEventKind;
 
 /* SENT names its peers' ids up to this many; past it, only how many. */

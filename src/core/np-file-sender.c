@@ -332,7 +332,7 @@ start_stream (NpFileSender *self)
 
   self->targets = NP_ENDPOINT_GET_CLASS (self->owner)->pick_connections (self->owner,
                                                                          (const guint64 *) self->peer_ids->data,
-                                                                         self->peer_ids->len);
+                                                                         self->peer_ids->len, TRUE);
   if (self->targets->len == 0)
     {
       fail (self, _("no receiver is connected"));

@@ -353,14 +353,15 @@ np_tcp_client_send (NpEndpoint    *endpoint,
 static GPtrArray *
 np_tcp_client_pick_connections (NpEndpoint    *endpoint,
                                 const guint64 *peer_ids,
-                                guint          n_peer_ids)
+                                guint          n_peer_ids,
+                                gboolean       report)
 {
   NpTcpClient *self = NP_TCP_CLIENT (endpoint);
   GPtrArray *targets = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (self->connection != NULL)
     g_ptr_array_add (targets, g_object_ref (self->connection));
-  else
+  else if (report)
     np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: not connected yet"));
 
   return targets;

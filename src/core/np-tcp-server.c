@@ -235,12 +235,13 @@ np_tcp_server_send (NpEndpoint    *endpoint,
 static GPtrArray *
 np_tcp_server_pick_connections (NpEndpoint    *endpoint,
                                 const guint64 *peer_ids,
-                                guint          n_peer_ids)
+                                guint          n_peer_ids,
+                                gboolean       report)
 {
   NpTcpServer *self = NP_TCP_SERVER (endpoint);
 
   return np_endpoint_pick_peers (endpoint, self->clients, peer_ids, n_peer_ids,
-                                 _("Not sent: no client is connected"));
+                                 report ? _("Not sent: no client is connected") : NULL);
 }
 
 static gboolean
