@@ -226,7 +226,7 @@ test_status_bar (void)
 
   g_assert_cmpuint (np_status_bar_get_bytes_in (bar), ==, 5);
   g_assert_cmpuint (np_status_bar_get_bytes_out (bar), ==, 33);
-  g_assert_true (g_str_has_prefix (np_status_bar_get_text (bar), "In 5 B / 1 msg   Out 33 B / 3 msg   Clients 3"));
+  g_assert_true (g_str_has_prefix (np_status_bar_get_text (bar), "In 5 bytes / 1 msg   Out 33 bytes / 3 msg   Clients 3"));
   g_object_set (bar, "mode", NP_MODE_UDP, NULL);
   g_assert_nonnull (strstr (np_status_bar_get_text (bar), "Peers heard 3"));
 

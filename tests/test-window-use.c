@@ -447,7 +447,10 @@ footer_says_16_mb_in (gpointer data)
 {
   NpWindow *window = data;
 
-  return g_str_has_prefix (np_status_bar_get_text (window->status_bar), "In 16000000 B");
+  /* In the client list's units; the exact count in the tooltip (and accessible description). */
+  return g_str_has_prefix (np_status_bar_get_text (window->status_bar), "In 16.0\u00a0MB")
+         && g_str_has_prefix (gtk_widget_get_tooltip_text (part_child (window->status_bar, "label")),
+                              "Exactly: in 16000000 bytes (");
 }
 
 /* The footer's totals are a run's (each Start begins at 0; stopped, they say "Last run"), a
@@ -473,16 +476,16 @@ test_counters (void)
   g_assert_nonnull (cell);
   g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (cell)));
   /* The footer's text follows its counts at most every 100 ms. */
-  np_test_wait_until (footer_says_16_mb_in, window, "the footer to say In 16000000 B");
+  np_test_wait_until (footer_says_16_mb_in, window, "the footer to say In 16.0 MB");
 
   np_test_stop (window);
-  g_assert_true (g_str_has_prefix (np_status_bar_get_text (window->status_bar), "Last run: In 16000000 B"));
+  g_assert_true (g_str_has_prefix (np_status_bar_get_text (window->status_bar), "Last run: In 16.0\u00a0MB"));
 
   /* A new run begins at 0; a client's footer counts no clients. */
   np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", listener_port, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   server = np_test_tcp_accept (listener);
-  g_assert_true (g_str_has_prefix (np_status_bar_get_text (window->status_bar), "In 0 B / 0 msg"));
+  g_assert_true (g_str_has_prefix (np_status_bar_get_text (window->status_bar), "In 0 bytes / 0 msg"));
   g_assert_null (strstr (np_status_bar_get_text (window->status_bar), "Clients"));
 
   np_test_stop (window);

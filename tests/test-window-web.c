@@ -467,12 +467,16 @@ test_websocket_server (void)
   np_test_wait_until (has_one_peer, window, "the WebSocket client in the client list");
   expect_row_shown (window, "hi from the device");
   expect_row_shown (window, "\\x01\\x02");
+  /* The Length column tells a text message from a binary one. */
+  expect_row_shown (window, "18 text");
+  expect_row_shown (window, "2 binary");
 
   np_send_box_set_draft (window->send_box, "hello device");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
   g_subprocess_communicate_utf8 (peer, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (out, ==, "got hello device\n");
+  expect_row_shown (window, "12 text");
   expect_row_shown (window, "Closed with 4001 (application code): done");
 
   stop (window);

@@ -9,6 +9,7 @@ whole, every frame a row, thumbnails shown (its timing is `build-aux/dev bench -
 gui-pictures`). The app runs with G_DEBUG=fatal-warnings: a warning kills it and fails here."""
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -195,11 +196,15 @@ try:
     tap.ok(graph is not None, "the Traffic Graphs button shows the endpoint's graph")
 
     def footer_in():
-        """The footer's exact totals: (bytes, messages) received."""
-        for label in labels(window):
-            if label.startswith("In "):
-                parts = label.split()
-                return int(parts[1]), int(parts[4])
+        """The footer's exact totals, (bytes, messages) received: its accessible description
+        (the text itself reads in the client list's units, "42.4 kB")."""
+        for acc in walk(window):
+            try:
+                if acc.getRoleName() == "label" and (acc.name or "").startswith("In "):
+                    exact = re.match(r"Exactly: in (\d+) bytes \((\d+) messages\)", acc.description or "")
+                    return (int(exact.group(1)), int(exact.group(2))) if exact else None
+            except Exception:
+                continue
         return None
 
     bytes_before, messages_before = footer_in()

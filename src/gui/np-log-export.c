@@ -54,8 +54,7 @@ append_csv_row (GString       *out,
 {
   g_autofree char *time = np_log_renderer_time (renderer, row);
   g_autofree char *direction = np_log_renderer_direction (renderer, row);
-  g_autofree char *length = np_log_row_get_preview (row) != NULL
-                            ? g_strdup_printf ("%" G_GSIZE_FORMAT, np_log_row_get_length (row)) : g_strdup ("");
+  g_autofree char *length = np_log_row_describe_length (row, FALSE);
   g_autofree char *data = np_log_renderer_full_data (renderer, row);
   const char *fields[] = { time, direction, np_log_row_get_peer (row) != NULL ? np_log_row_get_peer (row) : "",
                            length, data };

@@ -289,16 +289,18 @@ np_log_renderer_line (NpLogRenderer *self,
 {
   g_autofree char *time = NULL;
   g_autofree char *direction = NULL;
+  g_autofree char *length = NULL;
   g_autofree char *data = NULL;
 
   g_return_val_if_fail (NP_IS_LOG_RENDERER (self), NULL);
 
   time = np_log_renderer_time (self, row);
   direction = np_log_renderer_direction (self, row);
+  length = np_log_row_describe_length (row, TRUE);
   data = render (self, row, G_MAXSIZE, G_MAXLONG);
-  return g_strdup_printf ("%s\t%s\t%s\t%" G_GSIZE_FORMAT "\t%s\n", time, direction,
+  return g_strdup_printf ("%s\t%s\t%s\t%s\t%s\n", time, direction,
                           np_log_row_get_peer (row) != NULL ? np_log_row_get_peer (row) : "",
-                          np_log_row_get_length (row), data);
+                          length, data);
 }
 
 /* Whether @row's peer, its text decoded (whatever the view) or, in hex view, its hex contains

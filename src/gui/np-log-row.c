@@ -15,6 +15,7 @@ struct _NpLogRow
   char           *peer;      /* GRefString, interned: thousands of rows share one copy */
   guint64         peer_id;
   gsize           length;    /* full payload length */
+  gboolean        has_length; /* a message, a file or a request: the Length column says how long */
   GBytes         *preview;   /* at most NP_LOG_ROW_PREVIEW bytes of it, or NULL */
   GBytes         *bytes;     /* all of it, while kept (the preview is then a slice of it) */
   NpLogRowKept    kept;
@@ -167,6 +168,9 @@ np_log_row_new_from_event (const NpEvent *event,
     self->peer = g_ref_string_new_intern (event->peer);
   self->peer_id = event->peer_id;
   self->length = event->length;
+  /* A file sent or an HTTP exchange has no payload on the row, but a length all the same. */
+  self->has_length = event->kind == NP_EVENT_RECEIVED || event->kind == NP_EVENT_SENT
+                     || event->kind == NP_EVENT_REQUEST;
   self->message_type = event->message_type;
   self->reply_rule = event->reply_rule;
   if (event->http != NULL)
@@ -228,7 +232,7 @@ np_log_row_new_from_event (const NpEvent *event,
       self->message = event->failed ? g_strdup_printf (_("Stopped: %s"), event->message) : g_strdup (event->message);
       break;
     case NP_EVENT_FINISHED:
-      self->message = g_strdup (_("Finished sending (still open for sending)"));
+      self->message = g_strdup (_("Peer finished sending — replies can still be sent"));
       break;
     case NP_EVENT_ERROR:
     case NP_EVENT_NOTICE:
@@ -300,6 +304,33 @@ np_log_row_get_length (NpLogRow *self)
 {
   g_return_val_if_fail (NP_IS_LOG_ROW (self), 0);
   return self->length;
+}
+
+/**
+ * np_log_row_describe_length:
+ * @with_type: say whether a WebSocket message was text or binary
+ *
+ * Returns: (transfer full): the Length column's text: the bytes of a message, a file or an HTTP
+ *   response ("15", "15 text", "15 binary"), "" for the other rows
+ */
+char *
+np_log_row_describe_length (NpLogRow *self,
+                            gboolean  with_type)
+{
+  g_autofree char *length = NULL;
+
+  g_return_val_if_fail (NP_IS_LOG_ROW (self), NULL);
+
+  if (!self->has_length)
+    return g_strdup ("");
+  length = g_strdup_printf ("%" G_GSIZE_FORMAT, self->length);
+  if (with_type && self->message_type == NP_MESSAGE_TEXT)
+    /* Translators: the Length column of a WebSocket text message: "15 text" */
+    return g_strdup_printf (_("%s text"), length);
+  if (with_type && self->message_type == NP_MESSAGE_BINARY)
+    /* Translators: the Length column of a WebSocket binary message: "15 binary" */
+    return g_strdup_printf (_("%s binary"), length);
+  return g_steal_pointer (&length);
 }
 
 /**

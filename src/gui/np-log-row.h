@@ -56,6 +56,8 @@ NpLogDirection  np_log_row_get_direction  (NpLogRow      *self);
 const char     *np_log_row_get_peer       (NpLogRow      *self);
 guint64         np_log_row_get_peer_id    (NpLogRow      *self);
 gsize           np_log_row_get_length     (NpLogRow      *self);
+char           *np_log_row_describe_length (NpLogRow     *self,
+                                            gboolean      with_type);
 GBytes         *np_log_row_get_preview    (NpLogRow      *self);
 gboolean        np_log_row_is_truncated   (NpLogRow      *self);
 const char     *np_log_row_get_message    (NpLogRow      *self);

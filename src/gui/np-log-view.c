@@ -90,8 +90,7 @@ bind_cell (GtkSignalListItemFactory *factory,
       text = g_strdup (np_log_row_get_peer (row) != NULL ? np_log_row_get_peer (row) : "");
       break;
     case COLUMN_LENGTH:
-      text = np_log_row_get_preview (row) != NULL
-             ? g_strdup_printf ("%" G_GSIZE_FORMAT, np_log_row_get_length (row)) : g_strdup ("");
+      text = np_log_row_describe_length (row, TRUE);
       break;
     case COLUMN_DATA:
     case N_COLUMNS:

@@ -43,32 +43,47 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpStatusBar, np_status_bar, GTK_TYPE_WIDGET)
 
-static void
-update_text (NpStatusBar *self)
+/* The exact totals, for the tooltip and the accessible description: the footer itself speaks
+ * in the list's units ("200.0 kB"). */
+static char *
+describe_exactly (NpStatusBar *self)
 {
-  g_autofree char *rate = g_format_size ((guint64) self->send_rate);
   g_autofree char *in_bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->bytes_in);
   g_autofree char *in_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_in);
   g_autofree char *out_bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, self->bytes_out);
   g_autofree char *out_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_out);
-  g_autofree char *status = NULL;
 
   /* Numbers are formatted first: gettext cannot see through G_GUINT64_FORMAT. */
+  return g_strdup_printf (_("Exactly: in %s bytes (%s messages), out %s bytes (%s messages)"),
+                          in_bytes, in_messages, out_bytes, out_messages);
+}
+
+static void
+update_text (NpStatusBar *self)
+{
+  g_autofree char *rate = g_format_size ((guint64) self->send_rate);
+  g_autofree char *in_bytes = g_format_size (self->bytes_in);
+  g_autofree char *in_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_in);
+  g_autofree char *out_bytes = g_format_size (self->bytes_out);
+  g_autofree char *out_messages = g_strdup_printf ("%" G_GUINT64_FORMAT, self->messages_out);
+  g_autofree char *exactly = describe_exactly (self);
+  g_autofree char *status = NULL;
+
   if (self->mode == NP_MODE_HTTP_SERVER || self->mode == NP_MODE_HTTP_CLIENT)
     {
       g_autofree char *requests = g_strdup_printf ("%" G_GUINT64_FORMAT, self->requests);
 
-      status = g_strdup_printf (_("In %s B   Out %s B   Requests %s"), in_bytes, out_bytes, requests);
+      status = g_strdup_printf (_("In %s   Out %s   Requests %s"), in_bytes, out_bytes, requests);
     }
   else if (self->mode == NP_MODE_UDP)
-    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Peers heard %u   Send rate %s/s"),
+    status = g_strdup_printf (_("In %s / %s msg   Out %s / %s msg   Peers heard %u   Send rate %s/s"),
                               in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
   else if (np_mode_is_client (self->mode))
     /* One connection: no count of clients (it said "Clients 0"). */
-    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Send rate %s/s"),
+    status = g_strdup_printf (_("In %s / %s msg   Out %s / %s msg   Send rate %s/s"),
                               in_bytes, in_messages, out_bytes, out_messages, rate);
   else
-    status = g_strdup_printf (_("In %s B / %s msg   Out %s B / %s msg   Clients %u   Send rate %s/s"),
+    status = g_strdup_printf (_("In %s / %s msg   Out %s / %s msg   Clients %u   Send rate %s/s"),
                               in_bytes, in_messages, out_bytes, out_messages, self->n_peers, rate);
 
   if (self->dropped > 0)
@@ -89,6 +104,8 @@ update_text (NpStatusBar *self)
       status = g_steal_pointer (&last);
     }
   gtk_label_set_text (GTK_LABEL (self->label), status);
+  gtk_widget_set_tooltip_text (self->label, exactly);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, exactly, -1);
   self->refreshed = g_get_monotonic_time ();
 }
 
