@@ -122,6 +122,21 @@ try:
     tap.ok(port is not None and port > 0, f"clicking Start listens, on port {port}")
     tap.ok(find(window, "push button", "Stop") is not None, "the Start button became Stop")
 
+    # A first start's controls say what they are: the icon-only "+", the interval's unit; and
+    # "all" of no clients is greyed until one connects.
+    tap.ok(find(window, "push button", "Save Message…") is not None, "the “+” button reads “Save Message…”")
+    tap.ok(find(window, "spin button", "Repeat interval (ms)") is not None and "ms" in labels(window),
+           "the repeat interval has its unit, ms")
+
+    def sensitive(acc):
+        return acc is not None and acc.getState().contains(pyatspi.STATE_SENSITIVE)
+
+    # The client list's buttons (the send box's Send button also reads "Send to All").
+    disconnect_all = find(window, "push button", "Disconnect All")
+    peer_buttons = disconnect_all.parent
+    tap.ok(not sensitive(find(peer_buttons, "push button", "Send to All")) and not sensitive(disconnect_all),
+           "with no client, the list's Send to All and Disconnect All are greyed")
+
     clients = [Ncat(port) for _ in range(3)]
     peers_table = find(window, "tree table", "Connected clients")
 
@@ -130,6 +145,8 @@ try:
 
     rows = wait_for("three clients", lambda: len(client_rows()) == 3 and client_rows())
     tap.ok(rows is not None, "three ncat clients appear in the client list", client_rows())
+    tap.ok(wait_for("Send to All enabled", lambda: sensitive(find(peer_buttons, "push button", "Send to All"))) is not None,
+           "with clients, Send to All can be clicked")
 
     clients[0].send(b"hello from ncat 1\n")
     tap.ok(wait_for("the line in the log", lambda: "hello from ncat 1\\n" in labels(window)) is not None,

@@ -98,8 +98,8 @@ try:
                    "the Chinese text a client sent is shown in the log")
         # Hanging up is first the end of what it sends (TCP cannot tell a half-close from a close
         # until something is sent to it): that row is translated too.
-        tap.ok(wait_for("the finished row", lambda: shown_in(log, "对端已结束发送（仍可向其发送）")) is not None,
-               "the row for a client that hung up reads 对端已结束发送（仍可向其发送）, in view",
+        tap.ok(wait_for("the finished row", lambda: shown_in(log, "对端已结束发送——仍可向其回复")) is not None,
+               "the row for a client that hung up reads 对端已结束发送——仍可向其回复, in view",
                [l for l in labels(log) if l][-8:])
         shot = os.environ.get("NETPOKE_SCREENSHOT")
         if shot:

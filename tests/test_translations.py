@@ -59,4 +59,28 @@ with tempfile.TemporaryDirectory() as tmp:
         tap.ok(stats.returncode == 0 and "fuzzy" not in report and "untranslated" not in report
                and "translated" in report, f"{language}: every string translated ({report})", stats.stderr)
 
+# A menu item and the window it opens say the same words (the Shortcuts window was titled
+# 快捷操作, GTK's own word, beside the menu's 键盘快捷键).
+same_words = [("_Keyboard Shortcuts", "Keyboard Shortcuts"), ("_Preferences", "Preferences")]
+
+
+def translations(path):
+    """msgid -> msgstr of the single-line entries of a .po file."""
+    found, msgid = {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith('msgid "'):
+                msgid = line[7:].rstrip()[:-1]
+            elif line.startswith('msgstr "') and msgid is not None:
+                found[msgid] = line[8:].rstrip()[:-1]
+                msgid = None
+    return found
+
+
+for language in languages:
+    found = translations(os.path.join(po_dir, f"{language}.po"))
+    for menu, title in same_words:
+        in_menu = re.sub(r"\(_.\)|_", "", found.get(menu, ""))
+        tap.eq(found.get(title), in_menu, f"{language}: the window “{title}” reads as its menu item “{menu}”")
+
 tap.done()

@@ -92,6 +92,10 @@ typedef struct
   NpTlsInfo   *tls;         /* CONNECTED over TLS: protocol, cipher, the peer's certificate */
   char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED; what a NOTICE says */
   gboolean     failed;      /* STOPPED: the endpoint stopped because of an error; FILE: it stopped */
+  /* NOTICE of a TCP client's planned reconnect: the number of the attempt to come and the wait
+   * before it (0: the notice is not one), so the window can say "Reconnecting" without parsing */
+  guint        retry_attempt;
+  guint        retry_in_ms;
   /* Counters: of the peer for DISCONNECTED, of the endpoint for STOPPED. */
   guint64      bytes_in;
   guint64      bytes_out;

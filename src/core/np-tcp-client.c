@@ -88,6 +88,7 @@ fail_or_retry (NpTcpClient *self,
   const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
   g_autofree char *message = NULL;
   g_autofree char *seconds = NULL;
+  NpEvent *notice;
 
   if (!config->reconnect || self->user_closed)
     {
@@ -99,7 +100,11 @@ fail_or_retry (NpTcpClient *self,
     self->delay_ms = MIN (RECONNECT_FIRST_DELAY_MS, config->reconnect_max_ms);
   seconds = g_strdup_printf ("%.1f", self->delay_ms / 1000.0);
   message = g_strdup_printf (_("%s. Connecting again in %s s (attempt %u)"), why, seconds, self->attempt + 1);
-  np_endpoint_emit_notice (endpoint, 0, NULL, message);
+  notice = np_event_new (NP_EVENT_NOTICE, np_endpoint_get_id (endpoint), 0, NULL);
+  notice->message = g_steal_pointer (&message);
+  notice->retry_attempt = self->attempt + 1;
+  notice->retry_in_ms = self->delay_ms;
+  np_endpoint_emit (endpoint, notice);
 
   self->retry = g_timeout_source_new (self->delay_ms);
   g_source_set_static_name (self->retry, "[netpoke] reconnect");

@@ -51,6 +51,8 @@ struct _NpEndpointBar
   NpUdpOptions *udp_options;
   GtkButton   *start_button;
   GtkStack    *start_stack;   /* the button's words, Start and Stop: as wide as the wider */
+  GtkMenuButton *options_button;
+  GtkLabel    *options_running_label;  /* "Stop to change the options", shown while running */
 
   NpMode       mode;        /* the selected one; kept here for bindings made during init */
   guint        mode_index;  /* its row in the table */

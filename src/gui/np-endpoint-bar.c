@@ -29,7 +29,7 @@ static const ModeInfo modes[N_MODES] = {
 /* The methods the HTTP client offers, in the selector's order. */
 static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
 
-enum { PROP_0, PROP_MODE, PROP_FRAMING, PROP_RUNNING, PROP_VALIDATION, PROP_PROBLEM, PROP_DESTINATION, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_FRAMING, PROP_RUNNING, PROP_VALIDATION, PROP_PROBLEM, PROP_DESTINATION, PROP_METHOD, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (NpEndpointBar, np_endpoint_bar, GTK_TYPE_WIDGET)
@@ -128,6 +128,15 @@ has_options (gpointer unused,
              NpMode   mode)
 {
   return mode_info (mode)->has_options;
+}
+
+/* The options are greyed while running (they apply when the endpoint starts): say so. */
+static char *
+options_tooltip (gpointer unused,
+                 gboolean running)
+{
+  return g_strdup (running ? _("Stop to change the options")
+                           : _("Options of this mode: TLS, reconnecting, multicast, the web server’s folder…"));
 }
 
 static char *
@@ -230,6 +239,7 @@ np_endpoint_bar_get_property (GObject    *object,
     case PROP_VALIDATION: g_value_set_string (value, self->validation); break;
     case PROP_PROBLEM:    g_value_set_string (value, self->problem); break;
     case PROP_DESTINATION: g_value_take_string (value, np_endpoint_bar_get_destination (self)); break;
+    case PROP_METHOD:     g_value_set_string (value, np_endpoint_bar_get_method (self)); break;
     default:              G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -309,6 +319,10 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   properties[PROP_DESTINATION] =
     g_param_spec_string ("destination", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The HTTP client's method ("GET"…). */
+  properties[PROP_METHOD] =
+    g_param_spec_string ("method", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (NP_TYPE_WEB_OPTIONS);
@@ -328,6 +342,8 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, udp_options);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, start_button);
   gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, start_stack);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, options_button);
+  gtk_widget_class_bind_template_child (widget_class, NpEndpointBar, options_running_label);
   gtk_widget_class_bind_template_callback (widget_class, address_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, address_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, port_placeholder);
@@ -339,6 +355,7 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, has_url);
   gtk_widget_class_bind_template_callback (widget_class, has_method);
   gtk_widget_class_bind_template_callback (widget_class, has_options);
+  gtk_widget_class_bind_template_callback (widget_class, options_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, url_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, start_label);
   gtk_widget_class_bind_template_callback (widget_class, start_page);
@@ -410,6 +427,12 @@ on_field_changed (GtkEntry      *entry,
 }
 
 static void
+on_method_selected (NpEndpointBar *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METHOD]);
+}
+
+static void
 np_endpoint_bar_init (NpEndpointBar *self)
 {
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
@@ -429,6 +452,8 @@ np_endpoint_bar_init (NpEndpointBar *self)
   self->mode_index = 0;
 
   g_signal_connect_object (self->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->method_dropdown, "notify::selected", G_CALLBACK (on_method_selected),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->address_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
   g_signal_connect_object (self->port_entry, "changed", G_CALLBACK (on_field_changed), self, 0);
@@ -515,6 +540,44 @@ np_endpoint_bar_set_endpoint (NpEndpointBar *self,
   if (port != NULL)
     give_field (self, self->port_entry, port);
   give_field (self, self->destination_entry, destination);
+}
+
+/* Gives @mode its fields (its last values, from the settings) without choosing it; the
+ * chosen mode's are filled in as code fills them, not as typed. */
+void
+np_endpoint_bar_remember_fields (NpEndpointBar *self,
+                                 NpMode         mode,
+                                 const char    *address,
+                                 const char    *port,
+                                 const char    *destination,
+                                 const char    *url)
+{
+  g_return_if_fail (NP_IS_ENDPOINT_BAR (self));
+
+  for (guint i = 0; i < N_MODES; i++)
+    {
+      ModeFields *fields = &self->fields[i];
+
+      if (modes[i].mode != mode)
+        continue;
+      if (i == self->mode_index)
+        {
+          fill_field (self, self->address_entry, address);
+          fill_field (self, self->port_entry, port);
+          fill_field (self, self->destination_entry, destination);
+          fill_field (self, self->url_entry, url);
+          validate (self);
+          return;
+        }
+      g_free (fields->address);
+      g_free (fields->port);
+      g_free (fields->destination);
+      g_free (fields->url);
+      fields->address = g_strdup (address);
+      fields->port = g_strdup (port);
+      fields->destination = g_strdup (destination);
+      fields->url = g_strdup (url);
+    }
 }
 
 char *

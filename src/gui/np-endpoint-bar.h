@@ -31,6 +31,12 @@ void              np_endpoint_bar_set_endpoint     (NpEndpointBar *self,
                                                     const char    *destination);
 NpEndpointConfig *np_endpoint_bar_build_config     (NpEndpointBar *self,
                                                     GError       **error);
+void              np_endpoint_bar_remember_fields  (NpEndpointBar *self,
+                                                    NpMode         mode,
+                                                    const char    *address,
+                                                    const char    *port,
+                                                    const char    *destination,
+                                                    const char    *url);
 char             *np_endpoint_bar_get_url          (NpEndpointBar *self);
 const char       *np_endpoint_bar_get_method       (NpEndpointBar *self);
 void              np_endpoint_bar_set_method       (NpEndpointBar *self,

@@ -25,6 +25,7 @@ struct _NpPeerList
   GtkButton           *send_selected_button;
   GtkButton           *send_all_button;
   GtkButton           *disconnect_button;
+  GtkButton           *disconnect_all_button;
 
   NpMode               mode;
   gboolean             has_selection;
@@ -281,6 +282,7 @@ np_peer_list_class_init (NpPeerListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, send_selected_button);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, send_all_button);
   gtk_widget_class_bind_template_child (widget_class, NpPeerList, disconnect_button);
+  gtk_widget_class_bind_template_child (widget_class, NpPeerList, disconnect_all_button);
   gtk_widget_class_bind_template_callback (widget_class, title_for_mode);
   gtk_widget_class_bind_template_callback (widget_class, send_selected_label);
   gtk_widget_class_bind_template_callback (widget_class, send_all_label);

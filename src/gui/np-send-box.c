@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "np-enum-types.h"
 #include "np-send-box.h"
@@ -25,6 +26,9 @@ struct _NpSendBox
   GtkButton     *send_button;
   GtkLabel      *send_label;
   GtkFlowBox    *saved_box;
+  GtkLabel      *hint_label;   /* what the draft will not do as it may seem; hidden when empty */
+
+  char          *note;         /* the window's word on the draft (a GET sends no body), or NULL */
 
   gboolean       append_crlf;
   GPtrArray     *history;      /* char*, newest last */
@@ -71,6 +75,69 @@ np_send_box_set_draft (NpSendBox  *self,
   g_return_if_fail (NP_IS_SEND_BOX (self));
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->send_view), text, -1);
+}
+
+/* The name the format selector shows ("Text", "Escapes"), translated. */
+static const char *
+format_name (NpSendBox *self,
+             NpFormat   format)
+{
+  GListModel *names = gtk_drop_down_get_model (self->format_dropdown);
+
+  return format < g_list_model_get_n_items (names)
+         ? gtk_string_list_get_string (GTK_STRING_LIST (names), format) : "";
+}
+
+/* Whether @text holds something that reads as an escape (\r, \n, \t, \0, \x…, \\). */
+static gboolean
+has_escape (const char *text)
+{
+  for (const char *p = strchr (text, '\\'); p != NULL; p = strchr (p + 1, '\\'))
+    if (p[1] != '\0' && strchr ("rnt0x\\", p[1]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Under the draft: the window's note, and in Text format a word when the draft holds an escape
+ * (Text sends a backslash as a backslash; rule answers and Try It read escapes). */
+static void
+update_hint (NpSendBox *self)
+{
+  g_autofree char *draft = np_send_box_get_draft (self);
+  g_autoptr(GString) hint = g_string_new (self->note);
+
+  if (get_format (self) == NP_FORMAT_TEXT && has_escape (draft))
+    {
+      g_autofree char *escapes = g_strdup_printf (_("Backslashes are sent as typed (\\r\\n is 4 characters): choose %s to send CR LF"),
+                                                  format_name (self, NP_FORMAT_ESCAPES));
+
+      if (hint->len > 0)
+        g_string_append_c (hint, '\n');
+      g_string_append (hint, escapes);
+    }
+  gtk_label_set_text (self->hint_label, hint->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), hint->len > 0);
+}
+
+/* What the window has to say about the draft (NULL: nothing), shown under it. */
+void
+np_send_box_set_note (NpSendBox  *self,
+                      const char *note)
+{
+  g_return_if_fail (NP_IS_SEND_BOX (self));
+
+  if (g_strcmp0 (self->note, note) == 0)
+    return;
+  g_free (self->note);
+  self->note = g_strdup (note);
+  update_hint (self);
+}
+
+const char *
+np_send_box_get_hint (NpSendBox *self)
+{
+  g_return_val_if_fail (NP_IS_SEND_BOX (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->hint_label)) ? gtk_label_get_text (self->hint_label) : NULL;
 }
 
 /**
@@ -192,9 +259,13 @@ rebuild_saved_box (NpSendBox *self)
       GtkWidget *send = gtk_button_new_with_label (message->name);
       GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
       g_autofree char *remove_label = g_strdup_printf (_("Remove saved message %s"), message->name);
+      /* The format says how it is read: "STATUS?\r\n" is 11 bytes in Text, 9 in Escapes. */
+      g_autofree char *tooltip = g_strdup_printf (_("%s\n(written as %s)"), message->payload,
+                                                  format_name (self, message->format));
 
       gtk_widget_add_css_class (box, "linked");
-      gtk_widget_set_tooltip_text (send, message->payload);
+      gtk_widget_set_tooltip_text (send, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (send), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (send), "win.send-saved");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (send), "u", i);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "send-box.remove-saved");
@@ -321,6 +392,7 @@ save_message_action (GtkWidget  *widget,
   NpSendBox *self = NP_SEND_BOX (widget);
   g_autofree char *text = np_send_box_get_draft (self);
   g_auto(GStrv) lines = NULL;
+  g_autofree char *body = NULL;
   GtkWidget *dialog, *entry;
 
   if (text[0] == '\0')
@@ -335,8 +407,9 @@ save_message_action (GtkWidget  *widget,
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Name"), -1);
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Save Message"),
-                                   _("It will appear under the send box: one click sends it."));
+  body = g_strdup_printf (_("It will appear under the send box: one click sends it, written as %s."),
+                          format_name (self, get_format (self)));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), _("Save Message"), body);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "save", _("_Save"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
@@ -357,6 +430,7 @@ np_send_box_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), NP_TYPE_SEND_BOX);
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->saved, g_ptr_array_unref);
+  g_clear_pointer (&self->note, g_free);
 
   G_OBJECT_CLASS (np_send_box_parent_class)->dispose (object);
 }
@@ -440,6 +514,7 @@ np_send_box_class_init (NpSendBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_button);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_label);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, saved_box);
+  gtk_widget_class_bind_template_child (widget_class, NpSendBox, hint_label);
 
   gtk_widget_class_install_action (widget_class, "send-box.save-message", NULL, save_message_action);
   gtk_widget_class_install_action (widget_class, "send-box.remove-saved", "u", remove_saved_action);
@@ -449,6 +524,7 @@ static void
 on_format_selected (NpSendBox *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORMAT]);
+  update_hint (self);
 }
 
 static void
@@ -474,6 +550,7 @@ on_draft_changed (NpSendBox *self)
 {
   gtk_widget_set_visible (self->placeholder_label,
                           gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (self->send_view)) == 0);
+  update_hint (self);
 }
 
 static void

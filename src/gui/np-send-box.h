@@ -19,6 +19,9 @@ void       np_send_box_set_draft            (NpSendBox   *self,
 GBytes    *np_send_box_encode_draft         (NpSendBox   *self,
                                              gboolean     remember,
                                              GError     **error);
+void       np_send_box_set_note             (NpSendBox   *self,
+                                             const char  *note);
+const char *np_send_box_get_hint            (NpSendBox   *self);
 void       np_send_box_show_history         (NpSendBox   *self,
                                              int          step);
 guint      np_send_box_get_repeat_interval  (NpSendBox   *self);

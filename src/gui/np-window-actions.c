@@ -30,16 +30,33 @@ stop_endpoint (NpWindow *self)
   np_peer_table_clear (np_peer_list_get_peers (self->peer_list));
 }
 
-/* Stopping (or closing) drops the clients of a server: whether to ask first (a setting), and
- * how many there are. */
+/* Stopping (or closing) drops the clients of a server: whether to ask first (a setting). */
 static gboolean
-must_ask (NpWindow *self,
-          guint    *n_clients)
+must_ask (NpWindow *self)
 {
-  *n_clients = g_list_model_get_n_items (G_LIST_MODEL (np_peer_list_get_peers (self->peer_list)));
+  guint n_clients = g_list_model_get_n_items (G_LIST_MODEL (np_peer_list_get_peers (self->peer_list)));
 
   return self->running && (self->running_mode == NP_MODE_TCP_SERVER || self->running_mode == NP_MODE_WS_SERVER)
-         && *n_clients > 0 && self->settings != NULL && g_settings_get_boolean (self->settings, "confirm-stop");
+         && n_clients > 0 && self->settings != NULL && g_settings_get_boolean (self->settings, "confirm-stop");
+}
+
+/* The question counts the clients the list shows, and follows it while it is asked: one
+ * that leaves meanwhile is not counted (a question that said 1 beside a list of 2 was wrong). */
+static void
+count_clients (AdwMessageDialog *dialog,
+               guint             position,
+               guint             removed,
+               guint             added,
+               GListModel       *peers)
+{
+  guint n_clients = g_list_model_get_n_items (peers);
+
+  adw_message_dialog_format_body (dialog,
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "%u client is connected and will be disconnected.",
+                                               "%u clients are connected and will be disconnected.",
+                                               n_clients),
+                                  n_clients);
 }
 
 /* "Stop the Server?" / "Quit Netpoke?": Cancel, or @verb (response @id, the destructive one). */
@@ -48,17 +65,13 @@ ask (NpWindow    *self,
      const char  *heading,
      const char  *id,
      const char  *verb,
-     guint        n_clients,
      GCallback    on_response)
 {
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  GListModel *peers = G_LIST_MODEL (np_peer_list_get_peers (self->peer_list));
 
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  g_dngettext (GETTEXT_PACKAGE,
-                                               "%u client is connected and will be disconnected.",
-                                               "%u clients are connected and will be disconnected.",
-                                               n_clients),
-                                  n_clients);
+  count_clients (ADW_MESSAGE_DIALOG (dialog), 0, 0, 0, peers);
+  g_signal_connect_object (peers, "items-changed", G_CALLBACK (count_clients), dialog, G_CONNECT_SWAPPED);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), id, verb, NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), id, ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -83,15 +96,13 @@ stop_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   NpWindow *self = NP_WINDOW (widget);
-  guint n_clients;
-
   if (!self->running)
     return;
 
-  if (!must_ask (self, &n_clients))
+  if (!must_ask (self))
     stop_endpoint (self);
   else
-    ask (self, _("Stop the Server?"), "stop", _("_Stop"), n_clients, G_CALLBACK (on_stop_response));
+    ask (self, _("Stop the Server?"), "stop", _("_Stop"), G_CALLBACK (on_stop_response));
 }
 
 static gboolean
@@ -119,12 +130,10 @@ on_close_response (AdwMessageDialog *dialog,
 gboolean
 _np_window_hold_close (NpWindow *self)
 {
-  guint n_clients;
-
-  if (self->close_confirmed || !must_ask (self, &n_clients))
+  if (self->close_confirmed || !must_ask (self))
     return FALSE;
 
-  ask (self, _("Quit Netpoke?"), "quit", _("_Quit"), n_clients, G_CALLBACK (on_close_response));
+  ask (self, _("Quit Netpoke?"), "quit", _("_Quit"), G_CALLBACK (on_close_response));
   return TRUE;
 }
 
@@ -371,7 +380,9 @@ void
 _np_window_actions_update (NpWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  gboolean has_peers = self->running && np_mode_has_peers (self->running_mode);
+  /* "All" of no clients is nothing: Send to All and Disconnect All wait for a first one. */
+  guint n_peers = g_list_model_get_n_items (G_LIST_MODEL (np_peer_list_get_peers (self->peer_list)));
+  gboolean has_peers = self->running && np_mode_has_peers (self->running_mode) && n_peers > 0;
   /* A relay passes on what its two sides send: nothing to send from here. */
   gboolean relay = NP_MODE_IS_RELAY (self->running_mode);
   gboolean multi = has_peers && !relay;

@@ -84,8 +84,17 @@ void        _np_window_send_bytes              (NpWindow            *self,
                                                GBytes              *payload,
                                                NpMessageType        type);
 void        _np_window_update_send_label       (NpWindow            *self);
+void        _np_window_update_request_note     (NpWindow            *self);
+gboolean    _np_window_add_request_body        (NpWindow            *self,
+                                               NpEndpointConfig    *config,
+                                               GError             **error);
 void        _np_window_set_repeating           (NpWindow            *self,
                                                gboolean             repeating);
+
+/* np-window-fields.c */
+void        _np_window_remember_fields         (NpWindow               *self,
+                                               const NpEndpointConfig *config);
+void        _np_window_restore_fields          (NpWindow            *self);
 
 /* np-window-actions.c */
 void        _np_window_class_actions_init      (NpWindowClass       *klass);

@@ -203,6 +203,51 @@ encode_draft (NpWindow      *self,
   return payload;
 }
 
+/* GET and HEAD send no body from the message box, as curl and Packet Sender send none: a
+ * draft left from another mode went out as a GET's body. A body file is the user's explicit
+ * choice for the request and still goes. */
+static gboolean
+method_takes_draft (const char *method)
+{
+  return g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "HEAD") != 0;
+}
+
+/* The HTTP client's method says under the message box whether the box is its body. */
+void
+_np_window_update_request_note (NpWindow *self)
+{
+  const char *method = np_endpoint_bar_get_method (self->endpoint_bar);
+  g_autofree char *note = NULL;
+
+  if (np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT && !method_takes_draft (method))
+    note = g_strdup_printf (_("%s sends no body: the message box is not sent (choose POST or PUT to send it)"), method);
+  np_send_box_set_note (self->send_box, note);
+}
+
+/* An HTTP request's body: the body file when one is chosen, else the message box (as it is
+ * written there: text, hex or escapes) unless the method takes none, else none. */
+gboolean
+_np_window_add_request_body (NpWindow          *self,
+                             NpEndpointConfig  *config,
+                             GError           **error)
+{
+  NpWebOptions *options = np_endpoint_bar_get_web_options (self->endpoint_bar);
+  g_autofree char *draft = np_send_box_get_draft (self->send_box);
+  GError *file_error = NULL;
+
+  config->body = np_web_options_load_body_file (options, &file_error);
+  if (file_error != NULL)
+    {
+      g_propagate_error (error, file_error);
+      return FALSE;
+    }
+  if (config->body != NULL || draft[0] == '\0' || !method_takes_draft (config->method))
+    return TRUE;
+
+  config->body = np_send_box_encode_draft (self->send_box, TRUE, error);
+  return config->body != NULL;
+}
+
 /* Whether the endpoint takes a message now. An HTTP client does not: Send makes its request
  * by starting it (one request, one endpoint, the message box being the body), here; while one
  * is on its way the next waits. */

@@ -128,6 +128,22 @@ handle_event (NpWindow      *self,
       adw_window_title_set_subtitle (self->window_title, subtitle);
       break;
 
+    case NP_EVENT_DISCONNECTED:
+      /* A client that reconnects keeps running: the title must not go on saying "Connected". */
+      if (current && np_mode_is_client (self->running_mode))
+        adw_window_title_set_subtitle (self->window_title, _("Disconnected"));
+      break;
+
+    case NP_EVENT_NOTICE:
+      if (current && event->retry_attempt > 0)
+        {
+          g_autofree char *seconds = g_strdup_printf ("%.1f", event->retry_in_ms / 1000.0);
+
+          subtitle = g_strdup_printf (_("Reconnecting (attempt %u, next in %s s)…"), event->retry_attempt, seconds);
+          adw_window_title_set_subtitle (self->window_title, subtitle);
+        }
+      break;
+
     case NP_EVENT_ERROR:
       _np_window_show_error (self, event->message);
       break;
@@ -145,7 +161,6 @@ handle_event (NpWindow      *self,
         _np_window_show_error (self, event->message);
       break;
 
-    case NP_EVENT_DISCONNECTED:
     case NP_EVENT_RECEIVED:
     case NP_EVENT_SENT:
     default:
@@ -184,30 +199,6 @@ on_events (GPtrArray *batch,
 
 /* ---- starting ----------------------------------------------------------------------------- */
 
-/* An HTTP request's body: the body file when one is chosen, else the message box (as it is
- * written there: text, hex or escapes), else none. */
-static gboolean
-add_request_body (NpWindow          *self,
-                  NpEndpointConfig  *config,
-                  GError           **error)
-{
-  NpWebOptions *options = np_endpoint_bar_get_web_options (self->endpoint_bar);
-  g_autofree char *draft = np_send_box_get_draft (self->send_box);
-  GError *file_error = NULL;
-
-  config->body = np_web_options_load_body_file (options, &file_error);
-  if (file_error != NULL)
-    {
-      g_propagate_error (error, file_error);
-      return FALSE;
-    }
-  if (config->body != NULL || draft[0] == '\0')
-    return TRUE;
-
-  config->body = np_send_box_encode_draft (self->send_box, TRUE, error);
-  return config->body != NULL;
-}
-
 /* Starts the endpoint the bar describes; says what is wrong instead when it cannot. */
 void
 np_window_start (NpWindow *self)
@@ -224,26 +215,14 @@ np_window_start (NpWindow *self)
   config = np_endpoint_bar_build_config (self->endpoint_bar, &error);
   if (config == NULL && np_endpoint_bar_show_problem (self->endpoint_bar))
     return;
-  if (config == NULL || (config->mode == NP_MODE_HTTP_CLIENT && !add_request_body (self, config, &error))
+  if (config == NULL || (config->mode == NP_MODE_HTTP_CLIENT && !_np_window_add_request_body (self, config, &error))
       || !_np_window_tools_configure (self, config, &error))
     {
       _np_window_show_error (self, error->message);
       return;
     }
 
-  if (self->settings != NULL)
-    {
-      /* The HTTP and WebSocket clients' "address" is their URL (np_endpoint_bar_set_endpoint). */
-      g_autofree char *address = config->url != NULL ? g_strdup (config->url)
-                                                     : np_endpoint_bar_get_address (self->endpoint_bar);
-      g_autofree char *port = np_endpoint_bar_get_port (self->endpoint_bar);
-      g_autofree char *destination = np_endpoint_bar_get_destination (self->endpoint_bar);
-
-      g_settings_set_enum (self->settings, "mode", config->mode);
-      g_settings_set_string (self->settings, "address", address);
-      g_settings_set_string (self->settings, "port", port);
-      g_settings_set_string (self->settings, "destination", destination);
-    }
+  _np_window_remember_fields (self, config);
 
   /* The client list shows each peer's counters from the engine's snapshots. */
   config->publish_counters = TRUE;
@@ -287,9 +266,6 @@ open_settings (void)
 static void
 bind_settings (NpWindow *self)
 {
-  g_autofree char *address = NULL;
-  g_autofree char *port = NULL;
-  g_autofree char *destination = NULL;
   NpLogRenderer *renderer = np_log_view_get_renderer (self->log_view);
 
   if (self->settings == NULL)
@@ -305,12 +281,8 @@ bind_settings (NpWindow *self)
   g_settings_bind (self->settings, "receive-encoding", renderer, "encoding", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "send-encoding", self->send_box, "encoding", G_SETTINGS_BIND_GET);
 
-  /* What was started last (written by np_window_start). */
-  address = g_settings_get_string (self->settings, "address");
-  port = g_settings_get_string (self->settings, "port");
-  destination = g_settings_get_string (self->settings, "destination");
-  np_endpoint_bar_set_endpoint (self->endpoint_bar, (NpMode) g_settings_get_enum (self->settings, "mode"),
-                                address, port, destination);
+  /* Each mode's fields, and the mode started last (written by np_window_start). */
+  _np_window_restore_fields (self);
 }
 
 /* ---- object -------------------------------------------------------------------------------- */
@@ -327,6 +299,17 @@ sample_counters (gpointer            user_data,
   counts->datagrams_dropped = np_status_bar_get_dropped (self->status_bar);
   counts->rows = g_list_model_get_n_items (G_LIST_MODEL (log));
   counts->rows_dropped = np_log_model_get_dropped (log);
+}
+
+/* The subtitle speaks of the last run ("HTTP 200 OK", "Connected to …"): once another mode
+ * is chosen, that run is simply over. */
+static void
+on_mode_changed (NpWindow *self)
+{
+  const char *subtitle = adw_window_title_get_subtitle (self->window_title);
+
+  if (!self->running && subtitle != NULL && subtitle[0] != '\0')
+    adw_window_title_set_subtitle (self->window_title, _("Stopped"));
 }
 
 static void
@@ -526,6 +509,13 @@ np_window_init (NpWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (on_mode_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_update_request_note),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint_bar, "notify::method", G_CALLBACK (_np_window_update_request_note),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->peer_list, "notify::n-peers", G_CALLBACK (_np_window_actions_update),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->peer_list, "notify::n-selected", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::destination", G_CALLBACK (_np_window_actions_update),
@@ -537,6 +527,7 @@ np_window_init (NpWindow *self)
   self->settings = open_settings ();
   bind_settings (self);
   _np_window_restore_last_workspace (self);
+  _np_window_update_request_note (self);
 }
 
 NpWindow *

@@ -1,0 +1,584 @@
+/* The real NpWindow (in-process, under Xvfb) doing what a new user tried and found confusing:
+ * a TCP client's title while it reconnects, a GET with a draft left in the box, the Quit
+ * question's count, a peer that finished sending, backslashes in Text format, the footer's
+ * units, greyed options, the first start's controls, each mode's fields after a restart. What
+ * is checked is what a person sees: titles, labels, cells inside the log's viewport. */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "np-test-utils.h"
+#include "np-window-test-utils.h"
+
+#define APP_ID "io.github.netpoke.Netpoke"
+
+#define part_child np_test_part_child
+
+static gboolean
+is_running (gpointer window)
+{
+  return np_window_is_running (window);
+}
+
+static gboolean
+is_stopped (gpointer window)
+{
+  return !np_window_is_running (window);
+}
+
+static const char *
+subtitle_of (NpWindow *window)
+{
+  return adw_window_title_get_subtitle (window->window_title);
+}
+
+typedef struct
+{
+  NpWindow   *window;
+  const char *prefix;
+} Subtitle;
+
+static gboolean
+subtitle_starts (gpointer data)
+{
+  Subtitle *wanted = data;
+
+  return g_str_has_prefix (subtitle_of (wanted->window), wanted->prefix);
+}
+
+static void
+wait_subtitle (NpWindow   *window,
+               const char *prefix)
+{
+  Subtitle wanted = { window, prefix };
+
+  np_test_wait_until (subtitle_starts, &wanted, prefix);
+}
+
+/* A listening socket on 127.0.0.1:@port (0: any); reused addresses, so the same port can be
+ * listened on again right after it was closed. */
+static GSocket *
+listen_on (guint16 port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GSocketAddress) address = np_test_loopback_address (G_SOCKET_FAMILY_IPV4, port);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_listen (socket, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&socket);
+}
+
+/* ---- 1. a TCP client's title while it reconnects ------------------------------------------ */
+
+static void
+test_reconnect_title (void)
+{
+  NpWindow *window = np_test_new_window ();
+  NpTcpOptions *options = np_endpoint_bar_get_tcp_options (window->endpoint_bar);
+  g_autoptr(GSocket) listener = listen_on (0);
+  guint16 port = np_test_local_port (listener);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autofree char *connected = g_strdup_printf ("Connected to 127.0.0.1:%u", port);
+  g_autoptr(GSocket) server = NULL;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", port_text, NULL);
+  gtk_check_button_set_active (part_child (options, "reconnect_check"), TRUE);
+  gtk_editable_set_text (part_child (options, "reconnect_max_entry"), "1000");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  server = np_test_tcp_accept (listener);
+  wait_subtitle (window, connected);
+
+  /* The server dies: every attempt is refused, and the title says so, not "Connected". */
+  g_socket_close (server, NULL);
+  g_socket_close (listener, NULL);
+  g_clear_object (&server);
+  g_clear_object (&listener);
+  wait_subtitle (window, "Reconnecting (attempt 2, next in 1.0 s)…");
+  g_assert_true (np_window_is_running (window));
+
+  /* It comes back: "Connected" again. */
+  listener = listen_on (port);
+  server = np_test_tcp_accept (listener);
+  wait_subtitle (window, connected);
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
+/* ---- 2, 6, 7. a GET with a draft left in the box; the title after another mode ------------ */
+
+typedef struct
+{
+  GSocket *listener;
+  char    *request;   /* what came, headers and anything after them */
+} HttpPeer;
+
+/* A minimal HTTP server on a thread: reads one request (and whatever follows its headers
+ * within 300 ms), answers 200 with "ok", closes. */
+static gpointer
+serve_one (gpointer data)
+{
+  HttpPeer *peer = data;
+  g_autoptr(GSocket) client = np_test_tcp_accept (peer->listener);
+  g_autoptr(GString) got = g_string_new (NULL);
+  static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+
+  while (strstr (got->str, "\r\n\r\n") == NULL)
+    {
+      char buffer[4096];
+      gssize n = g_socket_receive (client, buffer, sizeof buffer, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      g_string_append_len (got, buffer, n);
+    }
+  /* A body, if one was sent, follows the headers at once. */
+  if (g_socket_condition_timed_wait (client, G_IO_IN, 300000, NULL, NULL))
+    {
+      char buffer[4096];
+      gssize n = g_socket_receive (client, buffer, sizeof buffer, NULL, NULL);
+
+      if (n > 0)
+        g_string_append_len (got, buffer, n);
+    }
+  np_test_send (client, NULL, answer, strlen (answer));
+  g_socket_shutdown (client, FALSE, TRUE, NULL);
+  peer->request = g_string_free (g_steal_pointer (&got), FALSE);
+  return NULL;
+}
+
+static void
+test_get_sends_no_draft (void)
+{
+  NpWindow *window = np_test_new_window ();
+  HttpPeer peer = { listen_on (0), NULL };
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/status", np_test_local_port (peer.listener));
+  g_autofree char *row = g_strdup_printf ("GET %s → 200 OK, 2 bytes", url);
+  g_autofree char *lower = NULL;
+  GThread *thread;
+
+  /* What a TCP session left in the box. */
+  np_send_box_set_draft (window->send_box, "are you there");
+  np_window_set_endpoint (window, NP_MODE_HTTP_CLIENT, url, NULL, NULL);
+  np_endpoint_bar_set_method (window->endpoint_bar, "GET");
+  np_test_wait_frames (window);
+  /* The box says, under the draft, that a GET will not send it. */
+  g_assert_cmpstr (np_send_box_get_hint (window->send_box), ==,
+                   "GET sends no body: the message box is not sent (choose POST or PUT to send it)");
+  g_assert_true (gtk_widget_get_mapped (part_child (window->send_box, "hint_label")));
+
+  thread = g_thread_new ("http-peer", serve_one, &peer);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send", NULL);
+  np_test_wait_until (is_stopped, window, "the request to end");
+  g_thread_join (thread);
+  g_assert_nonnull (peer.request);
+  g_assert_true (g_str_has_prefix (peer.request, "GET /status HTTP/1.1\r\n"));
+  g_assert_null (strstr (peer.request, "are you there"));
+  lower = g_ascii_strdown (peer.request, -1);
+  g_assert_null (strstr (lower, "content-length"));
+  g_assert_null (strstr (lower, "content-type"));
+  g_assert_cmpstr (subtitle_of (window), ==, "HTTP 200 OK");
+
+  /* The HTTP row's Length cell says how long the response was. */
+  np_test_expect_part_shown (window, row);
+  g_assert_true (np_test_log_text_shown (window, "2"));
+
+  /* POST sends the box: the note goes. */
+  np_endpoint_bar_set_method (window->endpoint_bar, "POST");
+  g_assert_null (np_send_box_get_hint (window->send_box));
+
+  /* Another mode: the HTTP answer is not that mode's state. */
+  np_window_set_endpoint (window, NP_MODE_WS_SERVER, "127.0.0.1", "0", NULL);
+  g_assert_cmpstr (subtitle_of (window), ==, "Stopped");
+  g_assert_null (np_send_box_get_hint (window->send_box));
+
+  g_free (peer.request);
+  g_object_unref (peer.listener);
+  np_test_close_window (window);
+}
+
+/* ---- 3. the Quit question counts what the list shows ----------------------------------------- */
+
+static GtkWindow *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+typedef struct
+{
+  AdwMessageDialog *dialog;
+  const char       *text;
+} Body;
+
+static gboolean
+body_says (gpointer data)
+{
+  Body *wanted = data;
+
+  return strstr (adw_message_dialog_get_body (wanted->dialog), wanted->text) != NULL;
+}
+
+/* A close that resets the connection (SO_LINGER 0): the server sees the client go at once. */
+static void
+reset (GSocket *socket)
+{
+  struct linger linger = { 1, 0 };
+
+  g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger), ==, 0);
+  g_socket_close (socket, NULL);
+}
+
+static void
+test_quit_count (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  NpWindow *window = np_test_new_window ();
+  guint port = np_test_start_server (window);
+  g_autoptr(GSocket) first = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  /* Only held open: the second client of the list. */
+  g_autoptr(GSocket) second G_GNUC_UNUSED = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  Body wanted;
+
+  g_settings_set_boolean (settings, "confirm-stop", TRUE);
+  np_test_wait_for_items (np_test_peers_of (window), 2, "two clients");
+
+  gtk_window_close (GTK_WINDOW (window));
+  np_test_wait_until (has_dialog, NULL, "the question");
+  wanted.dialog = ADW_MESSAGE_DIALOG (find_dialog ());
+  g_assert_cmpstr (adw_message_dialog_get_body (wanted.dialog), ==, "2 clients are connected and will be disconnected.");
+
+  /* One leaves while the question is up: it counts what the list shows. */
+  reset (first);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "one client left");
+  wanted.text = "1 client is connected and will be disconnected.";
+  np_test_wait_until (body_says, &wanted, wanted.text);
+  g_assert_true (strstr (np_status_bar_get_text (window->status_bar), "Clients 1") != NULL);
+
+  adw_message_dialog_response (wanted.dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (wanted.dialog));
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
+/* ---- 4. a peer that finished sending ------------------------------------------------------- */
+
+static void
+test_finished_peer (void)
+{
+  NpWindow *window = np_test_new_window ();
+  guint port = np_test_start_server (window);
+  g_autoptr(GSocket) client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  np_test_send (client, NULL, "hello\n", 6);
+  np_test_expect_row_shown (window, "hello\\n");
+
+  /* It closes: TCP shows the server only that it finished sending. */
+  g_socket_close (client, NULL);
+  np_test_expect_row_shown (window, "Peer finished sending — replies can still be sent");
+  g_assert_cmpuint (g_list_model_get_n_items (np_test_peers_of (window)), ==, 1);
+
+  /* The first write finds it gone: it leaves the list at once. */
+  np_send_box_set_draft (window->send_box, "are you there");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.send-all", NULL);
+  np_test_wait_for_items (np_test_peers_of (window), 0, "the closed peer to leave the list");
+  np_test_expect_part_shown (window, "Disconnected: ");
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
+/* ---- 5. backslashes in Text format; saved messages say their format ---------------------------- */
+
+static void
+test_escapes_hint (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkWidget *hint = part_child (window->send_box, "hint_label");
+  GtkFlowBox *saved = part_child (window->send_box, "saved_box");
+  GtkWidget *button;
+  AdwMessageDialog *dialog;
+  g_autoptr(GError) error = NULL;
+
+  np_test_wait_frames (window);
+  g_assert_false (gtk_widget_get_mapped (hint));
+  np_send_box_set_draft (window->send_box, "STATUS?\\r\\n");
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_get_mapped (hint));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (hint)), ==,
+                   "Backslashes are sent as typed (\\r\\n is 4 characters): choose Escapes to send CR LF");
+
+  /* The save dialog says in which format the message is kept. */
+  gtk_widget_activate_action (GTK_WIDGET (window->send_box), "send-box.save-message", NULL);
+  np_test_wait_until (has_dialog, NULL, "the save dialog");
+  dialog = ADW_MESSAGE_DIALOG (find_dialog ());
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "written as Text"));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Escapes: the hint goes (\r\n is CR LF now). */
+  g_object_set (window->send_box, "format", NP_FORMAT_ESCAPES, NULL);
+  np_test_wait_frames (window);
+  g_assert_false (gtk_widget_get_mapped (hint));
+
+  /* A saved message's button tells its format. */
+  g_assert_true (np_send_box_add_saved_message (window->send_box, "Status", "STATUS?\\r\\n", NP_FORMAT_TEXT, &error));
+  g_assert_no_error (error);
+  button = gtk_widget_get_first_child (gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (saved, 0)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "STATUS?\\r\\n\n(written as Text)");
+
+  np_test_close_window (window);
+}
+
+/* ---- 7. the footer's units; a file's row has a length, in the log and in the CSV ------------ */
+
+static gboolean
+footer_counted (gpointer data)
+{
+  NpWindow *window = data;
+
+  return np_status_bar_get_bytes_in (window->status_bar) == 27346
+         && g_str_has_prefix (np_status_bar_get_text (window->status_bar), "In 27.3\u00a0kB / ");
+}
+
+static gboolean
+not_sending (gpointer data)
+{
+  return !NP_WINDOW (data)->sending_file;
+}
+
+static void
+test_units_and_lengths (void)
+{
+  NpWindow *window = np_test_new_window ();
+  guint port = np_test_start_server (window);
+  g_autoptr(GSocket) client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  g_autofree char *block = g_malloc0 (27346);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("netpoke-behave-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "firmware.bin", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "log.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autofree char *csv_text = NULL;
+  GAsyncResult *pending = NULL;
+  guint n_rows = 0;
+
+  g_assert_no_error (error);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  np_test_send (client, NULL, block, 27346);
+  /* The footer in the list's units; the exact figure in its tooltip. */
+  np_test_wait_until (footer_counted, window, "the footer to say In 27.3 kB");
+  g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (part_child (window->status_bar, "label")),
+                                   "Exactly: in 27346 bytes ("));
+
+  g_assert_true (g_file_set_contents (path, block, 1000, NULL));
+  np_window_send_file (window, file);
+  np_test_wait_until (not_sending, window, "the file to go");
+  np_test_expect_row_shown (window, "File firmware.bin");
+  g_assert_true (np_test_log_text_shown (window, "1000"));
+
+  np_window_export_log (window, csv, FALSE, NP_LOG_EXPORT_CSV, np_test_async_ready, &pending);
+  {
+    g_autoptr(GAsyncResult) result = np_test_wait_async (&pending, "the export");
+
+    g_assert_true (np_log_export_finish (result, &n_rows, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (csv_path, &csv_text, NULL, NULL));
+  g_assert_nonnull (strstr (csv_text, ",1000,File firmware.bin"));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+  g_unlink (path);
+  g_unlink (csv_path);
+  g_rmdir (dir);
+}
+
+/* ---- 8, 10. greyed options say why; the first start's controls ------------------------------ */
+
+static void
+test_first_start (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkMenuButton *options = part_child (window->endpoint_bar, "options_button");
+  GtkWidget *running_label = part_child (window->endpoint_bar, "options_running_label");
+  GtkWidget *send_all = part_child (window->peer_list, "send_all_button");
+  GtkWidget *disconnect_all = part_child (window->peer_list, "disconnect_all_button");
+  GtkWidget *unit;
+  g_autoptr(GSocket) client = NULL;
+  guint port;
+
+  np_test_wait_frames (window);
+  /* The repeat interval has its unit beside it. */
+  unit = gtk_widget_get_next_sibling (part_child (window->send_box, "repeat_spin"));
+  g_assert_true (GTK_IS_LABEL (unit));
+  g_assert_true (gtk_widget_get_mapped (unit));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (unit)), ==, "ms");
+
+  port = np_test_start_server (window);
+  np_test_wait_frames (window);
+  /* Running with no client: "all" of nobody is greyed. */
+  g_assert_false (gtk_widget_is_sensitive (send_all));
+  g_assert_false (gtk_widget_is_sensitive (disconnect_all));
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_is_sensitive (send_all));
+  g_assert_true (gtk_widget_is_sensitive (disconnect_all));
+
+  /* The options, greyed while running, say why. */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (options)), ==, "Stop to change the options");
+  gtk_menu_button_popup (options);
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_get_mapped (running_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (running_label)), ==, "Stop to change the options");
+  gtk_menu_button_popdown (options);
+
+  np_test_stop (window);
+  np_test_wait_frames (window);
+  g_assert_false (gtk_widget_get_visible (running_label));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (options)), !=, "Stop to change the options");
+  np_test_close_window (window);
+}
+
+/* ---- 9. the Shortcuts window lists what the menu shows ----------------------------------------- */
+
+static gboolean
+has_accelerator (GObject    *object,
+                 const char *accelerator)
+{
+  g_autofree char *found = NULL;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (object))
+    {
+      g_object_get (object, "accelerator", &found, NULL);
+      if (g_strcmp0 (found, accelerator) == 0)
+        return TRUE;
+    }
+  if (GTK_IS_WIDGET (object))
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (object)); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (has_accelerator (G_OBJECT (child), accelerator))
+        return TRUE;
+  return FALSE;
+}
+
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/io/github/netpoke/Netpoke/gtk/help-overlay.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  g_assert_cmpstr (gtk_window_get_title (overlay), ==, "Keyboard Shortcuts");
+  g_assert_true (has_accelerator (G_OBJECT (overlay), "<Ctrl>comma"));
+  g_assert_true (has_accelerator (G_OBJECT (overlay), "<Ctrl>q"));
+  gtk_window_destroy (overlay);
+}
+
+/* ---- 11. each mode's fields after a restart --------------------------------------------------- */
+
+static void
+start_and_stop (NpWindow *window)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (is_running, window, "the endpoint to start");
+  np_test_stop (window);
+}
+
+static void
+choose_mode (NpWindow *window,
+             NpMode    mode)
+{
+  g_object_set (window->endpoint_bar, "mode", mode, NULL);
+  np_test_wait_frames (window);
+}
+
+static void
+assert_field (NpWindow   *window,
+              const char *entry,
+              const char *text)
+{
+  g_assert_cmpstr (gtk_editable_get_text (part_child (window->endpoint_bar, entry)), ==, text);
+}
+
+static void
+test_fields_after_restart (void)
+{
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GSocket) listener = np_test_tcp_listen (G_SOCKET_FAMILY_IPV4);
+  g_autofree char *tcp_port = g_strdup_printf ("%u", np_test_local_port (listener));
+  g_autoptr(GSocket) server = NULL;
+
+  /* A day's work: a TCP client to one device, UDP to another. */
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", tcp_port, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  server = np_test_tcp_accept (listener);
+  np_test_wait_until (is_running, window, "the client to connect");
+  np_test_stop (window);
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", "127.0.0.1:9301");
+  start_and_stop (window);
+  np_test_close_window (window);
+
+  /* Netpoke again: UDP (started last) and the TCP client have their fields back. */
+  window = np_test_new_window ();
+  np_test_wait_frames (window);
+  g_assert_cmpint (np_endpoint_bar_get_mode (window->endpoint_bar), ==, NP_MODE_UDP);
+  assert_field (window, "address_entry", "127.0.0.1");
+  assert_field (window, "port_entry", "0");
+  assert_field (window, "destination_entry", "127.0.0.1:9301");
+  choose_mode (window, NP_MODE_TCP_CLIENT);
+  assert_field (window, "address_entry", "127.0.0.1");
+  assert_field (window, "port_entry", tcp_port);
+  g_assert_true (gtk_widget_get_mapped (part_child (window->endpoint_bar, "address_entry")));
+  choose_mode (window, NP_MODE_UDP);
+  assert_field (window, "destination_entry", "127.0.0.1:9301");
+  np_test_close_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GSettings) settings = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+
+  g_test_add_func ("/window-behave/reconnect-title", test_reconnect_title);
+  g_test_add_func ("/window-behave/get-sends-no-draft", test_get_sends_no_draft);
+  g_test_add_func ("/window-behave/quit-count", test_quit_count);
+  g_test_add_func ("/window-behave/finished-peer", test_finished_peer);
+  g_test_add_func ("/window-behave/escapes-hint", test_escapes_hint);
+  g_test_add_func ("/window-behave/units-and-lengths", test_units_and_lengths);
+  g_test_add_func ("/window-behave/first-start", test_first_start);
+  g_test_add_func ("/window-behave/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/window-behave/fields-after-restart", test_fields_after_restart);
+
+  return g_test_run ();
+}
