@@ -84,3 +84,43 @@ _np_window_restore_fields (NpWindow *self)
   np_endpoint_bar_set_endpoint (self->endpoint_bar, (NpMode) g_settings_get_enum (self->settings, "mode"),
                                 address, port, destination);
 }
+
+/* The schema is looked up, not assumed: an uninstalled or foreign build still runs. */
+GSettings *
+_np_window_open_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source != NULL
+                                      ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  if (schema == NULL)
+    {
+      g_message ("Settings schema %s is not installed: settings will not be kept", APP_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* Enum keys bind to enum properties by nick: the schema's enums and the GTypes from
+ * gnome.mkenums_simple share them ("utf-8", "time-ms", …). */
+void
+_np_window_bind_settings (NpWindow *self)
+{
+  NpLogRenderer *renderer = np_log_view_get_renderer (self->log_view);
+
+  if (self->settings == NULL)
+    return;
+
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "show-traffic", self->traffic_button, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "log-row-cap", np_log_view_get_model (self->log_view), "cap", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "timestamp-format", renderer, "timestamp-format", G_SETTINGS_BIND_GET);
+  /* Defaults for new windows that a workspace may override: the window does not write back. */
+  g_settings_bind (self->settings, "receive-encoding", renderer, "encoding", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "send-encoding", self->send_box, "encoding", G_SETTINGS_BIND_GET);
+
+  /* Each mode's fields, and the mode started last (written by np_window_start). */
+  _np_window_restore_fields (self);
+}

@@ -73,6 +73,8 @@ struct _NpWindow
 /* np-window.c */
 void        _np_window_show_error              (NpWindow            *self,
                                                const char          *message);
+void        _np_window_set_running             (NpWindow            *self,
+                                               gboolean             running);
 
 /* np-window-send.c */
 void        _np_window_send                    (NpWindow            *self,
@@ -95,6 +97,13 @@ void        _np_window_set_repeating           (NpWindow            *self,
 void        _np_window_remember_fields         (NpWindow               *self,
                                                const NpEndpointConfig *config);
 void        _np_window_restore_fields          (NpWindow            *self);
+GSettings  *_np_window_open_settings           (void);
+void        _np_window_bind_settings           (NpWindow            *self);
+
+/* np-window-events.c */
+void        _np_window_on_events               (GPtrArray           *batch,
+                                               gpointer             user_data);
+void        _np_window_on_mode_changed         (NpWindow            *self);
 
 /* np-window-actions.c */
 void        _np_window_class_actions_init      (NpWindowClass       *klass);

@@ -14,7 +14,8 @@
  * to the children that show them (log, peers, footer), and starts and stops the endpoint the
  * endpoint bar describes. What each part shows is its own business; their state is bound
  * together in np-window.ui. Actions are in np-window-actions.c, workspaces in
- * np-window-workspace.c. */
+ * np-window-workspace.c, what events change beside the children (the subtitle, toasts) in
+ * np-window-events.c, settings in np-window-fields.c. */
 
 enum { PROP_0, PROP_RUNNING, PROP_REPEATING, PROP_SENDING_FILE, PROP_RECORDING, PROP_SAVING_MESSAGES, N_PROPS };
 static GParamSpec *properties[N_PROPS];
@@ -83,9 +84,9 @@ _np_window_show_error (NpWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, self->error_toast);
 }
 
-static void
-set_running (NpWindow *self,
-             gboolean  running)
+void
+_np_window_set_running (NpWindow *self,
+                        gboolean  running)
 {
   if (self->running == running)
     return;
@@ -98,103 +99,6 @@ set_running (NpWindow *self,
       _np_window_set_repeating (self, FALSE);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-}
-
-/* ---- events from the engine ---------------------------------------------------------------- */
-
-/* What only the window shows: the subtitle, toasts, and whether the endpoint still runs. */
-static void
-handle_event (NpWindow      *self,
-              const NpEvent *event)
-{
-  gboolean current = self->endpoint_id != 0 && event->endpoint_id == self->endpoint_id;
-  g_autofree char *subtitle = NULL;
-
-  switch (event->kind)
-    {
-    case NP_EVENT_LISTENING:
-      if (!current)
-        break;
-      g_free (self->local_address);
-      self->local_address = g_strdup (event->peer);
-      subtitle = g_strdup_printf (_("Listening on %s"), event->peer);
-      adw_window_title_set_subtitle (self->window_title, subtitle);
-      break;
-
-    case NP_EVENT_CONNECTED:
-      if (!current || !np_mode_is_client (self->running_mode))
-        break;
-      subtitle = g_strdup_printf (_("Connected to %s"), event->peer);
-      adw_window_title_set_subtitle (self->window_title, subtitle);
-      break;
-
-    case NP_EVENT_DISCONNECTED:
-      /* A client that reconnects keeps running: the title must not go on saying "Connected". */
-      if (current && np_mode_is_client (self->running_mode))
-        adw_window_title_set_subtitle (self->window_title, _("Disconnected"));
-      break;
-
-    case NP_EVENT_NOTICE:
-      if (current && event->retry_attempt > 0)
-        {
-          g_autofree char *seconds = g_strdup_printf ("%.1f", event->retry_in_ms / 1000.0);
-
-          subtitle = g_strdup_printf (_("Reconnecting (attempt %u, next in %s s)…"), event->retry_attempt, seconds);
-          adw_window_title_set_subtitle (self->window_title, subtitle);
-        }
-      break;
-
-    case NP_EVENT_ERROR:
-      _np_window_show_error (self, event->message);
-      break;
-
-    case NP_EVENT_STOPPED:
-      if (!current)
-        break;
-      set_running (self, FALSE);
-      /* An HTTP request ends its endpoint: the subtitle tells how it went ("HTTP 200 OK"). */
-      adw_window_title_set_subtitle (self->window_title,
-                                     event->failed ? _("Failed")
-                                     : self->running_mode == NP_MODE_HTTP_CLIENT ? event->message
-                                     : _("Stopped"));
-      if (event->failed)
-        _np_window_show_error (self, event->message);
-      break;
-
-    case NP_EVENT_RECEIVED:
-    case NP_EVENT_SENT:
-    default:
-      break;
-    }
-}
-
-/* One batch: every child gets it whole, so each does one update (one splice, one
- * items-changed, one label) however many events it holds. */
-static void
-on_events (GPtrArray *batch,
-           gpointer   user_data)
-{
-  NpWindow *self = user_data;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_full (batch->len, g_object_unref);
-  NpTraffic traffic;
-  guint endpoint_id = self->endpoint_id;
-
-  for (guint i = 0; i < batch->len; i++)
-    {
-      NpLogRow *row = np_log_row_new_from_event (g_ptr_array_index (batch, i), self->running_mode);
-
-      if (row != NULL)
-        g_ptr_array_add (rows, row);
-    }
-  np_log_view_append (self->log_view, rows);
-  np_status_bar_count (self->status_bar, batch);
-  np_status_bar_get_traffic (self->status_bar, &traffic);
-  np_traffic_pane_apply (self->traffic_pane, batch, &traffic);
-  np_peer_table_apply (np_peer_list_get_peers (self->peer_list), batch, endpoint_id, self->running_mode);
-  _np_window_tools_handle (self, batch);
-
-  for (guint i = 0; i < batch->len; i++)
-    handle_event (self, g_ptr_array_index (batch, i));
 }
 
 /* ---- starting ----------------------------------------------------------------------------- */
@@ -235,54 +139,12 @@ np_window_start (NpWindow *self)
   g_free (self->applied_destination);
   self->applied_destination = np_endpoint_bar_get_destination (self->endpoint_bar);
   self->endpoint_id = np_engine_start (self->engine, config);
-  set_running (self, TRUE);
+  _np_window_set_running (self, TRUE);
   adw_window_title_set_subtitle (self->window_title,
                                  config->mode == NP_MODE_HTTP_CLIENT ? _("Sending the request…")
                                  : np_mode_is_client (config->mode) ? _("Connecting…") : _("Starting…"));
   /* The fields cannot be edited while running: what is typed next is a message. */
   np_send_box_focus_message (self->send_box);
-}
-
-/* ---- settings ------------------------------------------------------------------------------ */
-
-/* The schema is looked up, not assumed: an uninstalled or foreign build still runs. */
-static GSettings *
-open_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = source != NULL
-                                      ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
-
-  if (schema == NULL)
-    {
-      g_message ("Settings schema %s is not installed: settings will not be kept", APP_ID);
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
-
-/* Enum keys bind to enum properties by nick: the schema's enums and the GTypes from
- * gnome.mkenums_simple share them ("utf-8", "time-ms", …). */
-static void
-bind_settings (NpWindow *self)
-{
-  NpLogRenderer *renderer = np_log_view_get_renderer (self->log_view);
-
-  if (self->settings == NULL)
-    return;
-
-  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "show-traffic", self->traffic_button, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (self->settings, "log-row-cap", np_log_view_get_model (self->log_view), "cap", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "timestamp-format", renderer, "timestamp-format", G_SETTINGS_BIND_GET);
-  /* Defaults for new windows that a workspace may override: the window does not write back. */
-  g_settings_bind (self->settings, "receive-encoding", renderer, "encoding", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "send-encoding", self->send_box, "encoding", G_SETTINGS_BIND_GET);
-
-  /* Each mode's fields, and the mode started last (written by np_window_start). */
-  _np_window_restore_fields (self);
 }
 
 /* ---- object -------------------------------------------------------------------------------- */
@@ -299,17 +161,6 @@ sample_counters (gpointer            user_data,
   counts->datagrams_dropped = np_status_bar_get_dropped (self->status_bar);
   counts->rows = g_list_model_get_n_items (G_LIST_MODEL (log));
   counts->rows_dropped = np_log_model_get_dropped (log);
-}
-
-/* The subtitle speaks of the last run ("HTTP 200 OK", "Connected to …"): once another mode
- * is chosen, that run is simply over. */
-static void
-on_mode_changed (NpWindow *self)
-{
-  const char *subtitle = adw_window_title_get_subtitle (self->window_title);
-
-  if (!self->running && subtitle != NULL && subtitle[0] != '\0')
-    adw_window_title_set_subtitle (self->window_title, _("Stopped"));
 }
 
 static void
@@ -496,7 +347,7 @@ np_window_init (NpWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->engine = np_engine_new (NULL, on_events, self, NULL);
+  self->engine = np_engine_new (NULL, _np_window_on_events, self, NULL);
   if (g_getenv ("NETPOKE_STATS") != NULL && g_getenv ("NETPOKE_STATS")[0] != '\0')
     self->probe = np_stall_probe_new (g_getenv ("NETPOKE_STATS"), sample_counters, self);
 
@@ -509,7 +360,7 @@ np_window_init (NpWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_actions_update),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (on_mode_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_on_mode_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::mode", G_CALLBACK (_np_window_update_request_note),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->endpoint_bar, "notify::method", G_CALLBACK (_np_window_update_request_note),
@@ -524,8 +375,8 @@ np_window_init (NpWindow *self)
                            self, G_CONNECT_SWAPPED);
   _np_window_actions_update (self);
 
-  self->settings = open_settings ();
-  bind_settings (self);
+  self->settings = _np_window_open_settings ();
+  _np_window_bind_settings (self);
   _np_window_restore_last_workspace (self);
   _np_window_update_request_note (self);
 }
