@@ -55,6 +55,12 @@ np_test_is_stopped (gpointer window)
   return !np_window_is_running (window);
 }
 
+gboolean
+np_test_is_running (gpointer window)
+{
+  return np_window_is_running (window);
+}
+
 guint
 np_test_start_server (NpWindow *window)
 {
@@ -361,6 +367,29 @@ np_test_save_workspace (NpWindow  *window,
   g_assert_null (pending);   /* written off the UI thread: never done inside the call */
   result = np_test_wait_async (&pending, "the workspace to be saved");
   return np_window_save_workspace_finish (window, result, error);
+}
+
+/* ---- dialogs ------------------------------------------------------------------------------ */
+
+AdwMessageDialog *
+np_test_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+gboolean
+np_test_has_message_dialog (gpointer unused)
+{
+  return np_test_message_dialog () != NULL;
 }
 
 /* ---- the details of a row ------------------------------------------------------------------- */

@@ -24,6 +24,7 @@ guint       np_test_start_server      (NpWindow    *window);
 void        np_test_stop              (NpWindow    *window);
 gboolean    np_test_is_listening      (gpointer     window);
 gboolean    np_test_is_stopped        (gpointer     window);
+gboolean    np_test_is_running        (gpointer     window);
 
 GListModel *np_test_peers_of          (NpWindow    *window);
 NpLogModel *np_test_log_of            (NpWindow    *window);
@@ -70,6 +71,11 @@ gboolean    np_test_save_workspace    (NpWindow    *window,
  * is missing. Returns FALSE when it skipped. */
 gboolean    np_test_xdotool           (NpWindow          *window,
                                        const char *const *args);
+
+/* The message dialog shown now (Stop/Quit questions, Save Message…), or NULL; and whether
+ * there is one, for np_test_wait_until (). */
+AdwMessageDialog *np_test_message_dialog (void);
+gboolean    np_test_has_message_dialog (gpointer    unused);
 
 /* The details window open now (mapped), or NULL. */
 NpRowDetails *np_test_details_window  (void);

@@ -15,17 +15,9 @@
 
 #define part_child np_test_part_child
 
-static gboolean
-is_running (gpointer window)
-{
-  return np_window_is_running (window);
-}
-
-static gboolean
-is_stopped (gpointer window)
-{
-  return !np_window_is_running (window);
-}
+#define is_running np_test_is_running
+#define is_stopped np_test_is_stopped
+#define has_dialog np_test_has_message_dialog
 
 static const char *
 subtitle_of (NpWindow *window)
@@ -204,27 +196,6 @@ test_get_sends_no_draft (void)
 
 /* ---- 3. the Quit question counts what the list shows ----------------------------------------- */
 
-static GtkWindow *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
-has_dialog (gpointer data)
-{
-  return find_dialog () != NULL;
-}
-
 typedef struct
 {
   AdwMessageDialog *dialog;
@@ -265,7 +236,7 @@ test_quit_count (void)
 
   gtk_window_close (GTK_WINDOW (window));
   np_test_wait_until (has_dialog, NULL, "the question");
-  wanted.dialog = ADW_MESSAGE_DIALOG (find_dialog ());
+  wanted.dialog = np_test_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_body (wanted.dialog), ==, "2 clients are connected and will be disconnected.");
 
   /* One leaves while the question is up: it counts what the list shows. */
@@ -333,7 +304,7 @@ test_escapes_hint (void)
   /* The save dialog says in which format the message is kept. */
   gtk_widget_activate_action (GTK_WIDGET (window->send_box), "send-box.save-message", NULL);
   np_test_wait_until (has_dialog, NULL, "the save dialog");
-  dialog = ADW_MESSAGE_DIALOG (find_dialog ());
+  dialog = np_test_message_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "written as Text"));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));

@@ -28,11 +28,7 @@ expect_shown (NpWindow   *window,
   np_test_wait_frames (window);
 }
 
-static gboolean
-is_running (gpointer window)
-{
-  return np_window_is_running (window);
-}
+#define is_running np_test_is_running
 
 static GSubprocess *
 spawn (GSubprocessFlags   flags,

@@ -23,6 +23,7 @@
 #define stop          np_test_stop
 #define is_listening  np_test_is_listening
 #define is_stopped    np_test_is_stopped
+#define has_dialog    np_test_has_message_dialog
 #define peers_of      np_test_peers_of
 #define log_of        np_test_log_of
 
@@ -513,27 +514,6 @@ test_udp_peers (void)
   close_window (window);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
-static gboolean
-has_dialog (gpointer data)
-{
-  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
-}
-
 /* Stopping a server with clients asks first (a setting); Cancel keeps it running. */
 static void
 test_confirm_stop (void)
@@ -551,7 +531,7 @@ test_confirm_stop (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   np_test_wait_until (has_dialog, NULL, "the confirmation dialog");
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = np_test_message_dialog ();
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 client is connected"));
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -559,7 +539,7 @@ test_confirm_stop (void)
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   np_test_wait_until (has_dialog, NULL, "the confirmation dialog again");
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = np_test_message_dialog ();
   adw_message_dialog_response (dialog, "stop");
   gtk_window_destroy (GTK_WINDOW (dialog));
   np_test_wait_until (is_stopped, window, "stopped after confirming");
@@ -592,7 +572,7 @@ test_confirm_close (void)
 
   gtk_window_close (GTK_WINDOW (window));
   np_test_wait_until (has_dialog, NULL, "the question");
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = np_test_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Quit Netpoke?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 client is connected"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
@@ -603,7 +583,7 @@ test_confirm_close (void)
 
   gtk_window_close (GTK_WINDOW (window));
   np_test_wait_until (has_dialog, NULL, "the question again");
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = np_test_message_dialog ();
   adw_message_dialog_response (dialog, "quit");
   gtk_window_destroy (GTK_WINDOW (dialog));
   np_test_wait_until (is_closed, window, "the window to close");
