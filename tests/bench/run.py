@@ -7,7 +7,9 @@ then one table: metric, Netpoke, peer, ratio, target, each cell the median (min-
   fanout      1,000 clients x 500 lines of 64 B from standard input: netpoke-cli tcp-server vs
               ncat -l -k --send-only; until every client has every byte (checked, in order)
   fanout-10k  10,000 clients x 100 lines: time per client-line against ncat's at 1,000 x 500,
-              run round by round beside it (ncat's select loop cannot hold 10,000), peak RSS
+              run round by round beside it (ncat's select loop cannot hold 10,000), peak RSS;
+              beside them a bare C send() loop at 10,000 x 100 (the kernel's floor) and ncat at
+              1,000 x 100 (the same 100 lines per client)
   typed       one 64-byte line to 1,000 clients: until the last has it, vs ncat
   udp         1,000 lines to 100 peers heard (100,000 datagrams) vs a plain Python sendto loop
   ingest      2 GiB into netpoke-cli tcp-server --stats vs socat TCP-LISTEN -> /dev/null
@@ -85,21 +87,25 @@ def bench_fanout(build, table, rounds, n_clients, n_lines, metric, target, refer
     each round then runs ncat at that size right after Netpoke, and the row compares time per
     client-line, so that both sides run in the same minute on this shared machine. Such a row
     also runs np-bench-send-loop at Netpoke's size each round: one send() per client in a bare C
-    loop, the floor any broadcaster that writes each client its own stream stands on."""
+    loop, the floor any broadcaster that writes each client its own stream stands on; and ncat at
+    the reference's clients with Netpoke's lines, the same stream per client (a send's fixed cost
+    is most of it, so the time per client-line depends on how many lines each send carries)."""
     payload = cli_loads.lines(n_lines)
     ref_clients, ref_lines = reference or (n_clients, n_lines)
     # Each side (the server, the sink) holds one descriptor per client.
     if not cli_loads.raise_file_limit(max(n_clients, ref_clients) + 256):
         table.add(metric, "skipped: the file limit is too low", "-", "-", target)
         return
-    times = {"netpoke": [], "ncat": [], "send-loop": []}
-    cpus = {"netpoke": [], "ncat": [], "send-loop": []}
+    times = {"netpoke": [], "ncat": [], "send-loop": [], "ncat-same": []}
+    cpus = {"netpoke": [], "ncat": [], "send-loop": [], "ncat-same": []}
     incomplete = []
     peaks = []
     for r in range(rounds):
-        for kind in ("netpoke", "ncat") + (("send-loop",) if reference else ()):
-            clients, body = (ref_clients, cli_loads.lines(ref_lines)) if kind == "ncat" else (n_clients, payload)
-            seconds, complete, bad, peak, connected, cpu = cli_loads.fanout_once(build, kind, clients, body)
+        for kind in ("netpoke", "ncat") + (("send-loop", "ncat-same") if reference else ()):
+            clients, body = {"ncat": (ref_clients, cli_loads.lines(ref_lines)),
+                             "ncat-same": (ref_clients, payload)}.get(kind, (n_clients, payload))
+            server = "ncat" if kind == "ncat-same" else kind
+            seconds, complete, bad, peak, connected, cpu = cli_loads.fanout_once(build, server, clients, body)
             times[kind].append(seconds)
             cpus[kind].append(cpu / (clients * (len(body) // cli_loads.LINE)))
             if complete != clients:
@@ -126,6 +132,11 @@ def bench_fanout(build, table, rounds, n_clients, n_lines, metric, target, refer
     floor = [t / (n_clients * n_lines) * 1e9 for t in times["send-loop"]]
     table.add(f"  against a bare C send() loop, {n_clients:,} x {n_lines}", cell(mine, "{:.0f}") + " ns",
               cell(floor, "{:.0f}") + " ns (np-bench-send-loop)", ratio(floor, mine), "-")
+    table.add(f"  the send() loop itself against ncat, {ref_clients:,} x {ref_lines}", cell(floor, "{:.0f}") + " ns",
+              cell(theirs, "{:.0f}") + " ns (ncat)", ratio(theirs, floor), "-")
+    same = [t / (ref_clients * n_lines) * 1e9 for t in times["ncat-same"]]
+    table.add(f"  against ncat at {ref_clients:,} x {n_lines} (the same stream per client)", cell(mine, "{:.0f}") + " ns",
+              cell(same, "{:.0f}") + " ns (ncat)", ratio(same, mine), "-")
     cpu_ns = {kind: [c * 1e9 for c in values] for kind, values in cpus.items()}
     table.add("  the sender's CPU per client-line", cell(cpu_ns["netpoke"], "{:.0f}") + " ns",
               cell(cpu_ns["ncat"], "{:.0f}") + f" ns (ncat, {ref_clients:,} x {ref_lines})",
@@ -133,6 +144,9 @@ def bench_fanout(build, table, rounds, n_clients, n_lines, metric, target, refer
     table.add("  the sender's CPU, against the send() loop", cell(cpu_ns["netpoke"], "{:.0f}") + " ns",
               cell(cpu_ns["send-loop"], "{:.0f}") + " ns (np-bench-send-loop)",
               ratio(cpu_ns["send-loop"], cpu_ns["netpoke"]), "-")
+    table.add(f"  the sender's CPU, against ncat at {ref_clients:,} x {n_lines}", cell(cpu_ns["netpoke"], "{:.0f}") + " ns",
+              cell(cpu_ns["ncat-same"], "{:.0f}") + " ns (ncat)",
+              ratio(cpu_ns["ncat-same"], cpu_ns["netpoke"]), "-")
     table.add(f"  peak RSS at {n_clients:,} clients", cell(peaks, "{:.0f}") + " MiB", "-", "-", "< 200 MiB")
 
 
