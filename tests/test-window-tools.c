@@ -227,33 +227,87 @@ test_send_file_framed (void)
   g_rmdir (dir);
 }
 
+#define CONFIG_BYTES "\x01\x02config"
+
+/* config.bin, 8 bytes, in a folder of its own (delete_file() removes both). */
+static GFile *
+config_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("netpoke-tools-XXXXXX", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "config.bin", NULL);
+  g_assert_true (g_file_set_contents (path, CONFIG_BYTES, 8, NULL));
+  return g_file_new_for_path (path);
+}
+
+static void
+delete_file (GFile *file)
+{
+  g_autofree char *dir = g_path_get_dirname (g_file_peek_path (file));
+
+  g_unlink (g_file_peek_path (file));
+  g_rmdir (dir);
+}
+
+static void
+start_udp (NpWindow   *window,
+           const char *destination)
+{
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", destination);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "listening");
+}
+
 /* Over UDP a file is one datagram to the destination; the transfer ends when it went. */
 static void
 test_send_file_udp (void)
 {
   NpWindow *window = np_test_new_window ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("netpoke-tools-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "config.bin", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) file = config_file ();
   g_autoptr(GSocket) receiver = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
   g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", np_test_local_port (receiver));
 
-  g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (path, "\x01\x02config", 8, NULL));
-  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", destination);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
-  np_test_wait_until (np_test_is_listening, window, "listening");
-
+  start_udp (window, destination);
   np_window_send_file (window, file);
-  np_test_expect_received (receiver, "\x01\x02config", 8, "the file as one datagram");
+  np_test_expect_received (receiver, CONFIG_BYTES, 8, "the file as one datagram");
   np_test_wait_until (not_sending, window, "the transfer to end");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->transfer_bar)));
 
   np_test_stop (window);
   np_test_close_window (window);
-  g_unlink (path);
-  g_rmdir (dir);
+  delete_file (file);
+}
+
+/* A datagram the system refuses (a broadcast address, broadcast off): the transfer ends as
+ * failed with the system's reason and 0 bytes sent, shown in the log; what arrived before
+ * stays, and the endpoint goes on. */
+static void
+test_send_file_udp_refused (void)
+{
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GFile) file = config_file ();
+  g_autoptr(GSocket) peer = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) to_window = NULL;
+
+  start_udp (window, "255.255.255.255:9");
+  to_window = np_test_loopback_address (G_SOCKET_FAMILY_IPV4, np_window_get_endpoint_port (window));
+  np_test_send (peer, to_window, "heard before", 12);
+  np_test_expect_part_shown (window, "heard before");
+
+  np_window_send_file (window, file);
+  np_test_wait_until (not_sending, window, "the transfer to end");
+  np_test_expect_part_shown (window, "config.bin stopped after 0 of 8 bytes");
+  expect_error_row (window, "it is a broadcast address, and broadcast is off");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->transfer_bar)));
+  g_assert_true (np_window_is_running (window));
+  np_test_expect_part_shown (window, "heard before");
+
+  np_test_stop (window);
+  np_test_close_window (window);
+  delete_file (file);
 }
 
 /* The disk fills (a file size limit binds root too): saving stops, the reason is in the log
@@ -535,6 +589,7 @@ main (int    argc,
   g_test_add_func ("/window/tools/rules-workspace", test_rules_workspace);
   g_test_add_func ("/window/tools/send-file-framed", test_send_file_framed);
   g_test_add_func ("/window/tools/send-file-udp", test_send_file_udp);
+  g_test_add_func ("/window/tools/send-file-udp-refused", test_send_file_udp_refused);
   g_test_add_func ("/window/tools/saving-disk-full", test_saving_disk_full);
   g_test_add_func ("/window/tools/export-text", test_export_text);
 

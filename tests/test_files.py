@@ -6,6 +6,7 @@ client, the seed's 16-byte-ASCII-header image sent as one framed message and sav
 byte-identical as .png, extensions from magic bytes, and saving that stops with a clear error
 on a full disk (RLIMIT_FSIZE, a 256 KiB tmpfs) or an unusable folder while the connection and
 the files already saved stay intact. Loopback only; every wait bounded."""
+import errno
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ import threading
 import time
 import zlib
 
+from netns import Network
 from netpoke_test import CLI, Cli, Tap, WAIT, have, recv_until, run_cli, sanitized
 
 tap = Tap()
@@ -32,6 +34,22 @@ def peak_rss_kib(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     return 0
+
+
+def check_refused_file(code, out, err, size, reason, name):
+    """A UDP file the system refused: no progress ever says it all went, nothing says "sent",
+    the last FILE event fails with 0 bytes and the system's reason (said once), exit 1."""
+    events = [json.loads(line) for line in out.splitlines()]
+    files = [e for e in events if e["event"] == "file"]
+    last = files[-1] if files else {}
+    tap.ok(code == 1 and not any(e["bytes"] == size and not e["failed"] for e in files)
+           and not any(e["event"] == "sent" for e in events),
+           f"a refused datagram ({name}): no progress or 'sent' event says the file went", out + err)
+    tap.ok(last.get("failed") is True and last.get("bytes") == 0 and reason in last.get("message", "")
+           and "stopped after 0 of" in last.get("message", ""),
+           f"a refused datagram ({name}): the file ends as failed after 0 bytes, with the system's reason", last)
+    said = out.count(reason) + err.count(reason)
+    tap.ok(said == 2, f"a refused datagram ({name}): the reason is said once (the event, then stderr)", out + err)
 
 
 def write_random(path, size):
@@ -286,9 +304,25 @@ with tempfile.TemporaryDirectory() as tmp:
         code, out, err = run_cli("udp", "--to", "255.255.255.255:9", "--send-file", image)
         tap.ok(code == 1 and "broadcast" in err, "a datagram the system refuses (broadcast is off) ends the run with 1", err)
         code, out, err = run_cli("udp", "--to", "255.255.255.255:9", "--send-file", image, "--json")
-        events = [json.loads(line)["event"] for line in out.splitlines()]
-        tap.ok(code == 1 and "error" in events and "sent" not in events,
-               "the refused datagram is an error event and never also a 'sent' one", out)
+        check_refused_file(code, out, err, len(small), "it is a broadcast address, and broadcast is off",
+                           "broadcast off (EACCES)")
+        code, out, err = run_cli("udp", "--to", f"127.0.0.1:{u.getsockname()[1]}", "--send-file", image, "--json")
+        files = [e for e in map(json.loads, out.splitlines()) if e["event"] == "file"]
+        data, _ = u.recvfrom(70000)
+        tap.ok(code == 0 and data == small and files and files[-1]["bytes"] == len(small)
+               and not files[-1]["failed"], "a datagram the system took: the file's last word is every byte sent",
+               files)
+
+    # The system refuses where no route leads (ENETUNREACH): a namespace with only loopback.
+    net = Network.create(tap, names=("alone",))
+    if net is None:
+        tap.skip("a file to an unreachable network fails with the system's reason", Network.why)
+    else:
+        proc = subprocess.run([*net.prefix("alone"), CLI, "udp", "--to", "192.0.2.1:9", "--send-file", image,
+                               "--json"], capture_output=True, timeout=WAIT, text=True)
+        check_refused_file(proc.returncode, proc.stdout, proc.stderr, len(small), os.strerror(errno.ENETUNREACH),
+                           "no route (ENETUNREACH)")
+        net.remove()
 
     # The receiver goes away in the middle: the run fails and says how far it got.
     half = os.path.join(tmp, "half.bin")

@@ -3,7 +3,7 @@
 not write. ws-server: three clients, text and binary both ways, a broadcast reaches each exactly
 once, close codes (the peer's 4001 with its reason, a dropped connection, 1001 when the server
 stops), exact counters, echo, pings answered, a wrong path refused. ws: text lines arrive as
-text messages without their newline, hex as binary, the server's close code ends the client,
+text messages without their newline, hex as binary, a --send-file as one binary message, the server's close code ends the client,
 wss refused without --insecure. Loopback only; every wait bounded."""
 import asyncio
 import json
@@ -206,6 +206,22 @@ async def client_modes():
         tap.ok(bad is not None and "UTF-8" in bad["message"] and client.proc.poll() is None,
                "text that is not UTF-8 is not sent, with the reason", bad)
         client.stop()
+
+        # --send-file: one binary message; the file counts as sent once it went, then exit 0.
+        heard.clear()
+        work = tempfile.mkdtemp(prefix="netpoke-ws-file-")
+        path = os.path.join(work, "blob.bin")
+        blob = bytes(range(256)) * 40
+        with open(path, "wb") as f:
+            f.write(blob)
+        client = Cli("ws", "--url", url, "--send-file", path, stdin=subprocess.DEVNULL)
+        code = await asyncio.to_thread(client.finish)
+        files = [e for e in client.all_events if e["event"] == "file"]
+        sent = [e for e in client.all_events if e["event"] == "sent"]
+        tap.ok(code == 0 and heard == [blob] and files and files[-1]["bytes"] == len(blob)
+               and not files[-1]["failed"] and sent and sent[0]["file"] == path,
+               "ws --send-file: the file as one binary message, reported sent, then exit 0", (code, files, heard[:1]))
+        shutil.rmtree(work, ignore_errors=True)
 
         client = Cli("ws", "--url", url, "--ping", "1")
         pongs = await events(client, kind("pong"))

@@ -1,5 +1,6 @@
 /* np-endpoint-private.h: NpEndpoint's private instance data, shared by np-endpoint.c (life,
- * sending, events, answers, files) and np-endpoint-counters.c (totals and COUNTERS snapshots).
+ * events, answers, files), np-endpoint-send.c (sending) and np-endpoint-counters.c (totals and
+ * COUNTERS snapshots).
  * Names with a leading _ are theirs, not API. */
 #pragma once
 

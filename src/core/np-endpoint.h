@@ -114,6 +114,11 @@ void                    np_endpoint_emit_error       (NpEndpoint              *s
                                                       guint64                  peer_id,
                                                       const char              *peer,
                                                       const char              *message);
+void                    np_endpoint_refuse_send      (NpEndpoint              *self,
+                                                      NpSendBatch             *batch,
+                                                      guint64                  peer_id,
+                                                      const char              *peer,
+                                                      const char              *message);
 void                    np_endpoint_finish           (NpEndpoint              *self,
                                                       gboolean                 failed,
                                                       const char              *message);

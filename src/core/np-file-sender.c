@@ -350,6 +350,28 @@ start_stream (NpFileSender *self)
   wait_for_room (self);
 }
 
+/* The datagram or message left, for @n_took targets, or did not: only now is the file sent. */
+static void
+on_whole_sent (guint       n_took,
+               const char *refusal,
+               gpointer    user_data)
+{
+  NpFileSender *self = user_data;
+
+  if (self->done)
+    return;
+  if (n_took == 0)
+    {
+      fail (self, refusal != NULL ? refusal : _("no receiver took it"));
+      return;
+    }
+
+  self->sent = self->total;
+  self->done = TRUE;
+  emit_progress (self, FALSE, NULL);
+  finish (self);
+}
+
 static void
 on_whole_read (GObject      *source,
                GAsyncResult *result,
@@ -373,15 +395,13 @@ on_whole_read (GObject      *source,
       return;
     }
 
-  /* One datagram, or one binary WebSocket message: sent and reported as every send is. */
-  self->sent = self->total;
-  emit_progress (self, FALSE, NULL);
+  /* One datagram, or one binary WebSocket message: sent and reported as every send is, and
+   * the file counts as sent once the system took it (a refusal is this file's failure). */
   batch = np_send_batch_new_for_bytes (contents);
   np_send_batch_set_file (batch, self->name);
-  self->done = TRUE;
+  np_send_batch_watch_outcome (batch, on_whole_sent, g_object_ref (self), g_object_unref);
   np_endpoint_send_batch_as (self->owner, (const guint64 *) self->peer_ids->data, self->peer_ids->len,
                              batch, NP_MESSAGE_BINARY);
-  finish (self);
 }
 
 /* UDP and WebSocket: the file is one message, so it must fit one. */

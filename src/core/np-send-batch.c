@@ -8,6 +8,12 @@ struct _NpSendBatch
   gsize   *ends;        /* ends[i]: offset just past message i; ends[n_messages - 1] = size */
   guint    reply_rule;  /* the rule whose answer this is (1-based), 0: none */
   char    *file;        /* the file this is, or NULL */
+
+  /* Whoever wants to know how the send ended (np_send_batch_watch_outcome()): set before the
+   * batch is shared, called once on the thread that sends it. */
+  NpSendBatchOutcomeFunc outcome_func;
+  gpointer               outcome_data;
+  GDestroyNotify         outcome_destroy;
 };
 
 G_DEFINE_BOXED_TYPE (NpSendBatch, np_send_batch, np_send_batch_ref, np_send_batch_unref)
@@ -15,6 +21,9 @@ G_DEFINE_BOXED_TYPE (NpSendBatch, np_send_batch, np_send_batch_ref, np_send_batc
 static void
 np_send_batch_clear (NpSendBatch *self)
 {
+  /* Let go of without a word: it did not leave (an endpoint that refuses a watched batch says
+   * why with np_send_batch_report(); this only keeps a forgotten path from hanging a file). */
+  np_send_batch_report (self, 0, NULL);
   g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_pointer (&self->ends, g_free);
   g_clear_pointer (&self->file, g_free);
@@ -245,4 +254,78 @@ np_send_batch_count_ended (NpSendBatch *self,
     i++;
 
   return i - first;
+}
+
+/**
+ * np_send_batch_watch_outcome:
+ * @func: called once with how the send ended: when the endpoint has finished with the batch
+ *   (the system took it or refused it for every target), or when it is let go of unsent
+ *
+ * Set before the batch is sent. An endpoint refusing a watched batch as a whole hands the
+ * reason to @func instead of emitting an ERROR of its own (np_endpoint_refuse_send()), so the
+ * sender reports the failure once, as its own.
+ */
+void
+np_send_batch_watch_outcome (NpSendBatch            *self,
+                             NpSendBatchOutcomeFunc  func,
+                             gpointer                user_data,
+                             GDestroyNotify          destroy)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->outcome_func == NULL);
+
+  self->outcome_func = func;
+  self->outcome_data = user_data;
+  self->outcome_destroy = destroy;
+}
+
+/* A batch made from @from (with its framing header): the watcher goes with it. */
+void
+np_send_batch_move_watch (NpSendBatch *self,
+                          NpSendBatch *from)
+{
+  g_return_if_fail (self != NULL && from != NULL);
+  g_return_if_fail (self->outcome_func == NULL);
+
+  self->outcome_func = g_steal_pointer (&from->outcome_func);
+  self->outcome_data = g_steal_pointer (&from->outcome_data);
+  self->outcome_destroy = g_steal_pointer (&from->outcome_destroy);
+}
+
+/* Whether someone waits for np_send_batch_report() (and takes over saying why it failed). */
+gboolean
+np_send_batch_is_watched (NpSendBatch *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->outcome_func != NULL;
+}
+
+/**
+ * np_send_batch_report:
+ * @n_took: how many targets took all of the batch
+ * @refusal: (nullable): why none did, if @n_took is 0 and no ERROR said it
+ *
+ * Says how the send ended to the watcher, if any; only the first report counts.
+ */
+void
+np_send_batch_report (NpSendBatch *self,
+                      guint        n_took,
+                      const char  *refusal)
+{
+  NpSendBatchOutcomeFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+
+  g_return_if_fail (self != NULL);
+
+  func = g_steal_pointer (&self->outcome_func);
+  data = g_steal_pointer (&self->outcome_data);
+  destroy = g_steal_pointer (&self->outcome_destroy);
+  if (func == NULL)
+    return;
+
+  func (n_took, refusal, data);
+  if (destroy != NULL)
+    destroy (data);
 }

@@ -15,6 +15,18 @@ G_BEGIN_DECLS
 
 typedef struct _NpSendBatch NpSendBatch;
 
+/**
+ * NpSendBatchOutcomeFunc:
+ * @n_took: how many targets the system took the whole batch for
+ * @refusal: (nullable): when none took it, why (the system's reason); %NULL when that was
+ *   already said in ERROR events of its own
+ *
+ * How one send operation ended, for whoever sent it (a file being sent); said once.
+ */
+typedef void (*NpSendBatchOutcomeFunc) (guint        n_took,
+                                        const char  *refusal,
+                                        gpointer     user_data);
+
 GType        np_send_batch_get_type        (void) G_GNUC_CONST;
 NpSendBatch *np_send_batch_new             (GBytes * const *messages,
                                             guint           n_messages);
@@ -40,6 +52,16 @@ const char  *np_send_batch_get_file        (NpSendBatch    *self);
 guint        np_send_batch_count_ended     (NpSendBatch    *self,
                                             guint           first,
                                             gsize           offset);
+void         np_send_batch_watch_outcome   (NpSendBatch    *self,
+                                            NpSendBatchOutcomeFunc func,
+                                            gpointer        user_data,
+                                            GDestroyNotify  destroy);
+void         np_send_batch_move_watch      (NpSendBatch    *self,
+                                            NpSendBatch    *from);
+gboolean     np_send_batch_is_watched      (NpSendBatch    *self);
+void         np_send_batch_report          (NpSendBatch    *self,
+                                            guint           n_took,
+                                            const char     *refusal);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NpSendBatch, np_send_batch_unref)
 

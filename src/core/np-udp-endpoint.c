@@ -471,7 +471,7 @@ np_udp_endpoint_send (NpEndpoint    *endpoint,
 
   if (self->sender == NULL)
     {
-      np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: the socket is not bound yet"));
+      np_endpoint_refuse_send (endpoint, batch, 0, NULL, _("Not sent: the socket is not bound yet"));
       return;
     }
 
@@ -488,7 +488,7 @@ np_udp_endpoint_send (NpEndpoint    *endpoint,
               g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, peer_ids[i]);
               g_autofree char *message = g_strdup_printf (_("Not sent to peer #%s: never heard from"), id);
 
-              np_endpoint_emit_error (endpoint, peer_ids[i], NULL, message);
+              np_endpoint_refuse_send (endpoint, n_peer_ids == 1 ? batch : NULL, peer_ids[i], NULL, message);
             }
         }
     }
@@ -504,8 +504,8 @@ np_udp_endpoint_send (NpEndpoint    *endpoint,
         g_ptr_array_add (targets, value);
 
       if (targets->len == 0)
-        np_endpoint_emit_error (endpoint, 0, NULL,
-                                _("Not sent: no destination given and no peer heard from yet"));
+        np_endpoint_refuse_send (endpoint, batch, 0, NULL,
+                                 _("Not sent: no destination given and no peer heard from yet"));
     }
 
   if (targets->len > 0)

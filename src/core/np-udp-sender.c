@@ -16,12 +16,14 @@
 /* One send operation not yet fully handed to the socket: every message of the batch to every
  * peer, message by message (each peer gets them in order). Peers live as long as the endpoint.
  * Its SENT event goes out once every datagram was taken or refused, naming only the peers the
- * system took all of them for: a refused datagram is an ERROR, never also "sent". */
+ * system took all of them for: a refused datagram is an ERROR, never also "sent". A watched
+ * batch (a file) hears how it ended first, and when no peer took it, the reason is its
+ * sender's to say rather than an ERROR of its own. */
 typedef struct
 {
   NpSendBatch  *batch;
   GPtrArray    *peers;          /* NpUdpPeer*, not owned */
-  gboolean     *refused;        /* per peer: the system refused one of its datagrams */
+  char        **refusals;       /* per peer: why the system refused (one of) its datagrams, or NULL */
   NpEvent      *sent;           /* no peers yet */
   guint         next_message;
   guint         next_peer;
@@ -70,8 +72,10 @@ static void
 pending_send_free (PendingSend *pending)
 {
   np_send_batch_unref (pending->batch);
+  for (guint i = 0; i < pending->peers->len; i++)
+    g_free (pending->refusals[i]);
+  g_free (pending->refusals);
   g_ptr_array_unref (pending->peers);
-  g_free (pending->refused);
   g_clear_pointer (&pending->sent, np_event_unref);
   g_free (pending);
 }
@@ -96,12 +100,19 @@ np_udp_sender_new (NpEndpoint *owner,
   return self;
 }
 
-/* Whatever is still queued is dropped. */
+/* Whatever is still queued is dropped (and said so to whoever watches it). */
 void
 np_udp_sender_free (NpUdpSender *self)
 {
   if (self == NULL)
     return;
+
+  for (GList *link = self->out_queue.head; link != NULL; link = link->next)
+    {
+      PendingSend *pending = link->data;
+
+      np_send_batch_report (pending->batch, 0, _("the endpoint stopped before it was sent"));
+    }
 
   if (self->out_source != NULL)
     {
@@ -126,6 +137,41 @@ pending_position (PendingSend   *pending,
   return g_ptr_array_index (pending->peers, pending->next_peer);
 }
 
+/* A watched operation is over: its watcher hears how it ended. When no peer took it, the
+ * refusals are the reason it gives; when some did, the others' are ERRORs as usual. */
+static void
+report_outcome (NpUdpSender *self,
+                PendingSend *pending)
+{
+  g_autoptr(GStrvBuilder) reasons = NULL;
+  g_auto(GStrv) joined = NULL;
+  g_autofree char *refusal = NULL;
+  guint n_took = 0;
+
+  if (!np_send_batch_is_watched (pending->batch))
+    return;
+
+  reasons = g_strv_builder_new ();
+  for (guint i = 0; i < pending->peers->len; i++)
+    if (pending->refusals[i] == NULL)
+      n_took++;
+    else
+      g_strv_builder_add (reasons, pending->refusals[i]);
+
+  if (n_took > 0)
+    for (guint i = 0; i < pending->peers->len; i++)
+      {
+        NpUdpPeer *peer = g_ptr_array_index (pending->peers, i);
+
+        if (pending->refusals[i] != NULL)
+          np_endpoint_emit_error (self->owner, peer->id, peer->name, pending->refusals[i]);
+      }
+
+  joined = g_strv_builder_end (reasons);
+  refusal = g_strjoinv ("; ", joined);
+  np_send_batch_report (pending->batch, n_took, n_took == 0 ? refusal : NULL);
+}
+
 /* The head operation's datagram went (or was refused): on to the next; once there is none,
  * the operation is done and says which peers it reached. */
 static void
@@ -140,8 +186,9 @@ advance (NpUdpSender *self)
     return;
 
   g_queue_pop_head (&self->out_queue);
+  report_outcome (self, pending);
   for (guint i = 0; i < pending->peers->len; i++)
-    if (!pending->refused[i])
+    if (pending->refusals[i] == NULL)
       {
         NpUdpPeer *peer = g_ptr_array_index (pending->peers, i);
 
@@ -232,8 +279,11 @@ flush_queue (NpUdpSender *self)
                                          "(turn on Broadcast, or --broadcast)"), peer->name);
           else
             message = g_strdup_printf (_("Sending %s bytes to %s failed: %s"), bytes, peer->name, error->message);
-          np_endpoint_emit_error (endpoint, peer->id, peer->name, message);
-          head->refused[head->next_peer] = TRUE;
+          /* A watched batch's refusals are said when it is over (report_outcome()). */
+          if (!np_send_batch_is_watched (head->batch))
+            np_endpoint_emit_error (endpoint, peer->id, peer->name, message);
+          if (head->refusals[head->next_peer] == NULL)
+            head->refusals[head->next_peer] = g_steal_pointer (&message);
           self->out_queued -= size;
           advance (self);
           continue;
@@ -287,14 +337,14 @@ np_udp_sender_send (NpUdpSender *self,
    * of any size, most of which leaves at once. */
   if (!g_queue_is_empty (&self->out_queue) && self->out_queued + size > SEND_QUEUE_LIMIT)
     {
-      np_endpoint_emit_error (endpoint, 0, NULL, _("Not sent: the socket’s send queue is full"));
+      np_endpoint_refuse_send (endpoint, batch, 0, NULL, _("Not sent: the socket’s send queue is full"));
       return;
     }
 
   pending = g_new0 (PendingSend, 1);
   pending->batch = np_send_batch_ref (batch);
   pending->peers = g_ptr_array_ref (targets);
-  pending->refused = g_new0 (gboolean, targets->len);
+  pending->refusals = g_new0 (char *, targets->len);
   pending->sent = np_endpoint_new_sent (endpoint, batch, to_all);
 
   g_queue_push_tail (&self->out_queue, pending);

@@ -514,8 +514,8 @@ send_to_clients (NpWebServer   *self,
 
   if (np_endpoint_get_config (endpoint)->ws_path == NULL)
     {
-      np_endpoint_emit_error (endpoint, 0, NULL,
-                              _("Not sent: an HTTP server only answers requests (give it a WebSocket path)"));
+      np_endpoint_refuse_send (endpoint, batch, 0, NULL,
+                               _("Not sent: an HTTP server only answers requests (give it a WebSocket path)"));
       return;
     }
 

@@ -173,7 +173,7 @@ send_message (NpWsClient    *self,
 
   if (self->connection == NULL)
     {
-      np_endpoint_emit_error (NP_ENDPOINT (self), 0, NULL, _("Not sent: not connected yet"));
+      np_endpoint_refuse_send (NP_ENDPOINT (self), batch, 0, NULL, _("Not sent: not connected yet"));
       return;
     }
 

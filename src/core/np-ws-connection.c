@@ -412,6 +412,8 @@ np_ws_connection_send_to (NpEndpoint    *owner,
       if (np_ws_connection_send (connection, batch, type))
         np_event_add_sent_peer (sent, connection->id, connection->peer);
     }
+  /* libsoup took it (or each refusal was said): a file sent as this message is over. */
+  np_send_batch_report (batch, sent->n_peers, NULL);
   np_endpoint_emit_sent (owner, sent);
 }
 

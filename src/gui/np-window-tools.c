@@ -448,8 +448,8 @@ _np_window_tools_handle (NpWindow  *self,
 
       if (!current || !self->sending_file)
         continue;
-      /* The sender's last word is a FILE event with every byte handed over, or failed: what
-       * the system then made of a datagram is its own row (SENT, or an error). */
+      /* The sender's last word is a FILE event: every byte taken (a datagram or WebSocket
+       * message only once the system took it), or failed with the reason. */
       if (event->kind == NP_EVENT_FILE && !event->failed && event->length < event->total)
         np_transfer_bar_show_progress (self->transfer_bar, event->file, event->length, event->total);
       else if (event->kind == NP_EVENT_FILE || event->kind == NP_EVENT_STOPPED
