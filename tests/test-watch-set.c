@@ -1,6 +1,7 @@
 /* NpWatchSet: the epoll set the engine reads plain sockets through. Readable sockets are
- * reported (with a hang-up), nothing ready means no dispatch at all (idle stays 0 wakeups), and a
- * callback may remove any watch, its own or one whose event is still pending in the same batch. */
+ * reported (with a hang-up), a socket watched for its hang-up only is not woken by data, nothing
+ * ready means no dispatch at all (idle stays 0 wakeups), and a callback may remove any watch, its
+ * own or one whose event is still pending in the same batch. */
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -55,7 +56,7 @@ test_readable_and_idle (void)
   Pair pair;
 
   pair_open (&pair);
-  pair.watch = np_watch_set_add (set, pair.fds[0], on_ready, &pair);
+  pair.watch = np_watch_set_add (set, pair.fds[0], G_IO_IN, on_ready, &pair);
 
   /* Nothing written: nothing to dispatch, and no wakeup. */
   g_assert_false (g_main_context_iteration (context, FALSE));
@@ -94,8 +95,8 @@ test_remove_pending_watch (void)
 
   pair_open (&first);
   pair_open (&second);
-  first.watch = np_watch_set_add (set, first.fds[0], on_ready, &first);
-  second.watch = np_watch_set_add (set, second.fds[0], on_ready, &second);
+  first.watch = np_watch_set_add (set, first.fds[0], G_IO_IN, on_ready, &first);
+  second.watch = np_watch_set_add (set, second.fds[0], G_IO_IN, on_ready, &second);
   first.remove_too = &second.watch;
   second.remove_too = &first.watch;
   g_assert_cmpint (write (first.fds[1], "x", 1), ==, 1);
@@ -129,7 +130,7 @@ test_destroyed_before_watch (void)
   Pair pair;
 
   pair_open (&pair);
-  pair.watch = np_watch_set_add (set, pair.fds[0], on_ready, &pair);
+  pair.watch = np_watch_set_add (set, pair.fds[0], G_IO_IN, on_ready, &pair);
   np_watch_set_destroy (set);
 
   g_assert_cmpint (write (pair.fds[1], "x", 1), ==, 1);
@@ -140,6 +141,34 @@ test_destroyed_before_watch (void)
   pair_close (&pair);
 }
 
+/* Watched for its hang-up only (a peer that finished sending): data does not wake the set; the
+ * peer's close does, as G_IO_HUP. */
+static void
+test_hangup_only (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  NpWatchSet *set = np_watch_set_new (context);
+  Pair pair;
+
+  pair_open (&pair);
+  pair.watch = np_watch_set_add (set, pair.fds[0], 0, on_ready, &pair);
+
+  g_assert_cmpint (write (pair.fds[1], "x", 1), ==, 1);
+  g_assert_false (g_main_context_iteration (context, FALSE));
+  g_assert_cmpuint (pair.calls, ==, 0);
+
+  close (pair.fds[1]);
+  pair.fds[1] = -1;
+  while (pair.calls == 0)
+    g_main_context_iteration (context, TRUE);
+  g_assert_true (pair.condition & G_IO_HUP);
+  g_assert_false (pair.condition & G_IO_IN);
+
+  np_watch_remove (pair.watch);
+  np_watch_set_destroy (set);
+  pair_close (&pair);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -147,5 +176,6 @@ main (int argc, char **argv)
   g_test_add_func ("/watch-set/readable-and-idle", test_readable_and_idle);
   g_test_add_func ("/watch-set/remove-pending-watch", test_remove_pending_watch);
   g_test_add_func ("/watch-set/destroyed-before-watch", test_destroyed_before_watch);
+  g_test_add_func ("/watch-set/hangup-only", test_hangup_only);
   return g_test_run ();
 }

@@ -24,7 +24,9 @@ struct _NpConnection
   NpWatch            *in_watch;      /* reading a plain socket: the endpoint's watch set */
   GSource            *out_source;
   GSource            *stall_source;  /* armed only while writes are blocked */
-  GSource            *hangup_source; /* after the peer finished sending: its reset or close */
+  NpWatch            *hangup_watch;  /* after the peer finished sending: its reset or close, in
+                                      * the endpoint's watch set (10,000 finished peers are then
+                                      * not 10,000 sources polled at every wakeup) */
   gint64              last_progress; /* monotonic time of the last byte the peer accepted */
   gboolean            paused;        /* reading stopped by backpressure or the framing budget */
   gboolean            peer_finished; /* EOF read: the peer sends no more, we may still send */

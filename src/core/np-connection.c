@@ -43,7 +43,7 @@ np_connection_dispose (GObject *object)
   _np_connection_stop_reading (self);
   _np_connection_clear_source (&self->out_source);
   _np_connection_clear_source (&self->stall_source);
-  _np_connection_clear_source (&self->hangup_source);
+  g_clear_pointer (&self->hangup_watch, np_watch_remove);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
 
   G_OBJECT_CLASS (np_connection_parent_class)->dispose (object);
@@ -284,16 +284,16 @@ pause_reading (NpConnection *self)
 
 /* After the peer finished sending, poll only reports its close or reset (POLLHUP/POLLERR: a
  * write to a peer that closed completely is answered with a reset). */
-static gboolean
-on_hangup (GSocket      *socket,
-           GIOCondition  condition,
-           gpointer      user_data)
+static void
+on_hangup (GIOCondition condition,
+           gpointer     user_data)
 {
   g_autoptr(NpConnection) self = g_object_ref (NP_CONNECTION (user_data));
   g_autofree char *reason = NULL;
   int code = 0;
 
-  g_socket_get_option (socket, SOL_SOCKET, SO_ERROR, &code, NULL);
+  g_clear_pointer (&self->hangup_watch, np_watch_remove);
+  g_socket_get_option (self->socket, SOL_SOCKET, SO_ERROR, &code, NULL);
   if (code == 0)
     np_connection_close (self, _("Closed by peer"), FALSE);
   else
@@ -301,8 +301,6 @@ on_hangup (GSocket      *socket,
       reason = g_strdup_printf (_("Closed by peer after it finished sending: %s"), g_strerror (code));
       np_connection_close (self, reason, TRUE);
     }
-
-  return G_SOURCE_REMOVE;
 }
 
 /* EOF: the peer shut down its sending side (a half-close, or the first half of a close). Like
@@ -340,10 +338,8 @@ peer_finished (NpConnection *self)
    * answers. The kernel probes: no wakeup of ours. */
   np_connection_set_keepalive (self->socket);
 
-  self->hangup_source = g_socket_create_source (self->socket, G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_static_name (self->hangup_source, "[netpoke] connection hangup");
-  g_source_set_callback (self->hangup_source, G_SOURCE_FUNC (on_hangup), self, NULL);
-  g_source_attach (self->hangup_source, g_main_context_get_thread_default ());
+  self->hangup_watch = np_watch_set_add (np_endpoint_get_watch_set (self->owner), g_socket_get_fd (self->socket),
+                                         0, on_hangup, self);
 }
 
 gboolean
@@ -447,7 +443,7 @@ watch_input (NpConnection *self)
   if (G_IS_SOCKET_CONNECTION (self->stream))
     {
       self->in_watch = np_watch_set_add (np_endpoint_get_watch_set (self->owner), g_socket_get_fd (self->socket),
-                                         on_socket_readable, self);
+                                         G_IO_IN, on_socket_readable, self);
       return;
     }
 
@@ -548,7 +544,7 @@ np_connection_close (NpConnection *self,
   _np_connection_stop_reading (self);
   _np_connection_clear_source (&self->out_source);
   _np_connection_clear_source (&self->stall_source);
-  _np_connection_clear_source (&self->hangup_source);
+  g_clear_pointer (&self->hangup_watch, np_watch_remove);
   report_unsent (self);
   g_queue_clear_full (&self->out_queue, (GDestroyNotify) np_send_batch_unref);
   self->out_queued = 0;

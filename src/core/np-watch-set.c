@@ -116,19 +116,22 @@ np_watch_set_destroy (NpWatchSet *self)
 /**
  * np_watch_set_add:
  * @fd: a socket, not in the set yet
+ * @condition: %G_IO_IN to hear when it is readable; 0 for its hang-up or error only
  *
- * Calls @func every time @fd is readable (or hung up, or in error) until np_watch_remove().
+ * Calls @func every time @fd is readable (when asked for), hung up or in error, until
+ * np_watch_remove(). A hang-up and an error are always reported, as poll() does.
  *
  * Returns: (transfer full): the watch, for np_watch_remove()
  */
 NpWatch *
-np_watch_set_add (NpWatchSet  *self,
-                  int          fd,
-                  NpWatchFunc  func,
-                  gpointer     user_data)
+np_watch_set_add (NpWatchSet   *self,
+                  int           fd,
+                  GIOCondition  condition,
+                  NpWatchFunc   func,
+                  gpointer      user_data)
 {
   NpWatch *watch = g_new0 (NpWatch, 1);
-  struct epoll_event event = { .events = EPOLLIN, .data.ptr = watch };
+  struct epoll_event event = { .events = (condition & G_IO_IN) ? EPOLLIN : 0, .data.ptr = watch };
 
   watch->set = (NpWatchSet *) g_source_ref ((GSource *) self);
   watch->fd = fd;

@@ -7,8 +7,8 @@
  * set: waking costs what is ready, not what is watched. Level-triggered, like GLib's sources;
  * nothing ready, no wakeup.
  *
- * For plain sockets only: a TLS stream can hold decrypted bytes while its socket is quiet, so
- * it keeps GIO's pollable source.
+ * Reading through it is for plain sockets only: a TLS stream can hold decrypted bytes while its
+ * socket is quiet, so it keeps GIO's pollable source. A hang-up is the socket's own, TLS or not.
  */
 #pragma once
 
@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 typedef struct _NpWatchSet NpWatchSet;
 typedef struct _NpWatch    NpWatch;
 
-/* @condition: G_IO_IN, with G_IO_HUP / G_IO_ERR when the socket has them */
+/* @condition: what is ready: G_IO_IN (when watched for), G_IO_HUP, G_IO_ERR */
 typedef void (*NpWatchFunc) (GIOCondition condition,
                              gpointer     user_data);
 
@@ -27,6 +27,7 @@ NpWatchSet *np_watch_set_new      (GMainContext *context);
 void        np_watch_set_destroy  (NpWatchSet   *self);
 NpWatch    *np_watch_set_add      (NpWatchSet   *self,
                                    int           fd,
+                                   GIOCondition  condition,
                                    NpWatchFunc   func,
                                    gpointer      user_data);
 void        np_watch_remove       (NpWatch      *watch);
