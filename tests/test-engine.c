@@ -362,7 +362,8 @@ test_unknown_endpoint (Fixture       *f,
   g_assert_cmpstr (event->message, ==, "The endpoint is not running");
 }
 
-/* Stopping closes every client (TCP) and reports the endpoint's exact totals. */
+/* Stopping closes every client (TCP) and reports the endpoint's exact totals; each client the
+ * stop closed says so (by_stop), and STOPPED counts them, for the window's one row. */
 static void
 test_stop_reports_totals (Fixture       *f,
                           gconstpointer  data)
@@ -385,6 +386,7 @@ test_stop_reports_totals (Fixture       *f,
       {
         event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
         g_assert_cmpstr (event->message, ==, "Stopped by user");
+        g_assert_true (event->by_stop);
         np_test_expect_eof (f->peers[i], "each client to see the end of the stream");
       }
   event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
@@ -393,6 +395,7 @@ test_stop_reports_totals (Fixture       *f,
   g_assert_cmpuint (event->bytes_out, ==, N_PEERS * 7);
   g_assert_cmpuint (event->messages_out, ==, N_PEERS);
   g_assert_cmpuint (event->bytes_in, ==, f->variant->mode == NP_MODE_UDP ? N_PEERS * 5 : 0);
+  g_assert_cmpuint (event->n_peers, ==, f->variant->mode == NP_MODE_UDP ? 0 : N_PEERS);
 }
 
 /* TCP: the chosen client is closed, the others keep going. */
@@ -414,11 +417,17 @@ test_disconnect_peer (Fixture       *f,
   g_assert_cmpuint (event->peer_id, ==, f->ids[1]);
   g_assert_cmpstr (event->message, ==, "Disconnected by user");
   g_assert_false (event->failed);
+  g_assert_false (event->by_stop);
   np_test_expect_eof (f->peers[1], "the disconnected client to see the end of the stream");
 
   np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
   np_test_expect_text (f->peers[0], "still here\n", "client 1 to stay connected");
   np_test_expect_text (f->peers[2], "still here\n", "client 3 to stay connected");
+
+  /* The stop closes the two left, and counts only them. */
+  np_engine_stop (f->engine, f->endpoint);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  g_assert_cmpuint (event->n_peers, ==, N_PEERS - 1);
 }
 
 /* Echo sends every message back to its sender, once. */

@@ -45,11 +45,13 @@ test_stopped_counters (void)
   event->message = g_strdup ("Cannot bind 0.0.0.0:80: Permission denied");
   event->bytes_in = 10;
   event->messages_out = 2;
+  event->n_peers = 1000;
   json = np_event_to_json (event, NP_ENCODING_UTF8);
 
   g_assert_nonnull (strstr (json, "\"failed\":true"));
   g_assert_nonnull (strstr (json, "\"bytes_in\":10"));
   g_assert_nonnull (strstr (json, "\"messages_out\":2"));
+  g_assert_nonnull (strstr (json, "\"disconnected\":1000"));
   g_assert_nonnull (strstr (json, "Permission denied"));
   g_assert_null (strstr (json, "\"hex\""));
 }

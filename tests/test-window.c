@@ -817,31 +817,62 @@ test_framing (void)
   close_window (window);
 }
 
+static gboolean
+last_row_is_stopped (gpointer window)
+{
+  g_autofree char *text = NULL;
+
+  return np_test_last_row_shown (window, &text) && g_str_has_prefix (text, "Stopped by user");
+}
+
 /* Stopping a server with many clients empties the list in a few changes, a chunk of 20 rows
  * per turn of the main loop so that no turn tears down hundreds of row widgets (it was one
  * removal per client, each re-running the window's state update). Stopping says so at once:
- * the clients are no longer offered as targets. */
+ * the clients are no longer offered as targets. The log gets one row for the stop, which
+ * counts the clients it closed (it was one "Disconnected" row each: with 1,000 clients, a
+ * screenful of new rows bound at once); a client that goes while the server runs still has
+ * its own row. */
 static void
 test_stop_many_clients (void)
 {
   NpWindow *window = new_window ();
   guint port = start_server (window);
   GListModel *peers = peers_of (window);
+  GListModel *log = G_LIST_MODEL (np_test_log_of (window));
+  GtkSelectionModel *selection = gtk_column_view_get_model (part_child (window->peer_list, "peer_view"));
   GSocket *clients[50];
   NpTestChanges changes = { 0 };
-  gulong id;
+  NpTestChanges rows = { 0 };
+  g_autofree char *last = NULL;
+  gulong id, rows_id;
 
   for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
     clients[i] = connect_client (window, port);
   np_test_wait_for_items (peers, G_N_ELEMENTS (clients), "fifty clients");
 
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect", NULL);
+  np_test_wait_for_items (peers, G_N_ELEMENTS (clients) - 1, "one client to be disconnected");
+  np_test_expect_row_shown (window, "Disconnected: Disconnected by user");
+  /* "Listening", a "Connected" for each client, the one "Disconnected". */
+  np_test_wait_rows_drawn (window, 1 + G_N_ELEMENTS (clients) + 1);
+
   id = np_test_count_changes (peers, &changes);
+  rows_id = np_test_count_changes (log, &rows);
   stop (window);
   np_test_wait_for_items (peers, 0, "the list to empty");
   g_signal_handler_disconnect (peers, id);
-  g_assert_cmpuint (changes.removed, ==, G_N_ELEMENTS (clients));
+  g_assert_cmpuint (changes.removed, ==, G_N_ELEMENTS (clients) - 1);
   g_assert_cmpuint (changes.signals, ==, 3);
   g_assert_cmpuint (changes.added, ==, 0);
+
+  np_test_wait_until (last_row_is_stopped, window, "the stop's row to be shown");
+  np_test_wait_frames (window);
+  g_signal_handler_disconnect (log, rows_id);
+  g_assert_cmpuint (rows.added, ==, 1);
+  g_assert_cmpuint (rows.removed, ==, 0);
+  g_assert_true (np_test_last_row_shown (window, &last));
+  g_assert_cmpstr (last, ==, "Stopped by user — 49 clients disconnected");
 
   for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
     g_object_unref (clients[i]);

@@ -386,6 +386,8 @@ tap.eq(code, 0, "SIGTERM with 500 clients: exit 0")
 tap.eq(eofs, 500, "every client sees its connection closed")
 tap.eq(len([e for e in cli.all_events if e["event"] == "disconnected"]), 500,
        "a 'disconnected' event for each, then 'stopped'")
+tap.eq([e["disconnected"] for e in cli.all_events if e["event"] == "stopped"], [500],
+       "'stopped' counts the 500 clients it disconnected")
 for s in crowd:
     s.close()
 

@@ -114,8 +114,9 @@ try:
                dialog and labels(dialog))
         if confirm is not None:
             click(confirm)
-        tap.ok(wait_for("the stopped row", lambda: shown_in(log, "已由用户停止")) is not None,
-               "stopping writes the row 已由用户停止 (not “Stopped: Stopped by user”), in view",
+        # One row for the stop, counting the client it closed (no row of its own).
+        tap.ok(wait_for("the stopped row", lambda: shown_in(log, "已由用户停止 — 已断开 1 个客户端")) is not None,
+               "stopping writes the row 已由用户停止 — 已断开 1 个客户端 (not “Stopped: Stopped by user”), in view",
                [l for l in labels(log) if l][-8:])
         english = [l for l in labels(log) if any(w in l for w in ("Listening", "Connected", "Disconnected", "Stopped"))]
         tap.ok(not english, "no English row in the Chinese log", english)

@@ -290,6 +290,8 @@ code = cli.stop()
 gone = [e for e in cli.all_events if e["event"] == "disconnected"]
 tap.ok(code == 0 and len(gone) == 2 and sum(e["bytes_in"] for e in gone) == 17,
        "stopping ends each client's session with its counters", gone)
+tap.eq([e["disconnected"] for e in cli.all_events if e["event"] == "stopped"], [2],
+       "'stopped' counts the two sessions it ended")
 for p in peers + [target]:
     p.close()
 

@@ -145,6 +145,8 @@ tap.ok(len(stopped) == 1 and stopped[0]["bytes_in"] == total
        and stopped[0]["bytes_out"] == n_clients * len(everything)
        and stopped[0]["messages_out"] == n_clients * 501,
        "endpoint totals are exact", stopped)
+tap.ok(stopped and stopped[0]["disconnected"] == n_clients,
+       "'stopped' counts the clients the stop disconnected", stopped)
 for s in socks:
     s.close()
 

@@ -21,6 +21,8 @@ typedef struct
   guint64                 next_peer_id;
   gboolean                started;
   gboolean                stopped;
+  gboolean                stopping;        /* the peers going now go because of np_endpoint_stop () */
+  guint                   n_stop_disconnected;
 
   guint64                 bytes_in;
   guint64                 bytes_out;

@@ -215,6 +215,7 @@ np_endpoint_stop (NpEndpoint *self,
   if (priv->stopped)
     return;
 
+  priv->stopping = TRUE;
   NP_ENDPOINT_GET_CLASS (self)->stop (self, reason);
   np_endpoint_finish (self, FALSE, reason);
 }
@@ -272,6 +273,12 @@ np_endpoint_emit (NpEndpoint *self,
 
   g_assert (NP_IS_ENDPOINT (self));
 
+  /* Peers a stop closes are counted in STOPPED, so the window can show them as one row. */
+  if (priv->stopping && event->kind == NP_EVENT_DISCONNECTED)
+    {
+      event->by_stop = TRUE;
+      priv->n_stop_disconnected++;
+    }
   np_event_queue_push (priv->queue, event);
 }
 
@@ -368,6 +375,7 @@ np_endpoint_finish (NpEndpoint *self,
   event->messages_in = priv->messages_in;
   event->messages_out = priv->messages_out;
   event->dropped = priv->dropped;
+  event->n_peers = priv->n_stop_disconnected;
   np_endpoint_emit (self, event);
 
   if (priv->finished_func != NULL)

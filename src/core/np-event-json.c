@@ -69,6 +69,8 @@ add_counters (JsonBuilder   *builder,
     {
       json_builder_set_member_name (builder, "dropped");
       json_builder_add_int_value (builder, event->dropped);
+      json_builder_set_member_name (builder, "disconnected");
+      json_builder_add_int_value (builder, event->n_peers);
     }
 }
 

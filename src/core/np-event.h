@@ -75,7 +75,9 @@ typedef struct
    * first NP_EVENT_MAX_PEER_IDS ids are in peer_ids; to_all: the default targets were asked
    * for (all clients, all peers heard). A TCP client that could not take it is not counted:
    * its DISCONNECTED event says why; a datagram the system refuses has an ERROR for its peer.
-   * Over WebSocket, "went" means handed to libsoup's send queue. */
+   * Over WebSocket, "went" means handed to libsoup's send queue.
+   * STOPPED: n_peers peers were still connected and went with the endpoint (each has had its
+   * own DISCONNECTED, with by_stop set). */
   guint        n_messages;
   guint        n_peers;
   GArray      *peer_ids;    /* guint64 */
@@ -92,6 +94,7 @@ typedef struct
   NpTlsInfo   *tls;         /* CONNECTED over TLS: protocol, cipher, the peer's certificate */
   char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED; what a NOTICE says */
   gboolean     failed;      /* STOPPED: the endpoint stopped because of an error; FILE: it stopped */
+  gboolean     by_stop;     /* DISCONNECTED: the peer went because its endpoint was stopped */
   /* NOTICE of a TCP client's planned reconnect: the number of the attempt to come and the wait
    * before it (0: the notice is not one), so the window can say "Reconnecting" without parsing */
   guint        retry_attempt;
