@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include <adwaita.h>
 #include <string.h>
 
@@ -21,6 +23,21 @@ np_test_start_words (gpointer endpoint_bar)
   GtkStack *words = np_test_part_child (endpoint_bar, "start_stack");
 
   return gtk_label_get_text (GTK_LABEL (gtk_stack_get_visible_child (words)));
+}
+
+/* What every in-process window test does first: GTK and libadwaita for tests, and Stop
+ * without its question (the tests stop servers that have clients; the memory settings
+ * backend keeps it for the whole run, and a test of the question turns it on itself). */
+void
+np_test_init_window_tests (int    *argc,
+                           char ***argv)
+{
+  g_autoptr(GSettings) settings = NULL;
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (settings, "confirm-stop", FALSE);
 }
 
 NpWindow *
@@ -87,6 +104,39 @@ NpLogModel *
 np_test_log_of (NpWindow *window)
 {
   return np_log_view_get_model (window->log_view);
+}
+
+/* ---- widgets -------------------------------------------------------------------------------- */
+
+GtkWidget *
+np_test_find_widget (GtkWidget         *root,
+                     NpTestWidgetMatch  match,
+                     gconstpointer      data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = np_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+np_test_find_widget_of_type (GtkWidget *root,
+                             GType      type)
+{
+  return np_test_find_widget (root, is_of_type, GSIZE_TO_POINTER (type));
 }
 
 /* ---- frames --------------------------------------------------------------------------------- */

@@ -1,5 +1,5 @@
-/* np-window-test-utils.h: what the in-process tests of the real window share (test-window,
- * test-window-use): windows the test owns, a server started the way a user would, frames
+/* np-window-test-utils.h: what the in-process tests of the real window (test-window-*.c)
+ * share: their set-up, windows the test owns, a server started the way a user would, frames
  * drawn, what a person sees in the log (a row inside the viewport, not merely in the model)
  * and keys pressed on the X server, as a keyboard does. */
 #pragma once
@@ -16,6 +16,10 @@ gpointer    np_test_part_child        (gpointer     part,
 /* The words the endpoint bar's Start button shows now (Start, Stop, Connect, …). */
 const char *np_test_start_words       (gpointer     endpoint_bar);
 
+/* gtk_test_init (), adw_init () and the confirm-stop setting off. */
+void        np_test_init_window_tests (int         *argc,
+                                       char      ***argv);
+
 NpWindow   *np_test_new_window        (void);
 void        np_test_close_window      (NpWindow    *window);
 
@@ -28,6 +32,16 @@ gboolean    np_test_is_running        (gpointer     window);
 
 GListModel *np_test_peers_of          (NpWindow    *window);
 NpLogModel *np_test_log_of            (NpWindow    *window);
+
+/* The first widget under @root (@root included, depth first) that @match accepts, or NULL. */
+typedef gboolean (*NpTestWidgetMatch) (GtkWidget     *widget,
+                                       gconstpointer  data);
+GtkWidget  *np_test_find_widget       (GtkWidget         *root,
+                                       NpTestWidgetMatch  match,
+                                       gconstpointer      data);
+/* The same for the first widget of @type. */
+GtkWidget  *np_test_find_widget_of_type (GtkWidget       *root,
+                                       GType            type);
 
 /* Waits until two frames have been drawn: the window has laid out what it was given and done
  * whatever it was going to do about it (no fixed sleep decides). */

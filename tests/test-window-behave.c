@@ -533,13 +533,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GSettings) settings = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  settings = g_settings_new (APP_ID);
-  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  np_test_init_window_tests (&argc, &argv);
 
   g_test_add_func ("/window-behave/reconnect-title", test_reconnect_title);
   g_test_add_func ("/window-behave/get-sends-no-draft", test_get_sends_no_draft);

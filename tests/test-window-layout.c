@@ -16,6 +16,7 @@
 #define APP_ID "io.github.netpoke.Netpoke"
 
 #define part_child np_test_part_child
+#define is_running np_test_is_running
 
 /* Sizes: 0×0 is the window's default, 1×1 the smallest it allows. */
 typedef struct
@@ -454,12 +455,6 @@ assert_header_parts_kept (NpWindow              *window,
                after_what, header_part_names[i], before[i].origin.x, before[i].size.width, after[i].origin.x, after[i].size.width);
 }
 
-static gboolean
-is_running (gpointer window)
-{
-  return np_window_is_running (window);
-}
-
 /* The address, port and URL fields (and the buttons after them) stay where they are, as wide as
  * they were, whatever the Start button says (Stop, Disconnect, Cancel) and whatever the title
  * and subtitle say: they were squeezed by "Disconnect" and "Connected to 127.0.0.1:9200". */
@@ -515,20 +510,12 @@ test_header_fields_steady (void)
 
 /* ---- a message's details ------------------------------------------------------------------ */
 
-/* A drop-down a person can see under @widget, or NULL. */
-static GtkWidget *
-mapped_dropdown (GtkWidget *widget)
+/* A drop-down a person can see. */
+static gboolean
+is_mapped_dropdown (GtkWidget     *widget,
+                    gconstpointer  unused)
 {
-  if (GTK_IS_DROP_DOWN (widget) && gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = mapped_dropdown (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_DROP_DOWN (widget) && gtk_widget_get_mapped (widget);
 }
 
 static NpLogRow *
@@ -586,7 +573,7 @@ test_details_one_control (void)
   gtk_drop_down_set_selected (part_child (window->log_view, "display_dropdown"), 1);
   details = np_test_open_details (window, row);
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (part_child (details, "stack")), ==, "hex");
-  dropdown = mapped_dropdown (GTK_WIDGET (details));
+  dropdown = np_test_find_widget (GTK_WIDGET (details), is_mapped_dropdown, NULL);
   if (dropdown != NULL)
     g_error ("a drop-down (%s) beside the Hex Dump view", gtk_widget_get_tooltip_text (dropdown));
 
@@ -598,7 +585,7 @@ test_details_one_control (void)
 
   adw_view_stack_set_visible_child_name (part_child (details, "stack"), "text");
   np_test_wait_painted (details);
-  g_assert_null (mapped_dropdown (GTK_WIDGET (details)));
+  g_assert_null (np_test_find_widget (GTK_WIDGET (details), is_mapped_dropdown, NULL));
 
   gtk_window_destroy (GTK_WINDOW (details));
   np_test_stop (window);
@@ -609,20 +596,15 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GSettings) settings = NULL;
   const char *localedir = g_getenv ("NETPOKE_LOCALEDIR");
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  np_test_init_window_tests (&argc, &argv);
   if (localedir != NULL)
     {
       bindtextdomain (GETTEXT_PACKAGE, localedir);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       textdomain (GETTEXT_PACKAGE);
     }
-
-  settings = g_settings_new (APP_ID);
-  g_settings_set_boolean (settings, "confirm-stop", FALSE);
 
   g_test_add_func ("/window-layout/everything-shown", test_everything_shown);
   g_test_add_func ("/window-layout/divider-drags", test_divider_drags);

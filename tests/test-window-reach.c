@@ -121,36 +121,11 @@ free_port (GSocketType type)
 }
 
 /* The button a person presses for @action (its sensitivity follows the action's). */
-static GtkWidget *
-button_for_action (GtkWidget  *widget,
-                   const char *action)
+static gboolean
+is_button_for (GtkWidget     *widget,
+               gconstpointer  action)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = button_for_action (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0;
 }
 
 /* NETPOKE_SCREENSHOT_DIR=DIR keeps a picture of the screen as it is now. */
@@ -178,7 +153,7 @@ static void
 show_options (NpWindow   *window,
               const char *picture)
 {
-  GtkMenuButton *button = GTK_MENU_BUTTON (find_widget (GTK_WIDGET (window->endpoint_bar), GTK_TYPE_MENU_BUTTON));
+  GtkMenuButton *button = GTK_MENU_BUTTON (np_test_find_widget_of_type (GTK_WIDGET (window->endpoint_bar), GTK_TYPE_MENU_BUTTON));
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
   gtk_menu_button_popup (button);
@@ -265,7 +240,7 @@ test_relay (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   np_test_wait_until (np_test_is_listening, window, "the relay to listen");
   np_test_wait_frames (window);
-  g_assert_false (gtk_widget_is_sensitive (button_for_action (GTK_WIDGET (window->send_box), "win.send")));
+  g_assert_false (gtk_widget_is_sensitive (np_test_find_widget (GTK_WIDGET (window->send_box), is_button_for, "win.send")));
 
   connect = g_strdup_printf ("TCP:127.0.0.1:%u", np_window_get_endpoint_port (window));
   client = spawn (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
@@ -675,17 +650,12 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GSettings) settings = NULL;
   g_autofree char *data = g_dir_make_tmp ("netpoke-window-reach-XXXXXX", NULL);
 
   /* Netpoke's own certificate is made in a folder of the test's. */
   g_setenv ("XDG_DATA_HOME", data, TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  settings = g_settings_new ("io.github.netpoke.Netpoke");
-  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  np_test_init_window_tests (&argc, &argv);
 
   g_test_add_func ("/window-reach/tls-server", test_tls_server);
   g_test_add_func ("/window-reach/relay", test_relay);

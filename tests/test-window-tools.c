@@ -575,13 +575,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GSettings) settings = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  /* Stopping a server with clients would ask first. */
-  settings = g_settings_new ("io.github.netpoke.Netpoke");
-  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  np_test_init_window_tests (&argc, &argv);
 
   g_test_add_func ("/window/tools/rules-dialog-buttons", test_rules_dialog_buttons);
   g_test_add_func ("/window/tools/rules-live", test_rules_live);

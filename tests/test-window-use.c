@@ -418,20 +418,18 @@ test_filter_in_hex (void)
   np_test_close_window (window);
 }
 
+static gboolean
+is_label_showing (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) && g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text);
+}
+
 static GtkLabel *
 find_label (GtkWidget  *widget,
             const char *text)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_get_mapped (child) && g_str_equal (gtk_label_get_text (GTK_LABEL (child)), text))
-        return GTK_LABEL (child);
-      if ((found = find_label (child, text)) != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_LABEL (np_test_find_widget (widget, is_label_showing, text));
 }
 
 static gboolean
@@ -697,13 +695,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GSettings) settings = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  settings = g_settings_new (APP_ID);
-  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  np_test_init_window_tests (&argc, &argv);
 
   g_test_add_func ("/window-use/follow/lines", test_follow_lines);
   g_test_add_func ("/window-use/follow/flood", test_follow_flood);

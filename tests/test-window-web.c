@@ -13,49 +13,13 @@
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-static NpWindow *
-new_window (void)
-{
-  NpWindow *window = np_window_new (NULL);
-
-  g_object_ref_sink (window);
-  g_object_ref (window);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-static void
-close_window (NpWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  g_assert_finalize_object (window);
-}
-
-static gboolean
-is_listening (gpointer data)
-{
-  return np_window_get_endpoint_port (data) != 0;
-}
-
-static gboolean
-is_running (gpointer data)
-{
-  return np_window_is_running (data);
-}
-
-static gboolean
-is_stopped (gpointer data)
-{
-  return !np_window_is_running (data);
-}
-
-static void
-stop (NpWindow *window)
-{
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
-  np_test_wait_until (is_stopped, window, "the endpoint to stop");
-}
+#define new_window   np_test_new_window
+#define close_window np_test_close_window
+#define is_listening np_test_is_listening
+#define is_running   np_test_is_running
+#define is_stopped   np_test_is_stopped
+#define stop         np_test_stop
+#define wait_painted np_test_wait_painted
 
 /* Everything a widget tree says in text: labels, inscriptions, text views, entries. */
 static void
@@ -85,90 +49,13 @@ collect_text (GtkWidget *widget,
     collect_text (child, out);
 }
 
-/* The log cell showing @needle, if it is drawn inside the visible part of the log. */
-typedef struct
-{
-  NpWindow   *window;
-  const char *needle;
-} Shown;
-
-static GtkWidget *
-find_cell (GtkWidget  *widget,
-           const char *needle)
-{
-  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget)
-      && gtk_inscription_get_text (GTK_INSCRIPTION (widget)) != NULL
-      && strstr (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), needle) != NULL)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_cell (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-row_is_shown (gpointer data)
-{
-  Shown *shown = data;
-  GtkWidget *log = GTK_WIDGET (shown->window->log_view);
-  GtkWidget *cell = find_cell (log, shown->needle);
-  graphene_rect_t bounds;
-
-  if (cell == NULL || !gtk_widget_compute_bounds (cell, log, &bounds))
-    return FALSE;
-
-  return bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (log);
-}
-
-typedef struct
-{
-  GtkWidget *widget;
-  guint      painted;
-} Frames;
-
-/* A frame is drawn only when something asks for one: ask again for the second. */
-static void
-on_after_paint (GdkFrameClock *clock,
-                Frames        *frames)
-{
-  if (++frames->painted < 2)
-    gtk_widget_queue_draw (frames->widget);
-}
-
-static gboolean
-painted_twice (gpointer data)
-{
-  return ((Frames *) data)->painted >= 2;
-}
-
-/* Two frames of @widget's window drawn from now: what it shows has reached the screen. */
-static void
-wait_painted (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  Frames frames = { widget, 0 };
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &frames);
-
-  gtk_widget_queue_draw (widget);
-  np_test_wait_until (painted_twice, &frames, "two frames drawn");
-  g_signal_handler_disconnect (clock, id);
-}
-
+/* A cell holding @needle drawn inside the log's viewport, then on screen. */
 static void
 expect_row_shown (NpWindow   *window,
                   const char *needle)
 {
-  Shown shown = { window, needle };
-  g_autofree char *what = g_strdup_printf ("a row showing “%s” in view", needle);
-
-  np_test_wait_until (row_is_shown, &shown, what);
-  wait_painted (GTK_WIDGET (window));
+  np_test_expect_part_shown (window, needle);
+  np_test_wait_frames (window);
 }
 
 static NpLogRow *
@@ -196,22 +83,6 @@ details_text (void)
 
   collect_text (GTK_WIDGET (details_window ()), text);
   return g_string_free (text, FALSE);
-}
-
-static GtkDropDown *
-find_dropdown (GtkWidget *widget)
-{
-  if (GTK_IS_DROP_DOWN (widget))
-    return GTK_DROP_DOWN (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkDropDown *found = find_dropdown (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Opens the details of the row showing @needle the way a person does. */
@@ -346,7 +217,7 @@ test_http_server (void)
   g_assert_nonnull (strstr (text, "X-Device: sim"));
   g_assert_nonnull (strstr (text, "{\"ok\":true}"));
   screenshot ("http-details.png");
-  gtk_drop_down_set_selected (find_dropdown (GTK_WIDGET (details_window ())), 1);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (np_test_find_widget_of_type (GTK_WIDGET (details_window ()), GTK_TYPE_DROP_DOWN)), 1);
   hex = details_text ();
   g_assert_nonnull (strstr (hex, "7B 22 6C 65 64 22 3A 31 7D"));
   g_assert_null (strstr (hex, "{\"led\":1}"));
@@ -529,14 +400,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GSettings) settings = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  /* Stopping a server with clients would ask first. */
-  settings = g_settings_new ("io.github.netpoke.Netpoke");
-  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  np_test_init_window_tests (&argc, &argv);
 
   g_test_add_func ("/window-web/http-server", test_http_server);
   g_test_add_func ("/window-web/http-client", test_http_client);

@@ -883,14 +883,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GSettings) settings = NULL;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  /* The other tests stop servers with clients directly; test_confirm_stop turns it on. */
-  settings = g_settings_new (APP_ID);
-  g_settings_set_boolean (settings, "confirm-stop", FALSE);
+  np_test_init_window_tests (&argc, &argv);
 
   g_test_add_func ("/window/validation", test_validation);
   g_test_add_func ("/window/fields-per-mode", test_fields_per_mode);
