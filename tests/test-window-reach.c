@@ -512,6 +512,50 @@ run (const char *command)
   return g_spawn_command_line_sync (command, NULL, NULL, &status, &error) && g_spawn_check_wait_status (status, NULL);
 }
 
+/* The test's own network: only its loopback, up, with multicast and a default route, so that
+ * nothing reaches a real network. A window's engine thread started after this runs in it.
+ * FALSE (the test skipped, with the reason) where namespaces are not allowed. */
+static gboolean
+enter_own_network (void)
+{
+  if (unshare (CLONE_NEWNET) != 0)
+    {
+      g_autofree char *why = g_strdup_printf ("network namespaces are not allowed here: %s", g_strerror (errno));
+
+      g_test_skip (why);
+      return FALSE;
+    }
+  g_assert_true (run ("ip link set lo up"));
+  g_assert_true (run ("ip link set lo multicast on"));
+  g_assert_true (run ("ip route add default dev lo"));
+  return TRUE;
+}
+
+/* A UDP socket that sends multicast out of the loopback. */
+static GSocket *
+multicast_sender (void)
+{
+  GSocket *sender = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  struct ip_mreqn from_lo = { 0 };
+
+  from_lo.imr_ifindex = if_nametoindex ("lo");
+  g_assert_cmpint (setsockopt (g_socket_get_fd (sender), IPPROTO_IP, IP_MULTICAST_IF, &from_lo, sizeof from_lo), ==, 0);
+  return sender;
+}
+
+static void
+send_to (GSocket    *sender,
+         const char *address,
+         guint       port,
+         const char *text)
+{
+  g_autoptr(GSocketAddress) to = g_inet_socket_address_new_from_string (address, port);
+  g_autoptr(GError) error = NULL;
+
+  g_socket_send_to (sender, to, text, strlen (text), NULL, &error);
+  g_assert_no_error (error);
+}
+
 typedef struct
 {
   GListModel *peers;
@@ -567,28 +611,15 @@ test_multicast (void)
   NpWindow *window = NULL;
   NpUdpOptions *options;
   g_autoptr(GSocket) sender = NULL;
-  g_autoptr(GInetAddress) group = NULL;
-  g_autoptr(GSocketAddress) to_group = NULL;
   g_autoptr(GSocketAddress) to_all = NULL;
   g_autoptr(GError) error = NULL;
-  struct ip_mreqn from_lo = { 0 };
   PeerGroup wanted;
   guint port;
   g_autofree char *port_text = NULL;
   g_autofree char *destination = NULL;
 
-  /* The test's own network: only its loopback, up, with multicast and a default route, so that
-   * nothing reaches a real network. The window's engine thread starts after this, in it. */
-  if (unshare (CLONE_NEWNET) != 0)
-    {
-      g_autofree char *why = g_strdup_printf ("network namespaces are not allowed here: %s", g_strerror (errno));
-
-      g_test_skip (why);
-      return;
-    }
-  g_assert_true (run ("ip link set lo up"));
-  g_assert_true (run ("ip link set lo multicast on"));
-  g_assert_true (run ("ip route add default dev lo"));
+  if (!enter_own_network ())
+    return;
 
   window = np_test_new_window ();
   options = np_endpoint_bar_get_udp_options (window->endpoint_bar);
@@ -603,13 +634,8 @@ test_multicast (void)
   expect_shown (window, "Joined the multicast group 239.1.2.3 on lo");
 
   /* A datagram to the group: its row, and the group in the peers list. */
-  sender = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
-  from_lo.imr_ifindex = if_nametoindex ("lo");
-  g_assert_cmpint (setsockopt (g_socket_get_fd (sender), IPPROTO_IP, IP_MULTICAST_IF, &from_lo, sizeof from_lo), ==, 0);
-  group = g_inet_address_new_from_string ("239.1.2.3");
-  to_group = g_inet_socket_address_new (group, port);
-  g_socket_send_to (sender, to_group, "to the group", 12, NULL, &error);
-  g_assert_no_error (error);
+  sender = multicast_sender ();
+  send_to (sender, "239.1.2.3", port, "to the group");
   expect_shown (window, "to the group");
   wanted = (PeerGroup) { np_test_peers_of (window), "239.1.2.3" };
   np_test_wait_until (peer_has_group, &wanted, "the peer's group in the list");
@@ -646,6 +672,94 @@ test_multicast (void)
   np_test_close_window (window);
 }
 
+/* What the log holds has no row showing @text (what came after it is shown already). */
+static void
+expect_not_heard (NpWindow   *window,
+                  GSocket    *sender,
+                  guint       port,
+                  const char *text,
+                  const char *marker)
+{
+  send_to (sender, "239.1.2.3", port, text);
+  send_to (sender, "127.0.0.1", port, marker);
+  expect_shown (window, marker);
+  g_assert_false (np_test_log_part_shown (window, text));
+}
+
+/* Joining and leaving while the endpoint runs, from the Groups field (Enter, or the button
+ * beside it): only the groups stay live among the options; each join and leave is a row; a
+ * group the system refuses says why while the others still change; a field that names no group
+ * says so and changes nothing. */
+static void
+test_multicast_live (void)
+{
+  NpWindow *window = NULL;
+  NpUdpOptions *options;
+  GtkMenuButton *options_button;
+  GtkEditable *groups_entry;
+  GtkWidget *change_button;
+  g_autoptr(GSocket) sender = NULL;
+  g_autofree char *port_text = NULL;
+  guint port;
+
+  if (!enter_own_network ())
+    return;
+
+  window = np_test_new_window ();
+  options = np_endpoint_bar_get_udp_options (window->endpoint_bar);
+  groups_entry = part_child (options, "groups_entry");
+  change_button = np_test_find_widget (GTK_WIDGET (options), is_button_for, "win.change-groups");
+  options_button = part_child (window->endpoint_bar, "options_button");
+  port = free_port (G_SOCKET_TYPE_DATAGRAM);
+  port_text = g_strdup_printf ("%u", port);
+  /* Bound to IPv4 only: an IPv6 group is then one the system refuses. */
+  np_window_set_endpoint (window, NP_MODE_UDP, "0.0.0.0", port_text, NULL);
+  gtk_editable_set_text (groups_entry, "");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "UDP to bind");
+  sender = multicast_sender ();
+  expect_not_heard (window, sender, port, "before joining", "marker 1");
+
+  /* Running: the groups and their button are live, the other options greyed, and it says so. */
+  gtk_menu_button_popup (options_button);
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (groups_entry)));
+  g_assert_true (gtk_widget_get_mapped (change_button) && gtk_widget_is_sensitive (change_button));
+  g_assert_false (gtk_widget_is_sensitive (part_child (options, "broadcast_check")));
+  g_assert_false (gtk_widget_is_sensitive (part_child (options, "loopback_check")));
+  g_assert_cmpstr (gtk_label_get_text (part_child (window->endpoint_bar, "options_running_label")), ==,
+                   "Stop to change the other options; the multicast groups can change now");
+
+  /* Enter in the field: one group joined, the other refused with the system's reason. */
+  gtk_editable_set_text (groups_entry, "239.1.2.3%lo ff02::1:3%lo");
+  screenshot (window, "udp-options-running.png");
+  g_signal_emit_by_name (groups_entry, "activate");
+  gtk_menu_button_popdown (options_button);
+  expect_shown (window, "Joined the multicast group 239.1.2.3 on lo");
+  expect_shown (window, "Cannot join ff02::1:3 on lo");
+  send_to (sender, "239.1.2.3", port, "to the group, joined live");
+  expect_shown (window, "to the group, joined live");
+
+  /* A field that names no group: said at once; the membership stays as it was. */
+  gtk_editable_set_text (groups_entry, "239.1.2.300");
+  g_signal_emit_by_name (groups_entry, "activate");
+  g_assert_nonnull (window->error_toast);
+  g_assert_nonnull (strstr (adw_toast_get_title (window->error_toast), "“239.1.2.300” is not a multicast group"));
+  send_to (sender, "239.1.2.3", port, "still a member");
+  expect_shown (window, "still a member");
+
+  /* The button: the field emptied, the group is left and no longer heard. */
+  gtk_editable_set_text (groups_entry, "");
+  g_signal_emit_by_name (change_button, "clicked");
+  expect_shown (window, "Left the multicast group 239.1.2.3 on lo");
+  expect_not_heard (window, sender, port, "after leaving", "marker 2");
+  g_assert_true (np_window_is_running (window));
+
+  np_test_stop (window);
+  g_assert_false (gtk_widget_get_visible (change_button));
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -662,8 +776,9 @@ main (int    argc,
   g_test_add_func ("/window-reach/udp-relay", test_udp_relay);
   g_test_add_func ("/window-reach/reconnect", test_reconnect);
   g_test_add_func ("/window-reach/workspace", test_workspace);
-  /* Last: it moves the process into a network namespace of its own. */
+  /* Last: they move the process into a network namespace of its own (each a new one). */
   g_test_add_func ("/window-reach/multicast", test_multicast);
+  g_test_add_func ("/window-reach/multicast-live", test_multicast_live);
 
   return g_test_run ();
 }

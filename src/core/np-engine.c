@@ -35,6 +35,7 @@ typedef enum
   COMMAND_CANCEL_FILE,
   COMMAND_DISCONNECT_ALL,
   COMMAND_SET_DESTINATION,
+  COMMAND_SET_GROUPS,
   COMMAND_SHUTDOWN,
 } CommandKind;
 
@@ -57,6 +58,7 @@ typedef struct
   GFile            *file;
   gboolean          finish_writing;
   GSocketAddress   *destination;  /* COMMAND_SET_DESTINATION, or NULL for none */
+  GStrv             groups;       /* COMMAND_SET_GROUPS */
   char             *reason;     /* STOP: what the endpoint's events will say */
 } Command;
 
@@ -69,6 +71,7 @@ command_free (Command *command)
   g_clear_object (&command->responder);
   g_clear_object (&command->file);
   g_clear_object (&command->destination);
+  g_clear_pointer (&command->groups, g_strfreev);
   g_free (command->reason);
   g_free (command);
 }
@@ -189,6 +192,15 @@ run_command (gpointer user_data)
         np_udp_endpoint_set_destination (NP_UDP_ENDPOINT (endpoint), command->destination);
       else
         np_endpoint_emit_error (endpoint, 0, NULL, _("Only a UDP endpoint has a destination to change"));
+      break;
+
+    case COMMAND_SET_GROUPS:
+      if ((endpoint = lookup_endpoint (self, command->endpoint_id)) == NULL)
+        break;
+      if (NP_IS_UDP_ENDPOINT (endpoint))
+        np_udp_endpoint_set_groups (NP_UDP_ENDPOINT (endpoint), (const char * const *) command->groups);
+      else
+        np_endpoint_emit_error (endpoint, 0, NULL, _("Only a UDP endpoint joins multicast groups"));
       break;
 
     case COMMAND_SHUTDOWN:
@@ -605,6 +617,28 @@ np_engine_set_destination (NpEngine       *self,
 
   command = command_new (COMMAND_SET_DESTINATION, endpoint_id, NULL, 0);
   command->destination = destination != NULL ? g_object_ref (destination) : NULL;
+  invoke (self, command);
+}
+
+/**
+ * np_engine_set_groups:
+ * @groups: (nullable): every multicast group to be a member of from now on ("GROUP" or
+ *   "GROUP%IFACE"); %NULL or empty: none
+ *
+ * A running UDP endpoint joins the groups it is not a member of yet and leaves those not
+ * named; a NOTICE says each change, an ERROR each group the system refused.
+ */
+void
+np_engine_set_groups (NpEngine           *self,
+                      guint               endpoint_id,
+                      const char * const *groups)
+{
+  Command *command;
+
+  g_return_if_fail (NP_IS_ENGINE (self));
+
+  command = command_new (COMMAND_SET_GROUPS, endpoint_id, NULL, 0);
+  command->groups = g_strdupv ((char **) groups);
   invoke (self, command);
 }
 

@@ -60,6 +60,9 @@ void      np_engine_disconnect_all  (NpEngine               *self,
 void      np_engine_set_destination (NpEngine               *self,
                                      guint                   endpoint_id,
                                      GSocketAddress         *destination);
+void      np_engine_set_groups      (NpEngine               *self,
+                                     guint                   endpoint_id,
+                                     const char * const     *groups);
 void      np_engine_set_responder   (NpEngine               *self,
                                      guint                   endpoint_id,
                                      NpResponder            *responder);

@@ -181,51 +181,84 @@ np_multicast_membership_free (NpMulticastMembership *self)
   g_free (self);
 }
 
+/* Where @group (the same address on the same interface) is in @groups, or -1. */
+static int
+find_group (GPtrArray              *groups,
+            const NpMulticastGroup *group)
+{
+  for (guint i = 0; i < groups->len; i++)
+    {
+      NpMulticastGroup *other = g_ptr_array_index (groups, i);
+
+      if (other != NULL && g_inet_address_equal (other->group, group->group) && other->index == group->index)
+        return i;
+    }
+  return -1;
+}
+
 /**
- * np_multicast_membership_change:
- * @spec: "GROUP" or "GROUP%IFACE"
- * @notice: (out) (transfer full): what was done, for the log
+ * np_multicast_membership_set:
+ * @specs: every group to be a member of from now on ("GROUP" or "GROUP%IFACE")
+ * @notices: (element-type utf8): gets a line per group joined or left
+ * @errors: (element-type utf8): gets a line per group that could not be joined or left (the
+ *   others still change)
  *
- * Joins or leaves one group. Refuses to join a group twice or leave one not joined.
+ * Leaves the groups joined that are not in @specs, then joins those of @specs not joined yet,
+ * while the socket runs. Returns: %FALSE, with @error and nothing changed, when one of @specs
+ * is not a group.
  */
 gboolean
-np_multicast_membership_change (NpMulticastMembership  *self,
-                                const char             *spec,
-                                gboolean                join,
-                                char                  **notice,
-                                GError                **error)
+np_multicast_membership_set (NpMulticastMembership  *self,
+                             const char * const     *specs,
+                             GPtrArray              *notices,
+                             GPtrArray              *errors,
+                             GError                **error)
 {
-  g_autoptr(NpMulticastGroup) group = np_multicast_group_parse (spec, error);
-  g_autofree char *name = NULL;
-  guint found = G_MAXUINT;
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func ((GDestroyNotify) np_multicast_group_free);
 
-  if (group == NULL)
-    return FALSE;
-
-  name = np_multicast_group_to_string (group);
-  for (guint i = 0; i < self->groups->len; i++)
+  for (guint i = 0; specs != NULL && specs[i] != NULL; i++)
     {
-      NpMulticastGroup *joined = g_ptr_array_index (self->groups, i);
+      NpMulticastGroup *group = np_multicast_group_parse (specs[i], error);
 
-      if (g_inet_address_equal (joined->group, group->group) && joined->index == group->index)
-        found = i;
+      if (group == NULL)
+        return FALSE;
+      g_ptr_array_add (wanted, group);
     }
 
-  if (join == (found != G_MAXUINT))
+  for (guint i = self->groups->len; i > 0; i--)
     {
-      g_set_error (error, NP_ERROR, NP_ERROR_INVALID_ARGUMENT,
-                   join ? _("Already a member of %s") : _("Not a member of %s"), name);
-      return FALSE;
+      NpMulticastGroup *joined = g_ptr_array_index (self->groups, i - 1);
+      g_autofree char *name = np_multicast_group_to_string (joined);
+      g_autoptr(GError) local_error = NULL;
+
+      if (find_group (wanted, joined) >= 0)
+        continue;
+      if (np_multicast_group_change (self->socket, joined, FALSE, &local_error))
+        {
+          g_ptr_array_add (notices, g_strdup_printf (_("Left the multicast group %s"), name));
+          g_ptr_array_remove_index (self->groups, i - 1);
+        }
+      else
+        g_ptr_array_add (errors, g_strdup (local_error->message));
     }
 
-  if (!np_multicast_group_change (self->socket, group, join, error))
-    return FALSE;
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      NpMulticastGroup *group = g_ptr_array_index (wanted, i);
+      g_autofree char *name = np_multicast_group_to_string (group);
+      g_autoptr(GError) local_error = NULL;
 
-  *notice = g_strdup_printf (join ? _("Joined the multicast group %s") : _("Left the multicast group %s"), name);
-  if (join)
-    g_ptr_array_add (self->groups, g_steal_pointer (&group));
-  else
-    g_ptr_array_remove_index (self->groups, found);
+      /* Already a member (from before, or named twice): nothing to do. */
+      if (find_group (self->groups, group) >= 0)
+        continue;
+      if (np_multicast_group_change (self->socket, group, TRUE, &local_error))
+        {
+          g_ptr_array_add (notices, g_strdup_printf (_("Joined the multicast group %s"), name));
+          g_ptr_array_add (self->groups, g_steal_pointer (&wanted->pdata[i]));
+        }
+      else
+        g_ptr_array_add (errors, g_strdup (local_error->message));
+    }
 
   return TRUE;
 }

@@ -32,10 +32,10 @@ typedef struct _NpMulticastMembership NpMulticastMembership;
 
 NpMulticastMembership *np_multicast_membership_new       (GSocket                *socket);
 void                   np_multicast_membership_free      (NpMulticastMembership  *self);
-gboolean               np_multicast_membership_change    (NpMulticastMembership  *self,
-                                                          const char             *spec,
-                                                          gboolean                join,
-                                                          char                  **notice,
+gboolean               np_multicast_membership_set       (NpMulticastMembership  *self,
+                                                          const char * const     *specs,
+                                                          GPtrArray              *notices,
+                                                          GPtrArray              *errors,
                                                           GError                **error);
 void                   np_multicast_membership_leave_all (NpMulticastMembership  *self,
                                                           GPtrArray              *notices);

@@ -222,19 +222,20 @@ join_groups (NpUdpEndpoint *self,
 {
   NpEndpoint *endpoint = NP_ENDPOINT (self);
   const NpEndpointConfig *config = np_endpoint_get_config (endpoint);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
 
   self->groups = np_multicast_membership_new (self->socket);
-  for (guint i = 0; config->multicast_groups != NULL && config->multicast_groups[i] != NULL; i++)
+  if (!np_multicast_membership_set (self->groups, (const char * const *) config->multicast_groups, notices,
+                                    errors, &error))
     {
-      g_autoptr(GError) error = NULL;
-      char *notice = NULL;
-
-      if (!np_multicast_membership_change (self->groups, config->multicast_groups[i], TRUE, &notice, &error))
-        {
-          np_endpoint_finish (endpoint, TRUE, error->message);
-          return FALSE;
-        }
-      g_ptr_array_add (notices, notice);
+      np_endpoint_finish (endpoint, TRUE, error->message);
+      return FALSE;
+    }
+  if (errors->len > 0)
+    {
+      np_endpoint_finish (endpoint, TRUE, g_ptr_array_index (errors, 0));
+      return FALSE;
     }
 
   return TRUE;
@@ -378,6 +379,42 @@ np_udp_endpoint_set_destination (NpUdpEndpoint  *self,
     }
   notice = g_strdup_printf (_("Destination: sends go to %s"), self->destination->name);
   np_endpoint_emit_notice (endpoint, self->destination->id, self->destination->name, notice);
+}
+
+/**
+ * np_udp_endpoint_set_groups:
+ * @specs: (nullable): every multicast group to be a member of from now on ("GROUP" or
+ *   "GROUP%IFACE"); %NULL or empty: none
+ *
+ * Joins and leaves groups while running: a NOTICE for each group joined or left, an ERROR for
+ * each the system refused (the others still change); one ERROR and no change when one of
+ * @specs is not a group. Where multicast is sent from stays as it was set at the start.
+ */
+void
+np_udp_endpoint_set_groups (NpUdpEndpoint      *self,
+                            const char * const *specs)
+{
+  NpEndpoint *endpoint = NP_ENDPOINT (self);
+  g_autoptr(GPtrArray) notices = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (NP_IS_UDP_ENDPOINT (self));
+
+  if (self->groups == NULL)
+    {
+      np_endpoint_emit_error (endpoint, 0, NULL, _("The socket is not bound yet"));
+      return;
+    }
+  if (!np_multicast_membership_set (self->groups, specs, notices, errors, &error))
+    {
+      np_endpoint_emit_error (endpoint, 0, NULL, error->message);
+      return;
+    }
+  for (guint i = 0; i < notices->len; i++)
+    np_endpoint_emit_notice (endpoint, 0, NULL, g_ptr_array_index (notices, i));
+  for (guint i = 0; i < errors->len; i++)
+    np_endpoint_emit_error (endpoint, 0, NULL, g_ptr_array_index (errors, i));
 }
 
 static void

@@ -9,7 +9,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (NpUdpEndpoint, np_udp_endpoint, NP, UDP_ENDPOINT, NpEndpoint)
 
-void np_udp_endpoint_set_destination (NpUdpEndpoint  *self,
-                                      GSocketAddress *destination);
+void np_udp_endpoint_set_destination (NpUdpEndpoint      *self,
+                                      GSocketAddress     *destination);
+void np_udp_endpoint_set_groups      (NpUdpEndpoint      *self,
+                                      const char * const *specs);
 
 G_END_DECLS

@@ -130,13 +130,31 @@ has_options (gpointer unused,
   return mode_info (mode)->has_options;
 }
 
-/* The options are greyed while running (they apply when the endpoint starts): say so. */
+/* The options are greyed while running (they apply when the endpoint starts): say so. UDP's
+ * multicast groups are the exception: they can be joined and left while it runs. */
+static char *
+options_running_text (gpointer unused,
+                      NpMode   mode)
+{
+  return g_strdup (mode == NP_MODE_UDP ? _("Stop to change the other options; the multicast groups can change now")
+                                       : _("Stop to change the options"));
+}
+
 static char *
 options_tooltip (gpointer unused,
+                 NpMode   mode,
                  gboolean running)
 {
-  return g_strdup (running ? _("Stop to change the options")
-                           : _("Options of this mode: TLS, reconnecting, multicast, the web server’s folder…"));
+  return running ? options_running_text (NULL, mode)
+                 : g_strdup (_("Options of this mode: TLS, reconnecting, multicast, the web server’s folder…"));
+}
+
+static gboolean
+options_sensitive (gpointer unused,
+                   NpMode   mode,
+                   gboolean running)
+{
+  return !running || mode == NP_MODE_UDP;
 }
 
 static char *
@@ -356,6 +374,8 @@ np_endpoint_bar_class_init (NpEndpointBarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, has_method);
   gtk_widget_class_bind_template_callback (widget_class, has_options);
   gtk_widget_class_bind_template_callback (widget_class, options_tooltip);
+  gtk_widget_class_bind_template_callback (widget_class, options_running_text);
+  gtk_widget_class_bind_template_callback (widget_class, options_sensitive);
   gtk_widget_class_bind_template_callback (widget_class, url_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, start_label);
   gtk_widget_class_bind_template_callback (widget_class, start_page);

@@ -7,10 +7,11 @@
 
 typedef struct
 {
-  NpMode mode;
+  NpMode   mode;
+  gboolean running;   /* the endpoint runs: most options wait for the next start */
 } NpOptionsPanePrivate;
 
-enum { PROP_0, PROP_MODE, N_PROPS };
+enum { PROP_0, PROP_MODE, PROP_RUNNING, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 enum { CHANGED, N_SIGNALS };
@@ -41,8 +42,9 @@ np_options_pane_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_MODE: g_value_set_enum (value, priv->mode); break;
-    default:        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    case PROP_MODE:    g_value_set_enum (value, priv->mode); break;
+    case PROP_RUNNING: g_value_set_boolean (value, priv->running); break;
+    default:           G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -60,6 +62,13 @@ np_options_pane_set_property (GObject      *object,
       if (priv->mode != (NpMode) g_value_get_enum (value))
         {
           priv->mode = g_value_get_enum (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_RUNNING:
+      if (priv->running != g_value_get_boolean (value))
+        {
+          priv->running = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -81,6 +90,9 @@ np_options_pane_class_init (NpOptionsPaneClass *klass)
   properties[PROP_MODE] =
     g_param_spec_enum ("mode", NULL, NULL, NP_TYPE_MODE, NP_MODE_TCP_SERVER,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Any field changed: the endpoint bar validates again. */

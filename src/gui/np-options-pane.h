@@ -1,6 +1,6 @@
 /* np-options-pane.h: what the endpoint bar's option panes (web, TCP, UDP) have in common: the
- * mode they show options for, and a "changed" signal when a field changes (the bar validates
- * again). Each pane is a subclass with its own template. */
+ * mode they show options for, whether the endpoint runs (options that apply only at the start
+ * are greyed then), and a "changed" signal when a field changes (the bar validates again). Each pane is a subclass with its own template. */
 #pragma once
 
 #include <adwaita.h>

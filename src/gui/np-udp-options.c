@@ -38,6 +38,17 @@ on_changed (NpUdpOptions *self)
   np_options_pane_emit_changed (NP_OPTIONS_PANE (self));
 }
 
+/* Enter in the Groups field while running does what the button beside it does. */
+static void
+on_groups_activate (NpUdpOptions *self)
+{
+  gboolean running = FALSE;
+
+  g_object_get (self, "running", &running, NULL);
+  if (running)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.change-groups", NULL);
+}
+
 /* ---- the configuration ------------------------------------------------------------------- */
 
 /* "239.1.2.3%eth0, ff02::1:3%eth0": the groups typed, in order. */
@@ -54,22 +65,40 @@ typed_groups (NpUdpOptions *self)
   return g_strv_builder_end (groups);
 }
 
-/* Every group checked (its interface must exist here). */
-static gboolean
-fill_groups (NpUdpOptions      *self,
-             NpEndpointConfig  *config,
-             GError           **error)
+/**
+ * np_udp_options_get_groups:
+ *
+ * Returns: (transfer full) (nullable): the groups typed, each checked (its interface must
+ *   exist here), maybe none; %NULL with @error when one is not a group
+ */
+GStrv
+np_udp_options_get_groups (NpUdpOptions  *self,
+                           GError       **error)
 {
-  g_auto(GStrv) groups = typed_groups (self);
+  g_auto(GStrv) groups = NULL;
 
+  g_return_val_if_fail (NP_IS_UDP_OPTIONS (self), NULL);
+
+  groups = typed_groups (self);
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_autoptr(NpMulticastGroup) group = np_multicast_group_parse (groups[i], error);
 
       if (group == NULL)
-        return FALSE;
+        return NULL;
     }
+  return g_steal_pointer (&groups);
+}
 
+static gboolean
+fill_groups (NpUdpOptions      *self,
+             NpEndpointConfig  *config,
+             GError           **error)
+{
+  g_auto(GStrv) groups = np_udp_options_get_groups (self, error);
+
+  if (groups == NULL)
+    return FALSE;
   if (groups[0] != NULL)
     config->multicast_groups = g_steal_pointer (&groups);
   return TRUE;
@@ -196,6 +225,7 @@ np_udp_options_class_init (NpUdpOptionsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpUdpOptions, loopback_check);
   gtk_widget_class_bind_template_callback (widget_class, is_udp);
   gtk_widget_class_bind_template_callback (widget_class, on_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_groups_activate);
 }
 
 static void

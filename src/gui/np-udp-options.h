@@ -1,6 +1,6 @@
 /* np-udp-options.h: what UDP needs besides an address and port: broadcast, the multicast groups
  * to join, the interface, TTL and loopback of multicast sent. Shown in the endpoint bar's
- * options popover. */
+ * options popover; while the endpoint runs only the groups can change (win.change-groups). */
 #pragma once
 
 #include <adwaita.h>
@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (NpUdpOptions, np_udp_options, NP, UDP_OPTIONS, NpOptionsPa
 
 gboolean np_udp_options_fill_config (NpUdpOptions      *self,
                                      NpEndpointConfig  *config,
+                                     GError           **error);
+GStrv    np_udp_options_get_groups  (NpUdpOptions      *self,
                                      GError           **error);
 void     np_udp_options_set_groups  (NpUdpOptions      *self,
                                      const char        *groups);

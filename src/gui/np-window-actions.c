@@ -302,6 +302,25 @@ history_action (GtkWidget  *widget,
                             g_str_equal (action_name, "win.history-previous") ? -1 : 1);
 }
 
+/* UDP while running: the Groups field as it reads now. The endpoint joins the groups named
+ * and not joined yet and leaves the others; the log says each join and leave, or why not. */
+static void
+change_groups_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) groups = np_udp_options_get_groups (np_endpoint_bar_get_udp_options (self->endpoint_bar), &error);
+
+  if (groups == NULL)
+    {
+      _np_window_show_error (self, error->message);
+      return;
+    }
+  np_engine_set_groups (self->engine, self->endpoint_id, (const char * const *) groups);
+}
+
 /* Children report what went wrong through here (a toast). */
 static void
 show_error_action (GtkWidget  *widget,
@@ -349,6 +368,7 @@ _np_window_class_actions_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.send-saved", "u", send_saved_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect", NULL, disconnect_action);
   gtk_widget_class_install_action (widget_class, "win.disconnect-all", NULL, disconnect_all_action);
+  gtk_widget_class_install_action (widget_class, "win.change-groups", NULL, change_groups_action);
   gtk_widget_class_install_action (widget_class, "win.clear", NULL, clear_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.copy-rows", NULL, copy_rows_action);
@@ -403,6 +423,7 @@ _np_window_actions_update (NpWindow *self)
   gtk_widget_action_set_enabled (widget, "win.disconnect",
                                  has_peers && selected && self->running_mode != NP_MODE_UDP);
   gtk_widget_action_set_enabled (widget, "win.disconnect-all", has_peers && self->running_mode != NP_MODE_UDP);
+  gtk_widget_action_set_enabled (widget, "win.change-groups", self->running && self->running_mode == NP_MODE_UDP);
   /* A file goes over TCP, UDP and WebSocket; one at a time. */
   gtk_widget_action_set_enabled (widget, "win.send-file", self->running && !self->sending_file && !requests && !relay
                                  && self->running_mode != NP_MODE_HTTP_SERVER);
