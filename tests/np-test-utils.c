@@ -1,4 +1,5 @@
 #include <string.h>
+#include <sys/socket.h>
 
 #include "np-test-utils.h"
 
@@ -376,6 +377,17 @@ np_test_expect_eof (GSocket    *socket,
 
   g_assert_true (eof);
   g_assert_cmpuint (got->len, ==, 0);
+}
+
+/* Closes @socket with a reset (SO_LINGER 0): the server sees the client go at once, where a
+ * plain close is only an end of stream it may still send to. */
+void
+np_test_tcp_reset (GSocket *socket)
+{
+  struct linger linger = { 1, 0 };
+
+  g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger), ==, 0);
+  g_socket_close (socket, NULL);
 }
 
 /* ---- engine events ---------------------------------------------------------------------- */

@@ -56,6 +56,7 @@ GByteArray     *np_test_receive_at_least    (GSocket         *socket,
                                              const char      *what);
 void            np_test_expect_eof          (GSocket         *socket,
                                              const char      *what);
+void            np_test_tcp_reset           (GSocket         *socket);
 
 /* What a GListModel said in "items-changed" since np_test_count_changes () (or a reset to
  * { 0 }); it also checks the model is in the state each signal describes. */

@@ -363,7 +363,7 @@ test_unknown_endpoint (Fixture       *f,
 }
 
 /* Stopping closes every client (TCP) and reports the endpoint's exact totals; each client the
- * stop closed says so (by_stop), and STOPPED counts them, for the window's one row. */
+ * stop closed says so (in_bulk), and STOPPED counts them, for the window's one row. */
 static void
 test_stop_reports_totals (Fixture       *f,
                           gconstpointer  data)
@@ -386,7 +386,7 @@ test_stop_reports_totals (Fixture       *f,
       {
         event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
         g_assert_cmpstr (event->message, ==, "Stopped by user");
-        g_assert_true (event->by_stop);
+        g_assert_true (event->in_bulk);
         np_test_expect_eof (f->peers[i], "each client to see the end of the stream");
       }
   event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
@@ -417,7 +417,7 @@ test_disconnect_peer (Fixture       *f,
   g_assert_cmpuint (event->peer_id, ==, f->ids[1]);
   g_assert_cmpstr (event->message, ==, "Disconnected by user");
   g_assert_false (event->failed);
-  g_assert_false (event->by_stop);
+  g_assert_false (event->in_bulk);
   np_test_expect_eof (f->peers[1], "the disconnected client to see the end of the stream");
 
   np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
@@ -428,6 +428,75 @@ test_disconnect_peer (Fixture       *f,
   np_engine_stop (f->engine, f->endpoint);
   event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
   g_assert_cmpuint (event->n_peers, ==, N_PEERS - 1);
+}
+
+/* TCP: Disconnect All closes every client and keeps listening. Each client has its own
+ * DISCONNECTED with its exact final counters (marked in_bulk), then one DISCONNECTED_ALL counts
+ * them, for the window's one row; a client that left on its own before is not counted. */
+static void
+test_disconnect_all (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) to_all = g_bytes_new_static ("to all\n", 7);
+  g_autoptr(GSocket) late = NULL;
+  NpEvent *event;
+
+  if (skip_without_ipv6 (f->variant))
+    return;
+
+  start (f, NULL, FALSE);
+  add_peers (f);
+  np_engine_send (f->engine, f->endpoint, NULL, 0, to_all);
+  for (guint i = 0; i < N_PEERS; i++)
+    np_test_expect_text (f->peers[i], "to all\n", "every client to get the message");
+  /* Client i + 1 says i + 1 bytes, so each one's counters are its own. */
+  for (guint i = 1; i < N_PEERS; i++)
+    {
+      np_test_send (f->peers[i], NULL, "abc", i + 1);
+      event = np_test_recorder_wait (&f->recorder, NP_EVENT_RECEIVED);
+      g_assert_cmpuint (event->length, ==, i + 1);
+    }
+
+  /* Client 1 goes on its own, with a reset (SO_LINGER 0) so the server sees it at once. */
+  np_test_tcp_reset (f->peers[0]);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
+  g_assert_cmpuint (event->peer_id, ==, f->ids[0]);
+  g_assert_false (event->in_bulk);
+
+  np_engine_disconnect_all (f->engine, f->endpoint);
+  for (guint i = 1; i < N_PEERS; i++)
+    {
+      event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
+      g_assert_cmpuint (event->peer_id, ==, f->ids[i]);
+      g_assert_cmpstr (event->message, ==, "Disconnected by user (all clients)");
+      g_assert_true (event->in_bulk);
+      g_assert_false (event->failed);
+      g_assert_cmpuint (event->bytes_in, ==, i + 1);
+      g_assert_cmpuint (event->messages_in, ==, 1);
+      g_assert_cmpuint (event->bytes_out, ==, 7);
+      g_assert_cmpuint (event->messages_out, ==, 1);
+      np_test_expect_eof (f->peers[i], "each client to see the end of the stream");
+    }
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED_ALL);
+  g_assert_cmpuint (event->endpoint_id, ==, f->endpoint);
+  g_assert_cmpuint (event->peer_id, ==, 0);
+  g_assert_cmpstr (event->message, ==, "Disconnected by user (all clients)");
+  g_assert_cmpuint (event->n_peers, ==, N_PEERS - 1);
+
+  /* With no client left it still answers, counting none. */
+  np_engine_disconnect_all (f->engine, f->endpoint);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED_ALL);
+  g_assert_cmpuint (event->n_peers, ==, 0);
+
+  /* Still listening; a later stop counts only its own. */
+  late = np_test_tcp_connect (f->variant->family, f->port);
+  np_test_recorder_wait (&f->recorder, NP_EVENT_CONNECTED);
+  np_engine_stop (f->engine, f->endpoint);
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_DISCONNECTED);
+  g_assert_true (event->in_bulk);
+  g_assert_cmpstr (event->message, ==, "Stopped by user");
+  event = np_test_recorder_wait (&f->recorder, NP_EVENT_STOPPED);
+  g_assert_cmpuint (event->n_peers, ==, 1);
 }
 
 /* Echo sends every message back to its sender, once. */
@@ -961,6 +1030,7 @@ main (int    argc,
         { "unknown-endpoint", test_unknown_endpoint, FALSE },
         { "stop-reports-totals", test_stop_reports_totals, FALSE },
         { "disconnect-peer", test_disconnect_peer, TRUE },
+        { "disconnect-all", test_disconnect_all, TRUE },
         { "echo", test_echo, FALSE },
         { "rules", test_rules, FALSE },
         { "bind-in-use", test_bind_in_use, FALSE },

@@ -56,6 +56,32 @@ test_stopped_counters (void)
   g_assert_null (strstr (json, "\"hex\""));
 }
 
+/* Disconnect All's own event: its reason and how many clients it closed (each had its own
+ * "disconnected" with its counters). */
+static void
+test_disconnected_all (void)
+{
+  g_autoptr(NpEvent) event = np_event_new (NP_EVENT_DISCONNECTED_ALL, 2, 0, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *json = NULL;
+  JsonObject *object;
+  g_autoptr(GError) error = NULL;
+
+  event->message = g_strdup ("Disconnected by user (all clients)");
+  event->n_peers = 1000;
+  json = np_event_to_json (event, NP_ENCODING_UTF8);
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, "disconnected_all");
+  g_assert_cmpint (json_object_get_int_member (object, "endpoint"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (object, "message"), ==, "Disconnected by user (all clients)");
+  g_assert_cmpint (json_object_get_int_member (object, "disconnected"), ==, 1000);
+  g_assert_false (json_object_has_member (object, "peer_id"));
+  g_assert_false (json_object_has_member (object, "bytes_in"));
+}
+
 static JsonObject *
 parse_object (JsonParser *parser,
               const char *json)
@@ -282,6 +308,7 @@ main (int    argc,
 
   g_test_add_func ("/event-json/received", test_received);
   g_test_add_func ("/event-json/stopped-counters", test_stopped_counters);
+  g_test_add_func ("/event-json/disconnected-all", test_disconnected_all);
   g_test_add_func ("/event-json/sent-to-many", test_sent_to_many);
   g_test_add_func ("/event-json/counters", test_counters);
   g_test_add_func ("/event-json/request", test_request);

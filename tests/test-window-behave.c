@@ -210,16 +210,6 @@ body_says (gpointer data)
   return strstr (adw_message_dialog_get_body (wanted->dialog), wanted->text) != NULL;
 }
 
-/* A close that resets the connection (SO_LINGER 0): the server sees the client go at once. */
-static void
-reset (GSocket *socket)
-{
-  struct linger linger = { 1, 0 };
-
-  g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger), ==, 0);
-  g_socket_close (socket, NULL);
-}
-
 static void
 test_quit_count (void)
 {
@@ -240,7 +230,7 @@ test_quit_count (void)
   g_assert_cmpstr (adw_message_dialog_get_body (wanted.dialog), ==, "2 clients are connected and will be disconnected.");
 
   /* One leaves while the question is up: it counts what the list shows. */
-  reset (first);
+  np_test_tcp_reset (first);
   np_test_wait_for_items (np_test_peers_of (window), 1, "one client left");
   wanted.text = "1 client is connected and will be disconnected.";
   np_test_wait_until (body_says, &wanted, wanted.text);

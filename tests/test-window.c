@@ -879,6 +879,70 @@ test_stop_many_clients (void)
   close_window (window);
 }
 
+static gboolean
+last_row_is_disconnect_all (gpointer window)
+{
+  g_autofree char *text = NULL;
+
+  /* (The old rows, one per client, said "Disconnected: Disconnected by user (all clients)".) */
+  return np_test_last_row_shown (window, &text) && strstr (text, "Disconnected by user (all clients)") != NULL;
+}
+
+/* Disconnect All is one operation, like Stop: one row that counts the clients it closed (it
+ * was one "Disconnected: Disconnected by user (all clients)" row each), and the server keeps
+ * listening. A client that leaves on its own keeps its own row. */
+static void
+test_disconnect_all_many_clients (void)
+{
+  NpWindow *window = new_window ();
+  guint port = start_server (window);
+  GListModel *peers = peers_of (window);
+  GListModel *log = G_LIST_MODEL (np_test_log_of (window));
+  GSocket *clients[50];
+  g_autoptr(GSocket) late = NULL;
+  NpTestChanges rows = { 0 };
+  g_autofree char *last = NULL;
+  g_autofree char *stopped = NULL;
+  gulong rows_id;
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    clients[i] = connect_client (window, port);
+  np_test_wait_for_items (peers, G_N_ELEMENTS (clients), "fifty clients");
+
+  np_test_tcp_reset (clients[0]);
+  np_test_wait_for_items (peers, G_N_ELEMENTS (clients) - 1, "one client to leave");
+  np_test_expect_row_shown (window, "Disconnected: Connection reset by peer");
+  /* "Listening", a "Connected" for each client, the one that left. */
+  np_test_wait_rows_drawn (window, 1 + G_N_ELEMENTS (clients) + 1);
+
+  rows_id = np_test_count_changes (log, &rows);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect-all", NULL);
+  np_test_wait_for_items (peers, 0, "the list to empty");
+  for (guint i = 1; i < G_N_ELEMENTS (clients); i++)
+    np_test_expect_eof (clients[i], "each client to see the end of the stream");
+
+  np_test_wait_until (last_row_is_disconnect_all, window, "Disconnect All's row to be shown");
+  np_test_wait_frames (window);
+  g_signal_handler_disconnect (log, rows_id);
+  g_assert_cmpuint (rows.added, ==, 1);
+  g_assert_cmpuint (rows.removed, ==, 0);
+  g_assert_true (np_test_last_row_shown (window, &last));
+  g_assert_cmpstr (last, ==, "Disconnected by user (all clients) — 49 clients disconnected");
+  g_assert_true (np_window_is_running (window));
+
+  /* Still listening: a new client comes, and the stop counts it alone. */
+  late = connect_client (window, port);
+  np_test_wait_for_items (peers, 1, "a client after Disconnect All");
+  stop (window);
+  np_test_wait_until (last_row_is_stopped, window, "the stop's row to be shown");
+  g_assert_true (np_test_last_row_shown (window, &stopped));
+  g_assert_cmpstr (stopped, ==, "Stopped by user — 1 client disconnected");
+
+  for (guint i = 0; i < G_N_ELEMENTS (clients); i++)
+    g_object_unref (clients[i]);
+  close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -898,6 +962,7 @@ main (int    argc,
   g_test_add_func ("/window/saved-message-sends", test_saved_message_sends);
   g_test_add_func ("/window/framing", test_framing);
   g_test_add_func ("/window/stop-many-clients", test_stop_many_clients);
+  g_test_add_func ("/window/disconnect-all-many-clients", test_disconnect_all_many_clients);
 
   return g_test_run ();
 }

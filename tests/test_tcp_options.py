@@ -3,10 +3,13 @@
 across a server restart (Python, then socat) with growing, capped waits, every attempt logged with
 its reason, lines typed while down sent after reconnect or reported as not sent at stop; the
 client's source address and port; keep-alive seen by the kernel (ss); a server's client limit
-(the excess reset, the reason logged) and Disconnect All (SIGUSR1)."""
+(the excess reset, the reason logged) and Disconnect All (SIGUSR1): one event per client in --json
+and one that counts them; in the human output one line for Disconnect All and one for Stop, each
+with the count, instead of a line per client."""
 import re
 import signal
 import socket
+import struct
 import subprocess
 import time
 
@@ -172,6 +175,10 @@ cli.proc.send_signal(signal.SIGUSR1)
 gone = cli.wait_events(lambda e: e["event"] == "disconnected", 2)
 tap.ok(len(gone) == 2 and all(e["message"] == "Disconnected by user (all clients)" for e in gone),
        "SIGUSR1 disconnects every client, each with the reason", gone)
+everyone = cli.wait_event(lambda e: e["event"] == "disconnected_all")
+tap.ok(everyone is not None and everyone["disconnected"] == 2
+       and everyone["message"] == "Disconnected by user (all clients)" and "peer_id" not in everyone,
+       "then one 'disconnected_all' counts them", everyone)
 tap.ok(all(recv_until(c, lambda d: False, timeout=5) == b"" for c in clients), "the clients see the end of the stream")
 again = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
 tap.ok(cli.wait_event(lambda e: e["event"] == "connected") is not None, "the server keeps listening after it")
@@ -179,5 +186,68 @@ again.close()
 for c in clients:
     c.close()
 tap.eq(cli.stop(), 0, "the server stops with exit 0")
+
+# ---- the human output of Disconnect All and Stop -----------------------------------------------
+# 50 clients closed by one operation are that operation's one line with the count, not 50 lines
+# that all say the same (--json above keeps one event each, with its counters); a client that
+# goes on its own keeps its line, and what each client sent is still a line of its own.
+def reset(sock):
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def read_lines(cli, lines, until, timeout=WAIT):
+    """Appends cli's output lines (without the time of day, "07:40:05.757 ") to lines until
+    until(lines) holds; whether it did."""
+    deadline = time.monotonic() + timeout
+    while not until(lines):
+        line = cli.wait_event(lambda _: True, max(0.0, deadline - time.monotonic()))
+        if line is None:
+            return until(lines)
+        lines.append(line.rstrip("\n")[13:])
+    return True
+
+
+text = Cli("tcp-server", "--bind", "127.0.0.1", "--port", "0", json_events=False)
+_, port = text.wait_listening()
+lines = []
+crowd = [socket.create_connection(("127.0.0.1", port), timeout=WAIT) for _ in range(50)]
+for i, c in enumerate(crowd):
+    c.sendall(b"hello %d\n" % i)
+tap.ok(read_lines(text, lines, lambda ls: len([l for l in ls if " <- " in l]) == 50),
+       "each client's line is shown", lines[-3:])
+reset(crowd.pop(0))
+tap.ok(read_lines(text, lines, lambda ls: any(" disconnected: " in l for l in ls)), "the reset client's line")
+own = [l for l in lines if " disconnected: " in l]
+tap.ok(own and own[0].endswith("disconnected: Connection reset by peer (in 8 B / 1 msg, out 0 B / 0 msg)"),
+       "a client that leaves on its own keeps its line, with its counters", own)
+text.proc.send_signal(signal.SIGUSR1)
+tap.ok(all(recv_until(c, lambda d: False, timeout=5) == b"" for c in crowd), "SIGUSR1 closes the other 49")
+later = [socket.create_connection(("127.0.0.1", port), timeout=WAIT) for _ in range(3)]
+tap.ok(read_lines(text, lines, lambda ls: len([l for l in ls if l.endswith(" connected")]) == 53),
+       "three clients connect after it")
+tap.eq(text.stop(), 0, "Ctrl+C (SIGINT) stops the server with exit 0")
+read_lines(text, lines, lambda ls: False, timeout=1)
+bulk = [line for line in lines if "disconnected" in line or line.startswith("stopped")][1:]
+tap.ok(bulk == ["49 clients disconnected: Disconnected by user (all clients)",
+                "stopped: Stopped by user, 3 clients disconnected (in 440 B / 50 msg, out 0 B / 0 msg)"],
+       "Disconnect All and Stop are a line each, with how many clients they closed", lines[-6:])
+tap.eq(text.stderr_text, ["listening on 127.0.0.1:%d" % port], "nothing else went to standard error")
+for c in crowd + later:
+    c.close()
+
+# A client's one connection, closed by its stop, keeps its line (there is no count to fold it in).
+server = listen(free_port())
+client = Cli("tcp-client", "--host", "127.0.0.1", "--port", str(server.getsockname()[1]), json_events=False)
+peer, _ = server.accept()
+tap.ok(client.wait_stderr("connected to ") is not None, "the client connects")
+tap.eq(client.stop(), 0, "the client stops with exit 0")
+lines = []
+read_lines(client, lines, lambda ls: False, timeout=1)
+tap.ok(len(lines) == 2 and lines[0].endswith("disconnected: Stopped by user (in 0 B / 0 msg, out 0 B / 0 msg)")
+       and lines[1] == "stopped: Stopped by user (in 0 B / 0 msg, out 0 B / 0 msg)",
+       "a client's stop: its connection's line, then the stop's, without a count", lines)
+peer.close()
+server.close()
 
 tap.done()

@@ -331,6 +331,7 @@ np_cli_parse_options (NpCli   *cli,
   cli->printer.json = json;
   cli->printer.quiet = quiet;
   cli->printer.data = !stats && !quiet;
+  cli->printer.fold_bulk = !np_cli_is_client (cli->mode);
 
   return TRUE;
 }

@@ -36,6 +36,14 @@ append_counters (GString       *out,
                           event->bytes_out, event->messages_out);
 }
 
+/* "50 clients disconnected": those a Stop or a Disconnect All closed (in_bulk). */
+static void
+append_clients_gone (GString       *out,
+                     const NpEvent *event)
+{
+  g_string_append_printf (out, "%u %s disconnected", event->n_peers, event->n_peers == 1 ? "client" : "clients");
+}
+
 /* At most this much of a request body goes on a server's one-line summary; --json has all. */
 #define BODY_PREVIEW 256
 
@@ -140,6 +148,10 @@ np_cli_printer_print (const NpCliPrinter *printer,
                      || event->kind == NP_EVENT_COUNTERS;
 
   if (is_data && !printer->data)
+    return;
+  /* 1,000 lines that all say "disconnected: Stopped by user" would push the conversation off
+   * the screen; the operation's line says how many went. A client's one peer keeps its line. */
+  if (!printer->json && printer->fold_bulk && event->kind == NP_EVENT_DISCONNECTED && event->in_bulk)
     return;
   if (printer->quiet && event->kind != NP_EVENT_ERROR)
     return;
@@ -259,9 +271,21 @@ np_cli_printer_print (const NpCliPrinter *printer,
       break;
 
     case NP_EVENT_STOPPED:
-      g_string_append_printf (out, "stopped: %s (", event->message);
+      g_string_append_printf (out, "stopped: %s", event->message);
+      if (printer->fold_bulk && event->n_peers > 0)
+        {
+          g_string_append (out, ", ");
+          append_clients_gone (out, event);
+        }
+      g_string_append (out, " (");
       append_counters (out, event);
       g_string_append_c (out, ')');
+      break;
+
+    case NP_EVENT_DISCONNECTED_ALL:
+      /* Like a client's own line, "#1 ADDR disconnected: REASON", for all of them. */
+      append_clients_gone (out, event);
+      g_string_append_printf (out, ": %s", event->message);
       break;
 
     default:

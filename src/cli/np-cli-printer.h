@@ -14,6 +14,9 @@ typedef struct
   NpFormat    display;    /* escapes or hex for human output */
   NpEncoding  encoding;
   NpEncoding  reply_encoding; /* of reply rules' answers */
+  /* A server's human output: the clients a Stop or a Disconnect All closed are counted on that
+   * operation's line, not a line each (--json keeps one event each) */
+  gboolean    fold_bulk;
 } NpCliPrinter;
 
 void np_cli_printer_print (const NpCliPrinter *printer,

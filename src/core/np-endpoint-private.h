@@ -21,8 +21,10 @@ typedef struct
   guint64                 next_peer_id;
   gboolean                started;
   gboolean                stopped;
-  gboolean                stopping;        /* the peers going now go because of np_endpoint_stop () */
-  guint                   n_stop_disconnected;
+  /* The peers going now go because the user closed them all (Stop, Disconnect All): their
+   * DISCONNECTED events are marked in_bulk and counted, for the operation's one event. */
+  gboolean                closing_all;
+  guint                   n_closed_in_bulk;
 
   guint64                 bytes_in;
   guint64                 bytes_out;

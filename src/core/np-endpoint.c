@@ -215,7 +215,9 @@ np_endpoint_stop (NpEndpoint *self,
   if (priv->stopped)
     return;
 
-  priv->stopping = TRUE;
+  /* Stays set: whoever goes from here on goes with the endpoint. */
+  priv->closing_all = TRUE;
+  priv->n_closed_in_bulk = 0;
   NP_ENDPOINT_GET_CLASS (self)->stop (self, reason);
   np_endpoint_finish (self, FALSE, reason);
 }
@@ -237,17 +239,36 @@ np_endpoint_disconnect_peer (NpEndpoint *self,
     }
 }
 
+/* Every client gets its own DISCONNECTED (its final counters), marked in_bulk; then one
+ * DISCONNECTED_ALL counts them, so the window can show the operation as one row. Clients close
+ * synchronously, so every DISCONNECTED emitted meanwhile is one of them. */
 void
 np_endpoint_disconnect_all (NpEndpoint *self)
 {
+  NpEndpointPrivate *priv = np_endpoint_get_instance_private (self);
   NpEndpointClass *klass = NP_ENDPOINT_GET_CLASS (self);
+  const char *reason = _("Disconnected by user (all clients)");
+  NpEvent *event;
 
   g_return_if_fail (NP_IS_ENDPOINT (self));
 
   if (klass->disconnect_all == NULL)
-    np_endpoint_emit_error (self, 0, NULL, _("This mode has no clients to disconnect"));
-  else
-    klass->disconnect_all (self, _("Disconnected by user (all clients)"));
+    {
+      np_endpoint_emit_error (self, 0, NULL, _("This mode has no clients to disconnect"));
+      return;
+    }
+  if (priv->stopped || priv->closing_all)
+    return;
+
+  priv->closing_all = TRUE;
+  priv->n_closed_in_bulk = 0;
+  klass->disconnect_all (self, reason);
+  priv->closing_all = FALSE;
+
+  event = np_event_new (NP_EVENT_DISCONNECTED_ALL, priv->id, 0, NULL);
+  event->message = g_strdup (reason);
+  event->n_peers = priv->n_closed_in_bulk;
+  np_endpoint_emit (self, event);
 }
 
 void
@@ -273,11 +294,12 @@ np_endpoint_emit (NpEndpoint *self,
 
   g_assert (NP_IS_ENDPOINT (self));
 
-  /* Peers a stop closes are counted in STOPPED, so the window can show them as one row. */
-  if (priv->stopping && event->kind == NP_EVENT_DISCONNECTED)
+  /* Peers a Stop or a Disconnect All closes are counted in its STOPPED or DISCONNECTED_ALL,
+   * so the window can show the operation as one row. */
+  if (priv->closing_all && event->kind == NP_EVENT_DISCONNECTED)
     {
-      event->by_stop = TRUE;
-      priv->n_stop_disconnected++;
+      event->in_bulk = TRUE;
+      priv->n_closed_in_bulk++;
     }
   np_event_queue_push (priv->queue, event);
 }
@@ -375,7 +397,7 @@ np_endpoint_finish (NpEndpoint *self,
   event->messages_in = priv->messages_in;
   event->messages_out = priv->messages_out;
   event->dropped = priv->dropped;
-  event->n_peers = priv->n_stop_disconnected;
+  event->n_peers = priv->n_closed_in_bulk;
   np_endpoint_emit (self, event);
 
   if (priv->finished_func != NULL)

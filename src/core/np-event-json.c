@@ -369,6 +369,12 @@ np_event_to_json_node (const NpEvent *event,
   if (event->kind == NP_EVENT_DISCONNECTED || event->kind == NP_EVENT_STOPPED
       || event->kind == NP_EVENT_FINISHED)
     add_counters (builder, event);
+  /* Disconnect All: how many clients it closed (each had its own "disconnected"). */
+  if (event->kind == NP_EVENT_DISCONNECTED_ALL)
+    {
+      json_builder_set_member_name (builder, "disconnected");
+      json_builder_add_int_value (builder, event->n_peers);
+    }
 
   json_builder_end_object (builder);
 

@@ -28,6 +28,9 @@ typedef enum
   NP_EVENT_DRAINED,       /* a paced send (np_engine_send_paced) has left room: every target's
                            * queue is back under the mark, or the target is stuck or gone. Only
                            * whoever asked for a paced send gets these; they are not rows */
+  NP_EVENT_DISCONNECTED_ALL, /*< nick=disconnected_all >*/
+                          /* Disconnect All is done: message = its reason, n_peers = the clients
+                           * it closed (each has had its own DISCONNECTED, with in_bulk set) */
 } NpEventKind;
 
 /* SENT names its peers' ids up to this many; past it, only how many. */
@@ -77,7 +80,7 @@ typedef struct
    * its DISCONNECTED event says why; a datagram the system refuses has an ERROR for its peer.
    * Over WebSocket, "went" means handed to libsoup's send queue.
    * STOPPED: n_peers peers were still connected and went with the endpoint (each has had its
-   * own DISCONNECTED, with by_stop set). */
+   * own DISCONNECTED, with in_bulk set). DISCONNECTED_ALL: n_peers peers it closed. */
   guint        n_messages;
   guint        n_peers;
   GArray      *peer_ids;    /* guint64 */
@@ -94,7 +97,9 @@ typedef struct
   NpTlsInfo   *tls;         /* CONNECTED over TLS: protocol, cipher, the peer's certificate */
   char        *message;     /* reason for DISCONNECTED/ERROR/STOPPED; what a NOTICE says */
   gboolean     failed;      /* STOPPED: the endpoint stopped because of an error; FILE: it stopped */
-  gboolean     by_stop;     /* DISCONNECTED: the peer went because its endpoint was stopped */
+  /* DISCONNECTED: the peer went in an operation that closed every peer (Stop, Disconnect All),
+   * whose STOPPED or DISCONNECTED_ALL counts it */
+  gboolean     in_bulk;
   /* NOTICE of a TCP client's planned reconnect: the number of the attempt to come and the wait
    * before it (0: the notice is not one), so the window can say "Reconnecting" without parsing */
   guint        retry_attempt;

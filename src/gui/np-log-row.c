@@ -128,29 +128,31 @@ np_log_row_describe_http (const NpHttpExchange *http,
 }
 
 /* Whether @event is a row of the log: progress of a file being sent is not (its end is), nor
- * a snapshot of counters, nor a server's client that went because the server stopped: the
- * STOPPED row counts those (1,000 rows that all said "Disconnected: Stopped by user" were
- * noise, and splicing them scrolled a screenful of new rows into view: 30-45 ms of the UI
- * thread, mostly each cell telling the accessibility bus its new text). */
+ * a snapshot of counters, nor a server's client that went because the user closed them all
+ * (Stop, Disconnect All): the operation's row counts those (1,000 rows that all said
+ * "Disconnected: Stopped by user" were noise, and splicing them scrolled a screenful of new
+ * rows into view: 30-45 ms of the UI thread, mostly each cell telling the accessibility bus
+ * its new text). */
 static gboolean
 is_shown (const NpEvent *event,
           NpMode         mode)
 {
-  if (event->kind == NP_EVENT_DISCONNECTED && event->by_stop)
+  if (event->kind == NP_EVENT_DISCONNECTED && event->in_bulk)
     return np_mode_is_client (mode);
   return event->kind != NP_EVENT_COUNTERS && (event->kind != NP_EVENT_FILE || event->failed);
 }
 
-/* "Stopped by user — 1,000 clients disconnected": the clients a server's stop closed. */
+/* "Stopped by user — 1,000 clients disconnected", "Disconnected by user (all clients) — 3
+ * clients disconnected": the clients a server's Stop or Disconnect All closed. */
 static char *
-describe_stop (const NpEvent *event,
+describe_bulk (const NpEvent *event,
                NpMode         mode)
 {
   g_autofree char *reason = event->failed ? g_strdup_printf (_("Stopped: %s"), event->message)
                                           : g_strdup (event->message);
   g_autofree char *count = NULL;
 
-  if (event->n_peers == 0 || np_mode_is_client (mode))
+  if (np_mode_is_client (mode) || (event->kind == NP_EVENT_STOPPED && event->n_peers == 0))
     return g_steal_pointer (&reason);
 
   count = g_strdup_printf ("%'u", event->n_peers);
@@ -163,7 +165,7 @@ describe_stop (const NpEvent *event,
  * np_log_row_new_from_event:
  * @mode: the endpoint's mode, for the words of a send to several peers and whether the
  *   clients a stop closed are rows of their own (a client's one peer) or counted in the
- *   STOPPED row (a server's)
+ *   STOPPED row (a server's; Disconnect All's are counted in its DISCONNECTED_ALL row)
  *
  * One send is one row however many peers it went to: the peer column then says how many.
  *
@@ -255,7 +257,10 @@ np_log_row_new_from_event (const NpEvent *event,
     case NP_EVENT_STOPPED:
       /* A reason already says it stopped ("Stopped by user", "Netpoke is quitting"); a failure
        * says what failed, so the row says that it stopped too. */
-      self->message = describe_stop (event, mode);
+      self->message = describe_bulk (event, mode);
+      break;
+    case NP_EVENT_DISCONNECTED_ALL:
+      self->message = describe_bulk (event, mode);
       break;
     case NP_EVENT_FINISHED:
       self->message = g_strdup (_("Peer finished sending — replies can still be sent"));
