@@ -102,6 +102,34 @@ test_reconnect_title (void)
   np_test_close_window (window);
 }
 
+/* ---- a TCP client's title once its server closed ------------------------------------------ */
+
+static void
+test_server_closed_title (void)
+{
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GSocket) listener = listen_on (0);
+  guint16 port = np_test_local_port (listener);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autofree char *connected = g_strdup_printf ("Connected to 127.0.0.1:%u", port);
+  g_autofree char *finished = g_strdup_printf ("127.0.0.1:%u finished sending; it may have closed", port);
+  g_autoptr(GSocket) server = NULL;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", port_text, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  server = np_test_tcp_accept (listener);
+  wait_subtitle (window, connected);
+
+  /* The server program exits: the title no longer says "Connected". */
+  g_socket_close (server, NULL);
+  g_clear_object (&server);
+  wait_subtitle (window, finished);
+  g_assert_true (np_window_is_running (window));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 /* ---- 2, 6, 7. a GET with a draft left in the box; the title after another mode ------------ */
 
 typedef struct
@@ -526,6 +554,7 @@ main (int    argc,
   np_test_init_window_tests (&argc, &argv);
 
   g_test_add_func ("/window-behave/reconnect-title", test_reconnect_title);
+  g_test_add_func ("/window-behave/server-closed-title", test_server_closed_title);
   g_test_add_func ("/window-behave/get-sends-no-draft", test_get_sends_no_draft);
   g_test_add_func ("/window-behave/quit-count", test_quit_count);
   g_test_add_func ("/window-behave/finished-peer", test_finished_peer);

@@ -37,6 +37,15 @@ handle_event (NpWindow      *self,
       adw_window_title_set_subtitle (self->window_title, subtitle);
       break;
 
+    case NP_EVENT_FINISHED:
+      /* The server closed its side: TCP cannot tell a half-close from a close until the next
+       * write (which then fails), so the title stops saying "Connected" and says what is known. */
+      if (!current || !np_mode_is_client (self->running_mode))
+        break;
+      subtitle = g_strdup_printf (_("%s finished sending; it may have closed"), event->peer);
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+      break;
+
     case NP_EVENT_DISCONNECTED:
       /* A client that reconnects keeps running: the title must not go on saying "Connected". */
       if (current && np_mode_is_client (self->running_mode))
