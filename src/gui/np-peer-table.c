@@ -8,7 +8,7 @@
  * change of a batch reaches the view as one items-changed. Stopping a server with 1,000
  * clients is one signal, not 1,000 removals that each re-ran the window's state update.
  *
- * Emptying the table (a server stops) is the exception: GtkColumnView keeps widgets for up to 200
+ * Emptying the table (a server stops, Disconnect All) is the exception: GtkColumnView keeps widgets for up to 200
  * rows, and destroying them all in one turn of the main loop took 165-290 ms with the
  * accessibility bus up (each widget says goodbye over D-Bus). So the rows beyond the first 200
  * (which have no widgets) go at once and the rest LEAVE_CHUNK at a time, one chunk every
@@ -222,13 +222,15 @@ leave_chunk (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Every peer leaves (a server stops, a new endpoint starts): at once for lookups, counters and
- * sends; from the view the first ROWS_WITH_WIDGETS go a chunk at a time. */
+/* The first @n peers leave (they include those already leaving): they are no longer looked up,
+ * counted or sent to; from the view the first ROWS_WITH_WIDGETS go a chunk at a time. */
 static void
-leave_all (NpPeerTable *self)
+leave_first (NpPeerTable *self,
+             guint        n)
 {
-  g_hash_table_remove_all (self->by_id);
-  self->n_leaving = self->n_published;
+  g_assert (n >= self->n_leaving && n <= self->n_published);
+
+  self->n_leaving = n;
   if (self->n_leaving > ROWS_WITH_WIDGETS)
     {
       remove_range (self, ROWS_WITH_WIDGETS, self->n_leaving - ROWS_WITH_WIDGETS);
@@ -251,6 +253,34 @@ leave_all (NpPeerTable *self)
     }
 }
 
+/* Every peer leaves (a server stops, a new endpoint starts). */
+static void
+leave_all (NpPeerTable *self)
+{
+  g_hash_table_remove_all (self->by_id);
+  leave_first (self, self->n_published);
+}
+
+/* The peers a Disconnect All (or a stop) closed: they came before any peer that stays, so
+ * after the leaving ones they are the front of the list, and leave as a stop's do. Should they
+ * not be (nothing known makes that happen), they go at once like any other. */
+static void
+leave_in_bulk (NpPeerTable *self,
+               GHashTable  *bulk)
+{
+  guint n = g_hash_table_size (bulk);
+
+  if (n == 0)
+    return;
+  for (guint i = self->n_leaving; i < self->n_leaving + n; i++)
+    if (i >= self->n_published || !g_hash_table_contains (bulk, g_ptr_array_index (self->peers, i)))
+      {
+        publish (self, bulk);
+        return;
+      }
+  leave_first (self, self->n_leaving + n);
+}
+
 /**
  * np_peer_table_apply:
  * @endpoint_id: the endpoint the table follows: events of others are ignored
@@ -265,6 +295,7 @@ np_peer_table_apply (NpPeerTable *self,
                      NpMode       mode)
 {
   g_autoptr(GHashTable) gone = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) bulk = g_hash_table_new (NULL, NULL);   /* closed by one operation */
   /* Holds references: a peer may go later in the same batch, and is still notified. */
   g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_object_unref);
   gboolean stopped = FALSE;
@@ -292,7 +323,7 @@ np_peer_table_apply (NpPeerTable *self,
           if ((peer = g_hash_table_lookup (self->by_id, &event->peer_id)) != NULL)
             {
               g_hash_table_remove (self->by_id, &event->peer_id);
-              g_hash_table_add (gone, peer);
+              g_hash_table_add (event->in_bulk ? bulk : gone, peer);
             }
           break;
 
@@ -330,6 +361,7 @@ np_peer_table_apply (NpPeerTable *self,
     }
 
   publish (self, gone);
+  leave_in_bulk (self, bulk);
   for (guint i = 0; i < changed->len; i++)
     np_peer_notify_traffic (g_ptr_array_index (changed, i));
   if (stopped)
