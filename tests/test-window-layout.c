@@ -26,8 +26,9 @@ typedef struct
 
 static const Size sizes[] = { { 1024, 600 }, { 1, 1 }, { 0, 0 } };
 
+/* A window of @size, not shown yet. */
 static NpWindow *
-window_at_size (Size size)
+new_window_of_size (Size size)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   NpWindow *window;
@@ -40,8 +41,22 @@ window_at_size (Size size)
   g_object_ref (window);
   if (size.width > 0)
     gtk_window_set_default_size (GTK_WINDOW (window), size.width, size.height);
+  return window;
+}
+
+static void
+show_window (NpWindow *window)
+{
   gtk_window_present (GTK_WINDOW (window));
   np_test_wait_frames (window);
+}
+
+static NpWindow *
+window_at_size (Size size)
+{
+  NpWindow *window = new_window_of_size (size);
+
+  show_window (window);
   return window;
 }
 
@@ -210,6 +225,30 @@ test_everything_shown (void)
       assert_all_shown (window);
 
       np_test_stop (window);
+      np_test_close_window (window);
+    }
+}
+
+/* One control more in the send box's row (the row wraps, NpWrapBox, left of the divider):
+ * the window still lays out at every size and everything is shown. The row had been kept
+ * narrow because one control more made GTK raise "GtkPaned reports a minimum height of …, but
+ * minimum height for width of 1048576 is …" (fatal here) at the smallest size: the row said
+ * one line for no particular width, while the paned keeps the log's side narrow at any width. */
+static void
+test_one_more_control (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      NpWindow *window = new_window_of_size (sizes[i]);
+      GtkWidget *send_button = part_child (window->send_box, "send_button");
+      GtkWidget *row = gtk_widget_get_parent (send_button);
+      GtkWidget *more = gtk_button_new_with_label ("One more control");
+
+      g_test_message ("window %d×%d", sizes[i].width, sizes[i].height);
+      gtk_widget_insert_before (more, row, send_button);
+      show_window (window);
+      g_assert_true (gtk_widget_get_mapped (more));
+      assert_all_shown (window);
       np_test_close_window (window);
     }
 }
@@ -607,6 +646,7 @@ main (int    argc,
     }
 
   g_test_add_func ("/window-layout/everything-shown", test_everything_shown);
+  g_test_add_func ("/window-layout/one-more-control", test_one_more_control);
   g_test_add_func ("/window-layout/divider-drags", test_divider_drags);
   g_test_add_func ("/window-layout/peer-addresses", test_peer_addresses);
   g_test_add_func ("/window-layout/send-label-whole", test_send_label_whole);

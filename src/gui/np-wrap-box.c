@@ -139,10 +139,17 @@ np_wrap_box_measure (GtkWidget      *widget,
     }
   else
     {
+      /* Height for a width. For no particular width, the height at the narrowest: the most
+       * lines the box can take, as GtkFlowBox and GTK's guide to measure() do. Parents trust
+       * that no width needs more: GtkBox checks it when it sizes a box for a height, and its
+       * critical aborted the window's layout when this said one line, because GtkPaned keeps
+       * its start side as narrow as placed at any width and there the row took more lines.
+       * The natural height is that one too: the height at the natural width (one line) would
+       * be under the minimum, which GTK refuses. */
       int width = for_size, unused;
 
       if (width < 0)
-        np_wrap_box_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &unused, &width, NULL, NULL);
+        np_wrap_box_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &width, &unused, NULL, NULL);
       *minimum = *natural = lay_out (self, width, FALSE);
     }
 }
