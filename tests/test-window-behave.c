@@ -25,25 +25,26 @@ subtitle_of (NpWindow *window)
   return adw_window_title_get_subtitle (window->window_title);
 }
 
+/* What a wait looks for: words in @window (its subtitle, its toast). */
 typedef struct
 {
   NpWindow   *window;
-  const char *prefix;
-} Subtitle;
+  const char *text;
+} WindowText;
 
 static gboolean
 subtitle_starts (gpointer data)
 {
-  Subtitle *wanted = data;
+  WindowText *wanted = data;
 
-  return g_str_has_prefix (subtitle_of (wanted->window), wanted->prefix);
+  return g_str_has_prefix (subtitle_of (wanted->window), wanted->text);
 }
 
 static void
 wait_subtitle (NpWindow   *window,
                const char *prefix)
 {
-  Subtitle wanted = { window, prefix };
+  WindowText wanted = { window, prefix };
 
   np_test_wait_until (subtitle_starts, &wanted, prefix);
 }
@@ -453,6 +454,149 @@ test_first_start (void)
   np_test_close_window (window);
 }
 
+/* ---- 8b. Send greyed while it can go nowhere, and why ----------------------------------------- */
+
+static gboolean
+toast_says (gpointer data)
+{
+  WindowText *wanted = data;
+  AdwToast *toast = wanted->window->error_toast;
+
+  return toast != NULL && g_strcmp0 (adw_toast_get_title (toast), wanted->text) == 0;
+}
+
+static gboolean
+no_toast (gpointer window)
+{
+  return ((NpWindow *) window)->error_toast == NULL;
+}
+
+/* The window keeps one toast and learns it is gone when it is finalized: dismissed and gone,
+ * the next message makes a new one. */
+static void
+dismiss_toast (NpWindow *window)
+{
+  if (window->error_toast != NULL)
+    adw_toast_dismiss (window->error_toast);
+  np_test_wait_until (no_toast, window, "the toast gone");
+}
+
+/* The Send button is greyed and its tooltip says @why; Ctrl+Enter in the message box says it
+ * in a toast, sends nothing and types no newline. With @from_log, Ctrl+Enter on a row of the
+ * log too (the window's own key, for where the focus is not in the box). */
+static void
+assert_send_greyed (NpWindow   *window,
+                    const char *why,
+                    gboolean    from_log)
+{
+  GtkWidget *send = part_child (window->send_box, "send_button");
+  WindowText toast = { window, why };
+  g_autofree char *draft = NULL;
+
+  np_test_wait_frames (window);
+  g_assert_false (gtk_widget_is_sensitive (send));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (send), ==, why);
+
+  dismiss_toast (window);
+  np_send_box_focus_message (window->send_box);
+  if (!np_test_press_keys (window, "ctrl+Return"))
+    return;
+  np_test_wait_until (toast_says, &toast, why);
+  draft = np_send_box_get_draft (window->send_box);
+  g_assert_cmpstr (draft, ==, "hello");
+  if (!from_log)
+    return;
+
+  dismiss_toast (window);
+  gtk_widget_grab_focus (part_child (window->log_view, "column_view"));
+  g_assert_true (g_type_is_a (G_OBJECT_TYPE (gtk_root_get_focus (GTK_ROOT (window))), g_type_from_name ("GtkListItemWidget")));
+  np_test_press_keys (window, "ctrl+Return");
+  np_test_wait_until (toast_says, &toast, why);
+}
+
+static gboolean
+is_repeating (gpointer window)
+{
+  gboolean repeating;
+
+  g_object_get (window, "repeating", &repeating, NULL);
+  return repeating;
+}
+
+static gboolean
+not_repeating (gpointer window)
+{
+  return !is_repeating (window);
+}
+
+/* Send (its button, Ctrl+Enter) goes nowhere before Start, nor while a server has no client:
+ * the button is greyed and says why, the key says it in a toast. (Send was enabled with no
+ * client, and a click toasted "Not sent: no client is connected"; before Start the key did
+ * nothing one could see.) A client that connects, with a real socket, makes Send work; when it
+ * leaves, Send is greyed again and a running Repeat stops. UDP without a destination waits for
+ * a first peer heard. */
+static void
+test_send_needs_somewhere (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkWidget *send = part_child (window->send_box, "send_button");
+  g_autoptr(GSocket) client = NULL;
+  g_autoptr(GSocket) peer = NULL;
+  g_autoptr(GSocketAddress) to = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port;
+
+  np_send_box_set_draft (window->send_box, "hello");
+  assert_send_greyed (window, "Not started: press Start first", FALSE);
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "127.0.0.1", "9", NULL);
+  np_test_wait_frames (window);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (send), ==, "Not connected: press Connect first");
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", "0", NULL);
+  port = np_test_start_server (window);
+  assert_send_greyed (window, "No client is connected: there is nobody to send to", TRUE);
+
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_is_sensitive (send));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (send), ==, "Send to All (Ctrl+Enter)");
+  np_send_box_focus_message (window->send_box);
+  if (np_test_press_keys (window, "ctrl+Return"))
+    np_test_expect_text (client, "hello", "what Ctrl+Enter sent to the client");
+
+  /* Repeating when it leaves: Repeat stops and says why (it reported a failure every interval). */
+  gtk_spin_button_set_value (part_child (window->send_box, "repeat_spin"), 50);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.repeat", NULL);
+  g_assert_true (is_repeating (window));
+  np_test_tcp_reset (client);   /* as a device that drops off: the server sees it gone at once */
+  np_test_wait_for_items (np_test_peers_of (window), 0, "the client gone");
+  np_test_wait_until (not_repeating, window, "Repeat to stop");
+  {
+    WindowText toast = { window, "No client is connected: there is nobody to send to" };
+
+    np_test_wait_until (toast_says, &toast, toast.text);
+  }
+  assert_send_greyed (window, "No client is connected: there is nobody to send to", TRUE);
+  np_test_stop (window);
+
+  /* UDP sends to the destination, else to every peer heard: none yet, nowhere. */
+  np_window_set_endpoint (window, NP_MODE_UDP, "127.0.0.1", "0", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  np_test_wait_until (np_test_is_listening, window, "UDP bound");
+  assert_send_greyed (window, "No peer has been heard from yet: enter a destination (HOST:PORT) to send to", TRUE);
+  peer = np_test_udp_socket (G_SOCKET_FAMILY_IPV4);
+  to = np_test_loopback_address (G_SOCKET_FAMILY_IPV4, np_window_get_endpoint_port (window));
+  g_assert_cmpint (g_socket_send_to (peer, to, "hi", 2, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the peer heard");
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_is_sensitive (send));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 /* ---- 9. the Shortcuts window lists what the menu shows ----------------------------------------- */
 
 static gboolean
@@ -561,6 +705,7 @@ main (int    argc,
   g_test_add_func ("/window-behave/escapes-hint", test_escapes_hint);
   g_test_add_func ("/window-behave/units-and-lengths", test_units_and_lengths);
   g_test_add_func ("/window-behave/first-start", test_first_start);
+  g_test_add_func ("/window-behave/send-needs-somewhere", test_send_needs_somewhere);
   g_test_add_func ("/window-behave/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window-behave/fields-after-restart", test_fields_after_restart);
 

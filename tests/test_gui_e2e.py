@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End to end, as a person would: the real netpoke window under Xvfb, driven through AT-SPI
 (GTK_A11Y=atspi, pyatspi). Pick the mode, type a port, click Start, connect three ncat clients,
-see them in the client list, see a line one of them sends, watch the log follow 20 more (the
+see them in the client list (the send box's Send greyed, saying why, until a client connects), see a line one of them sends, watch the log follow 20 more (the
 newest row inside the visible rows), type a message and send it with Ctrl+Enter, click "Send
 to All", check each ncat got it, disconnect one from the list and check its socket closed.
 
@@ -9,6 +9,8 @@ Set NETPOKE_SCREENSHOT=FILE to save a screenshot of the window with that traffic
 import os
 import queue
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -137,6 +139,38 @@ try:
     tap.ok(not sensitive(find(peer_buttons, "push button", "Send to All")) and not sensitive(disconnect_all),
            "with no client, the list's Send to All and Disconnect All are greyed")
 
+    # The send box's own Send button (it reads "Send to All" too) is greyed with no client and
+    # says why; Ctrl+Enter in the message box says it in a toast, sends nothing, types no
+    # newline. A client connecting (Python) makes it clickable; its leaving (a reset, so the
+    # server sees it gone at once) greys it again.
+    no_client = "No client is connected: there is nobody to send to"
+
+    def send_box_send():
+        listed = list(peer_buttons)
+        return next((a for a in walk(window) if a.getRoleName() == "push button" and a.name == "Send to All"
+                     and a not in listed), None)
+
+    send = send_box_send()
+    tap.ok(send is not None and not sensitive(send) and send.description == no_client,
+           "with no client, the send box's Send is greyed and says why",
+           send and (send.getState().contains(pyatspi.STATE_SENSITIVE), send.description))
+    message_box = find(window, "text", "Message to send")
+    click_at(message_box)
+    type_text("nobody yet")
+    keys("ctrl+Return")
+    tap.ok(wait_for("the toast", lambda: no_client in labels(window)) is not None,
+           "Ctrl+Enter with no client says why in a toast")
+    tap.ok(message_box.queryText().getText(0, -1) == "nobody yet", "and typed no newline",
+           repr(message_box.queryText().getText(0, -1)))
+    set_text(message_box, "")
+    probe = socket.create_connection(("127.0.0.1", port))
+    tap.ok(wait_for("Send enabled", lambda: sensitive(send_box_send())) is not None,
+           "a client connects: Send can be clicked")
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    probe.close()
+    tap.ok(wait_for("Send greyed", lambda: not sensitive(send_box_send())) is not None
+           and send_box_send().description == no_client, "the client leaves: Send is greyed again")
+
     clients = [Ncat(port) for _ in range(3)]
     peers_table = find(window, "tree table", "Connected clients")
 
@@ -165,7 +199,6 @@ try:
            "the log follows: the newest of 20 lines is inside the visible rows")
 
     # Ctrl+Enter in the message box sends, as the shortcuts window says, and types no newline.
-    message_box = find(window, "text", "Message to send")
     click_at(message_box)
     type_text("typed and sent with ctrl enter")
     keys("ctrl+Return")

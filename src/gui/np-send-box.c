@@ -29,6 +29,7 @@ struct _NpSendBox
   GtkLabel      *hint_label;   /* what the draft will not do as it may seem; hidden when empty */
 
   char          *note;         /* the window's word on the draft (a GET sends no body), or NULL */
+  char          *unavailable;  /* why Send cannot go anywhere now, or NULL */
 
   gboolean       append_crlf;
   GPtrArray     *history;      /* char*, newest last */
@@ -216,20 +217,51 @@ np_send_box_focus_message (NpSendBox *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->send_view));
 }
 
+/* The Send button's tooltip: the whole of what it says (when the button cuts it) and its key,
+ * or, while it is insensitive, why; the reason is its accessible description too. */
+static void
+update_send_tooltip (NpSendBox *self)
+{
+  g_autofree char *tooltip = NULL;
+
+  if (self->unavailable != NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), self->unavailable);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->send_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      self->unavailable, -1);
+      return;
+    }
+  tooltip = g_strdup_printf (_("%s (Ctrl+Enter)"), gtk_label_get_text (self->send_label));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), tooltip);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->send_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 /* What the Send button says: where it sends ("Send to All", "Send to 2 Selected"). */
 void
 np_send_box_set_send_label (NpSendBox  *self,
                             const char *label)
 {
-  g_autofree char *tooltip = NULL;
-
   g_return_if_fail (NP_IS_SEND_BOX (self));
 
   gtk_label_set_text (self->send_label, label);
-  /* The whole of it, when the button cuts it. */
-  tooltip = g_strdup_printf (_("%s (Ctrl+Enter)"), label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->send_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  update_send_tooltip (self);
+}
+
+/* Why Send cannot go anywhere now (no client yet, not started), or %NULL when it can. The
+ * window disables win.send with the same answer; the button's tooltip says it, and Ctrl+Enter
+ * in the message box says it in a toast rather than do nothing. */
+void
+np_send_box_set_unavailable (NpSendBox  *self,
+                             const char *reason)
+{
+  g_return_if_fail (NP_IS_SEND_BOX (self));
+
+  if (g_strcmp0 (self->unavailable, reason) == 0)
+    return;
+  g_free (self->unavailable);
+  self->unavailable = g_strdup (reason);
+  update_send_tooltip (self);
 }
 
 guint
@@ -431,6 +463,7 @@ np_send_box_dispose (GObject *object)
   g_clear_pointer (&self->history, g_ptr_array_unref);
   g_clear_pointer (&self->saved, g_ptr_array_unref);
   g_clear_pointer (&self->note, g_free);
+  g_clear_pointer (&self->unavailable, g_free);
 
   G_OBJECT_CLASS (np_send_box_parent_class)->dispose (object);
 }
@@ -533,14 +566,20 @@ on_encoding_selected (NpSendBox *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENCODING]);
 }
 
-/* Consumed even when nothing can be sent now (the Send button says so by being insensitive):
- * Ctrl+Enter never types a newline. */
+/* Consumed even when nothing can be sent now: Ctrl+Enter never types a newline. It then says
+ * why (the Send button, insensitive, says it in its tooltip): a key that did nothing left the
+ * user guessing. */
 static gboolean
 on_send_shortcut (GtkWidget *widget,
                   GVariant  *args,
                   gpointer   user_data)
 {
-  gtk_widget_activate_action (widget, "win.send", NULL);
+  NpSendBox *self = NP_SEND_BOX (gtk_widget_get_ancestor (widget, NP_TYPE_SEND_BOX));
+
+  if (self->unavailable != NULL)
+    gtk_widget_activate_action (widget, "win.show-error", "s", self->unavailable);
+  else
+    gtk_widget_activate_action (widget, "win.send", NULL);
   return TRUE;
 }
 

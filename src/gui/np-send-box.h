@@ -28,6 +28,8 @@ guint      np_send_box_get_repeat_interval  (NpSendBox   *self);
 void       np_send_box_focus_message        (NpSendBox   *self);
 void       np_send_box_set_send_label       (NpSendBox   *self,
                                              const char  *label);
+void       np_send_box_set_unavailable      (NpSendBox   *self,
+                                             const char  *reason);
 GPtrArray *np_send_box_get_saved_messages   (NpSendBox   *self);
 void       np_send_box_set_saved_messages   (NpSendBox   *self,
                                              GPtrArray   *messages);

@@ -155,6 +155,23 @@ send_action (GtkWidget  *widget,
   _np_window_send_draft (NP_WINDOW (widget), TRUE);
 }
 
+/* Ctrl+Enter: Send, or why it cannot go anywhere now. A key bound to the disabled action did
+ * nothing one could see. (In the message box, the box's own shortcut does the same.) */
+static gboolean
+send_key (GtkWidget *widget,
+          GVariant  *args,
+          gpointer   user_data)
+{
+  NpWindow *self = NP_WINDOW (widget);
+  const char *why_not = _np_window_why_no_send (self);
+
+  if (why_not != NULL)
+    _np_window_show_error (self, why_not);
+  else
+    gtk_widget_activate_action (widget, "win.send", NULL);
+  return TRUE;
+}
+
 /* The client list's buttons: every client (every peer heard), or the selected ones. */
 static void
 send_all_action (GtkWidget  *widget,
@@ -381,8 +398,8 @@ _np_window_class_actions_init (NpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_property_action (widget_class, "win.repeat", "repeating");
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "win.send", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "win.send", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, send_key, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, send_key, NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.toggle-running", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.clear", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
@@ -407,9 +424,9 @@ _np_window_actions_update (NpWindow *self)
   gboolean relay = NP_MODE_IS_RELAY (self->running_mode);
   gboolean multi = has_peers && !relay;
   gboolean selected = np_peer_list_get_has_selection (self->peer_list);
-  /* The HTTP client sends by making a request: possible whenever it is not making one. */
   gboolean requests = np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT;
-  gboolean can_send = requests ? !self->running : self->running && !relay;
+  /* Send and Repeat: where a message can go now (else the Send button says why not). */
+  gboolean can_send = _np_window_why_no_send (self) == NULL;
 
   /* Start is there whatever the fields say: pressed, it shows what is wrong with them (before,
    * only what the user typed shows). */
@@ -417,7 +434,7 @@ _np_window_actions_update (NpWindow *self)
   gtk_widget_action_set_enabled (widget, "win.stop", self->running);
   gtk_widget_action_set_enabled (widget, "win.toggle-running", TRUE);
   gtk_widget_action_set_enabled (widget, "win.send", can_send);
-  gtk_widget_action_set_enabled (widget, "win.repeat", self->running && !requests && !relay);
+  gtk_widget_action_set_enabled (widget, "win.repeat", can_send && !requests);
   gtk_widget_action_set_enabled (widget, "win.send-all", multi);
   gtk_widget_action_set_enabled (widget, "win.send-selected", multi && selected);
   gtk_widget_action_set_enabled (widget, "win.disconnect",

@@ -85,6 +85,7 @@ void        _np_window_send_draft              (NpWindow            *self,
 void        _np_window_send_bytes              (NpWindow            *self,
                                                GBytes              *payload,
                                                NpMessageType        type);
+const char *_np_window_why_no_send             (NpWindow            *self);
 void        _np_window_update_send_label       (NpWindow            *self);
 void        _np_window_update_request_note     (NpWindow            *self);
 gboolean    _np_window_add_request_body        (NpWindow            *self,

@@ -46,6 +46,32 @@ send_target (NpWindow *self)
   return destination[0] != '\0' ? TARGET_DESTINATION : TARGET_ALL_HEARD;
 }
 
+/* Why Send can go nowhere now, or %NULL when it can. The Send button is insensitive and says
+ * this in its tooltip, and Ctrl+Enter says it in a toast (a key that does nothing must say
+ * why). "All" of no clients is nobody, as for the client list's Send to All; UDP's peers heard
+ * likewise, until a destination is entered. */
+const char *
+_np_window_why_no_send (NpWindow *self)
+{
+  NpMode mode = current_mode (self);
+  Target target;
+
+  /* The HTTP client sends by making a request: whenever it is not making one. */
+  if (mode == NP_MODE_HTTP_CLIENT)
+    return self->running ? _("A request is on its way: wait for its answer, or cancel it") : NULL;
+  if (NP_MODE_IS_RELAY (mode))
+    return _("A relay passes on what its two sides send: there is nothing to send from here");
+  if (!self->running)
+    return np_mode_is_client (mode) ? _("Not connected: press Connect first") : _("Not started: press Start first");
+
+  target = send_target (self);
+  if ((target == TARGET_ALL || target == TARGET_ALL_HEARD)
+      && g_list_model_get_n_items (G_LIST_MODEL (np_peer_list_get_peers (self->peer_list))) == 0)
+    return target == TARGET_ALL ? _("No client is connected: there is nobody to send to")
+                                : _("No peer has been heard from yet: enter a destination (HOST:PORT) to send to");
+  return NULL;
+}
+
 /* What the Send button says: where a click sends. */
 void
 _np_window_update_send_label (NpWindow *self)
@@ -81,6 +107,7 @@ _np_window_update_send_label (NpWindow *self)
       break;
     }
   np_send_box_set_send_label (self->send_box, label);
+  np_send_box_set_unavailable (self->send_box, _np_window_why_no_send (self));
 }
 
 /* A running UDP endpoint sends to the Destination field as it reads now: a new one is handed
@@ -282,14 +309,22 @@ _np_window_send (NpWindow *self,
     send_to (self, peer_ids, payload, type);
 }
 
-/* Send: the draft where the Send button says. */
+/* Send: the draft where the Send button says. Repeat stops, saying why, when nowhere is left
+ * (the last client gone): it would only have reported a failure at every interval. */
 void
 _np_window_send_draft (NpWindow *self,
                        gboolean  remember)
 {
   g_autoptr(GBytes) payload = NULL;
+  const char *why_not = _np_window_why_no_send (self);
   NpMessageType type;
 
+  if (why_not != NULL && self->running)
+    {
+      _np_window_set_repeating (self, FALSE);
+      _np_window_show_error (self, why_not);
+      return;
+    }
   if (!ready_to_send (self) || (payload = encode_draft (self, remember, &type)) == NULL)
     return;
   _np_window_send_bytes (self, payload, type);
