@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "np-row-details.h"
@@ -388,6 +389,37 @@ np_test_xdotool (NpWindow          *window,
   np_test_wait_until (is_true, &done, "xdotool to finish");
   np_test_wait_frames (window);
   return TRUE;
+}
+
+gboolean
+np_test_click (NpWindow   *window,
+               GtkWidget  *widget,
+               const char *modifier)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (window));
+  GdkSurface *surface = gtk_native_get_surface (native);
+  graphene_rect_t bounds;
+  double surface_x, surface_y;
+  g_autofree char *xid = NULL, *x = NULL, *y = NULL;
+
+  if (!GDK_IS_X11_SURFACE (surface))
+    {
+      g_test_skip ("clicks are made with xdotool, on X11");
+      return FALSE;
+    }
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  x = g_strdup_printf ("%.0f", surface_x + bounds.origin.x + bounds.size.width / 2);
+  y = g_strdup_printf ("%.0f", surface_y + bounds.origin.y + bounds.size.height / 2);
+  {
+    const char *plain[] = { "mousemove", "--window", xid, x, y, "click", "1", NULL };
+    const char *held[] = { "mousemove", "--window", xid, x, y, "keydown", modifier, "click", "1",
+                           "keyup", modifier, NULL };
+
+    return np_test_xdotool (window, modifier != NULL ? held : plain);
+  }
 }
 
 gboolean

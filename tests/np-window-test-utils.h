@@ -85,6 +85,12 @@ gboolean    np_test_save_workspace    (NpWindow    *window,
  * is missing. Returns FALSE when it skipped. */
 gboolean    np_test_xdotool           (NpWindow          *window,
                                        const char *const *args);
+/* Clicks the middle of @widget with the mouse on the X server (xdotool), holding @modifier
+ * ("ctrl", "shift") unless it is NULL, as a person does. Skips the test off X11 or without
+ * xdotool; returns FALSE when it skipped. */
+gboolean    np_test_click             (NpWindow          *window,
+                                       GtkWidget         *widget,
+                                       const char        *modifier);
 
 /* The message dialog shown now (Stop/Quit questions, Save Message…), or NULL; and whether
  * there is one, for np_test_wait_until (). */

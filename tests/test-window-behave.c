@@ -691,6 +691,111 @@ test_fields_after_restart (void)
   np_test_close_window (window);
 }
 
+/* ---- 11. Ctrl+click adds a client to the selection, as in any GTK list ------------------------ */
+
+static gboolean
+is_label_saying (GtkWidget     *widget,
+                 gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+/* The client list's cell showing @client's address (the server's view of it). */
+static GtkWidget *
+client_cell (NpWindow *window,
+             GSocket  *client)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u",
+                                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  GtkWidget *cell = np_test_find_widget (part_child (window->peer_list, "peer_view"), is_label_saying, address);
+
+  g_assert_nonnull (cell);
+  return cell;
+}
+
+static gboolean
+is_inscription_saying (GtkWidget     *widget,
+                       gconstpointer  text)
+{
+  return GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0;
+}
+
+/* The log's Peer cell of the row about @client (its "Connected"). */
+static GtkWidget *
+log_cell (NpWindow *window,
+          GSocket  *client)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u",
+                                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  GtkWidget *cell = np_test_find_widget (part_child (window->log_view, "column_view"), is_inscription_saying, address);
+
+  g_assert_nonnull (cell);
+  return cell;
+}
+
+static guint
+n_selected_rows (NpWindow *window)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (part_child (window->log_view, "selection"));
+
+  return (guint) gtk_bitset_get_size (selected);
+}
+
+static guint
+n_selected_peers (NpWindow *window)
+{
+  guint n;
+
+  g_object_get (window->peer_list, "n-selected", &n, NULL);
+  return n;
+}
+
+/* With real clicks (xdotool): a click selects one client, Ctrl+click adds another and Send
+ * says "Send to 2 Selected", Ctrl+click on a selected one takes it out again; the same in the
+ * log. (GTK 4.8's column view selected on both the cell's click and the row's: a Ctrl+click
+ * toggled twice, so it added nothing and took nothing out.) */
+static void
+test_ctrl_click_selects (void)
+{
+  NpWindow *window = np_test_new_window ();
+  GtkLabel *send_label = part_child (window->send_box, "send_label");
+  g_autoptr(GSocket) first = NULL;
+  g_autoptr(GSocket) second = NULL;
+  guint port;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", "0", NULL);
+  port = np_test_start_server (window);
+  first = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  second = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 2, "the two clients");
+  np_test_wait_frames (window);
+
+  if (!np_test_click (window, client_cell (window, first), NULL))
+    goto out;
+  g_assert_cmpuint (n_selected_peers (window), ==, 1);
+  np_test_click (window, client_cell (window, second), "ctrl");
+  g_assert_cmpuint (n_selected_peers (window), ==, 2);
+  g_assert_cmpstr (gtk_label_get_text (send_label), ==, "Send to 2 Selected");
+  np_test_click (window, client_cell (window, first), "ctrl");
+  g_assert_cmpuint (n_selected_peers (window), ==, 1);
+  g_assert_cmpstr (gtk_label_get_text (send_label), ==, "Send to 1 Selected");
+
+  /* The log likewise: the two clients' "Connected" rows. */
+  np_test_expect_part_shown (window, "Connected");
+  np_test_click (window, log_cell (window, first), NULL);
+  g_assert_cmpuint (n_selected_rows (window), ==, 1);
+  np_test_click (window, log_cell (window, second), "ctrl");
+  g_assert_cmpuint (n_selected_rows (window), ==, 2);
+  np_test_click (window, log_cell (window, first), "ctrl");
+  g_assert_cmpuint (n_selected_rows (window), ==, 1);
+
+out:
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -708,6 +813,7 @@ main (int    argc,
   g_test_add_func ("/window-behave/send-needs-somewhere", test_send_needs_somewhere);
   g_test_add_func ("/window-behave/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window-behave/fields-after-restart", test_fields_after_restart);
+  g_test_add_func ("/window-behave/ctrl-click-selects", test_ctrl_click_selects);
 
   return g_test_run ();
 }

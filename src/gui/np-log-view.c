@@ -35,6 +35,8 @@ setup_cell (GtkSignalListItemFactory *factory,
 {
   GtkInscription *cell;
 
+  /* The row selects, not the cell (see np-peer-cell-address.ui). */
+  gtk_list_item_set_selectable (item, FALSE);
   /* The Data cell shows a picture's thumbnail too. */
   if (cells->column == COLUMN_DATA)
     {
