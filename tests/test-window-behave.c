@@ -565,10 +565,13 @@ test_send_needs_somewhere (void)
   if (np_test_press_keys (window, "ctrl+Return"))
     np_test_expect_text (client, "hello", "what Ctrl+Enter sent to the client");
 
-  /* Repeating when it leaves: Repeat stops and says why (it reported a failure every interval). */
-  gtk_spin_button_set_value (part_child (window->send_box, "repeat_spin"), 50);
+  /* Repeating when it leaves: Repeat stops and says why (it reported a failure every interval).
+   * Its next interval is far off: it stops when the client goes, not at a send that failed
+   * (one still in flight as the client left would toast "Not sent" after the reason). */
+  gtk_spin_button_set_value (part_child (window->send_box, "repeat_spin"), 3600000);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.repeat", NULL);
   g_assert_true (is_repeating (window));
+  np_test_expect_text (client, "hello", "Repeat's first send");
   np_test_tcp_reset (client);   /* as a device that drops off: the server sees it gone at once */
   np_test_wait_for_items (np_test_peers_of (window), 0, "the client gone");
   np_test_wait_until (not_repeating, window, "Repeat to stop");
@@ -592,6 +595,75 @@ test_send_needs_somewhere (void)
   np_test_wait_for_items (np_test_peers_of (window), 1, "the peer heard");
   np_test_wait_frames (window);
   g_assert_true (gtk_widget_is_sensitive (send));
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
+static gboolean
+is_repeat_button (GtkWidget     *widget,
+                  gconstpointer  unused)
+{
+  return GTK_IS_TOGGLE_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.repeat") == 0;
+}
+
+/* How many rows of the log say a send failed ("Not sent: …"). */
+static guint
+not_sent_rows (NpWindow *window)
+{
+  GListModel *rows = G_LIST_MODEL (np_test_log_of (window));
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(NpLogRow) row = g_list_model_get_item (rows, i);
+
+      n += np_log_row_get_direction (row) == NP_LOG_DIRECTION_ERROR
+           && g_str_has_prefix (np_log_row_get_message (row), "Not sent");
+    }
+  return n;
+}
+
+/* Repeat is greyed where Send is, and says the same reason (it said "Send the message again
+ * every interval", as if it could); a Repeat running when its last client leaves stops at once
+ * with one toast saying why and no "Not sent" row, not at its next interval (an hour here) nor, as
+ * the user saw it, with a "Not sent" row and a toast at every interval until pressed again. */
+static void
+test_repeat_needs_somewhere (void)
+{
+  const char *no_client = "No client is connected: there is nobody to send to";
+  NpWindow *window = np_test_new_window ();
+  GtkWidget *repeat = np_test_find_widget (GTK_WIDGET (window->send_box), is_repeat_button, NULL);
+  WindowText toast = { window, no_client };
+  g_autoptr(GSocket) client = NULL;
+  guint port;
+
+  np_send_box_set_draft (window->send_box, "tick");
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", "0", NULL);
+  port = np_test_start_server (window);
+  np_test_wait_frames (window);
+  g_assert_false (gtk_widget_is_sensitive (repeat));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (repeat), ==, no_client);
+
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  np_test_wait_frames (window);
+  g_assert_true (gtk_widget_is_sensitive (repeat));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (repeat), ==, "Send the message again every interval");
+
+  gtk_spin_button_set_value (part_child (window->send_box, "repeat_spin"), 3600000);
+  dismiss_toast (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.repeat", NULL);
+  g_assert_true (is_repeating (window));
+  np_test_expect_text (client, "tick", "the first of the repeats");
+  np_test_tcp_reset (client);
+  np_test_wait_for_items (np_test_peers_of (window), 0, "the client gone");
+  np_test_wait_until (not_repeating, window, "Repeat to stop when its last client left");
+  np_test_wait_until (toast_says, &toast, no_client);
+  g_assert_cmpuint (window->repeat_id, ==, 0);
+  g_assert_cmpuint (not_sent_rows (window), ==, 0);
+  g_assert_false (gtk_widget_is_sensitive (repeat));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (repeat), ==, no_client);
 
   np_test_stop (window);
   np_test_close_window (window);
@@ -811,6 +883,7 @@ main (int    argc,
   g_test_add_func ("/window-behave/units-and-lengths", test_units_and_lengths);
   g_test_add_func ("/window-behave/first-start", test_first_start);
   g_test_add_func ("/window-behave/send-needs-somewhere", test_send_needs_somewhere);
+  g_test_add_func ("/window-behave/repeat-needs-somewhere", test_repeat_needs_somewhere);
   g_test_add_func ("/window-behave/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window-behave/fields-after-restart", test_fields_after_restart);
   g_test_add_func ("/window-behave/ctrl-click-selects", test_ctrl_click_selects);

@@ -23,6 +23,7 @@ struct _NpSendBox
   GtkDropDown   *encoding_dropdown;
   GtkCheckButton *crlf_check;
   GtkSpinButton *repeat_spin;
+  GtkToggleButton *repeat_button;
   GtkButton     *send_button;
   GtkLabel      *send_label;
   GtkFlowBox    *saved_box;
@@ -218,19 +219,26 @@ np_send_box_focus_message (NpSendBox *self)
 }
 
 /* The Send button's tooltip: the whole of what it says (when the button cuts it) and its key,
- * or, while it is insensitive, why; the reason is its accessible description too. */
+ * or, while it is insensitive, why; the reason is its accessible description too. Repeat,
+ * greyed for the same reason, says the same (it said what it does, as if it could). */
 static void
 update_send_tooltip (NpSendBox *self)
 {
+  GtkWidget *buttons[] = { GTK_WIDGET (self->send_button), GTK_WIDGET (self->repeat_button) };
   g_autofree char *tooltip = NULL;
 
   if (self->unavailable != NULL)
     {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), self->unavailable);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->send_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      self->unavailable, -1);
+      for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+        {
+          gtk_widget_set_tooltip_text (buttons[i], self->unavailable);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (buttons[i]), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                          self->unavailable, -1);
+        }
       return;
     }
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->repeat_button), _("Send the message again every interval"));
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->repeat_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   tooltip = g_strdup_printf (_("%s (Ctrl+Enter)"), gtk_label_get_text (self->send_label));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->send_button), tooltip);
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->send_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
@@ -544,6 +552,7 @@ np_send_box_class_init (NpSendBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, encoding_dropdown);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, crlf_check);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, repeat_spin);
+  gtk_widget_class_bind_template_child (widget_class, NpSendBox, repeat_button);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_button);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, send_label);
   gtk_widget_class_bind_template_child (widget_class, NpSendBox, saved_box);

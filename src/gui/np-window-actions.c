@@ -426,7 +426,16 @@ _np_window_actions_update (NpWindow *self)
   gboolean selected = np_peer_list_get_has_selection (self->peer_list);
   gboolean requests = np_endpoint_bar_get_mode (self->endpoint_bar) == NP_MODE_HTTP_CLIENT;
   /* Send and Repeat: where a message can go now (else the Send button says why not). */
-  gboolean can_send = _np_window_why_no_send (self) == NULL;
+  const char *why_no_send = _np_window_why_no_send (self);
+  gboolean can_send = why_no_send == NULL;
+
+  /* A Repeat left with nowhere to send (its last client gone) stops now and says why, once:
+   * not at its next interval, nor (as it did) at every one. Stop ends it without a word. */
+  if (self->repeating && !can_send)
+    {
+      _np_window_set_repeating (self, FALSE);
+      _np_window_show_error (self, why_no_send);
+    }
 
   /* Start is there whatever the fields say: pressed, it shows what is wrong with them (before,
    * only what the user typed shows). */
