@@ -96,24 +96,31 @@ log_top (NpWindow *window)
   return bounds.origin.y;
 }
 
-/* The problem's words are on screen, under its field. */
+/* The problem's words are on screen, under its field (its icon first, at the field's start),
+ * and over nothing else: above the log and its toolbar (they covered Filter, Details and Copy). */
 static gboolean
 problem_shown (NpWindow *window)
 {
   GtkWidget *label = part_child (window, "problem_label");
+  GtkWidget *icon = part_child (window, "problem_icon");
   GtkWidget *field = np_endpoint_bar_get_problem_field (window->endpoint_bar);
-  graphene_rect_t words, under;
+  graphene_rect_t words, start, under, log;
 
-  if (!gtk_widget_get_mapped (label) || field == NULL)
+  if (!gtk_widget_get_mapped (label) || field == NULL || gtk_label_get_text (GTK_LABEL (label))[0] == '\0')
     return FALSE;
+  g_assert_true (gtk_widget_get_mapped (icon));
   g_assert_true (gtk_widget_compute_bounds (label, GTK_WIDGET (window), &words));
+  g_assert_true (gtk_widget_compute_bounds (icon, GTK_WIDGET (window), &start));
   g_assert_true (gtk_widget_compute_bounds (field, GTK_WIDGET (window), &under));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->log_view), GTK_WIDGET (window), &log));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, np_endpoint_bar_get_problem (window->endpoint_bar));
-  return words.origin.y >= under.origin.y + under.size.height && words.origin.x == under.origin.x;
+  g_assert_cmpfloat (words.origin.y + words.size.height, <=, log.origin.y);
+  g_assert_cmpfloat (start.origin.y + start.size.height, <=, log.origin.y);
+  return words.origin.y >= under.origin.y + under.size.height && start.origin.x == under.origin.x;
 }
 
 /* What is wrong with the fields is worked out at every change, but shown (red field, the
- * words in a popover under it) only once it is the user's: a field typed in, or Start
+ * words on their own line under it) only once it is the user's: a field typed in, or Start
  * pressed. Choosing a mode shows nothing, and nothing shown moves the layout. */
 static void
 test_validation (void)
@@ -155,8 +162,19 @@ test_validation (void)
   g_assert_true (gtk_widget_has_css_class (port, "error"));
   g_assert_false (gtk_widget_has_css_class (address, "error"));
 
+  np_test_wait_frames (window);
+  g_assert_true (problem_shown (window));
+  g_assert_cmpfloat (log_top (window), ==, top);
+
   np_window_set_endpoint (window, NP_MODE_TCP_SERVER, NULL, "abc", NULL);
   g_assert_cmpstr (np_endpoint_bar_get_problem (bar), ==, "Port must be 0–65535 (0 for any free port)");
+  /* An empty port says what to type, not the range. */
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, NULL, "", NULL);
+  g_assert_cmpstr (np_endpoint_bar_get_problem (bar), ==, "Enter a port (0 for any free port)");
+  np_test_wait_frames (window);
+  g_assert_true (problem_shown (window));
+  np_window_set_endpoint (window, NP_MODE_TCP_CLIENT, "localhost", "", NULL);
+  g_assert_cmpstr (np_endpoint_bar_get_validation (bar), ==, "Enter the port to connect to");
 
   np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "my-laptop", "8080", NULL);
   g_assert_nonnull (strstr (np_endpoint_bar_get_problem (bar), "not an IP address"));

@@ -104,6 +104,10 @@ fill_config (NpEndpointBar     *self,
 
   if (info->empty_port_is_any && port[0] == '\0')
     *target = 0;
+  else if (port[0] == '\0')
+    /* Nothing typed: say what to type rather than the range it was not in. */
+    return fail (error, bad_entry, self->port_entry,
+                 info->connects ? _("Enter the port to connect to") : _("Enter a port (0 for any free port)"));
   else if (!g_ascii_string_to_unsigned (port, 10, info->connects ? 1 : 0, 65535, &value, NULL))
     return fail (error, bad_entry, self->port_entry, _(info->port_problem));
   else

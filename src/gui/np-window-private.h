@@ -32,7 +32,10 @@ struct _NpWindow
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkOverlay           *problem_overlay;
-  GtkLabel             *problem_label;   /* the endpoint bar's problem, under its field */
+  GtkOverlay           *problem_line;    /* the endpoint bar's problem, under its field */
+  GtkBox               *problem_box;
+  GtkImage             *problem_icon;
+  GtkLabel             *problem_label;
   NpEndpointBar        *endpoint_bar;
   NpLogView            *log_view;
   NpSendBox            *send_box;

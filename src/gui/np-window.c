@@ -24,31 +24,35 @@ G_DEFINE_FINAL_TYPE (NpWindow, np_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- closures for the template ------------------------------------------------------------- */
 
-/* The endpoint bar's problem, under the field it is about, over the window: showing it moves
- * nothing (a banner pushed the whole window down). */
+/* The endpoint bar's problem, on its own line under the header, starting under the field it
+ * is about (placed at every allocation: a mode's fields are not where another's were). The
+ * line is always there: nothing moves when it shows, and it covers nothing. */
 static gboolean
 place_problem (NpWindow      *self,
                GtkWidget     *child,
                GtkAllocation *allocation)
 {
   GtkWidget *field = np_endpoint_bar_get_problem_field (self->endpoint_bar);
+  GtkWidget *line = GTK_WIDGET (self->problem_line);
   graphene_rect_t bounds;
-  int width, height;
+  int x, width, height;
 
-  if (child != GTK_WIDGET (self->problem_label) || field == NULL
-      || !gtk_widget_compute_bounds (field, GTK_WIDGET (self->problem_overlay), &bounds))
+  if (child != GTK_WIDGET (self->problem_box) || field == NULL
+      || !gtk_widget_compute_bounds (field, line, &bounds))
     return FALSE;
 
+  x = CLAMP ((int) bounds.origin.x, 0, gtk_widget_get_width (line));
   gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  width = MIN (width, gtk_widget_get_width (line) - x);
   gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL, NULL);
-  *allocation = (GtkAllocation) { bounds.origin.x, bounds.origin.y + bounds.size.height + 4, width, height };
+  *allocation = (GtkAllocation) { x, 0, width, MIN (height, gtk_widget_get_height (line)) };
   return TRUE;
 }
 
 static void
 on_problem (NpWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), np_endpoint_bar_get_problem (self->endpoint_bar) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_box), np_endpoint_bar_get_problem (self->endpoint_bar) != NULL);
 }
 
 static gboolean
@@ -324,6 +328,9 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, problem_overlay);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, problem_line);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, problem_box);
+  gtk_widget_class_bind_template_child (widget_class, NpWindow, problem_icon);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, problem_label);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, endpoint_bar);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, log_view);
@@ -334,8 +341,8 @@ np_window_class_init (NpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NpWindow, record_bar);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, traffic_pane);
   gtk_widget_class_bind_template_child (widget_class, NpWindow, traffic_button);
-  gtk_widget_class_bind_template_callback (widget_class, has_peers);
   gtk_widget_class_bind_template_callback (widget_class, place_problem);
+  gtk_widget_class_bind_template_callback (widget_class, has_peers);
   gtk_widget_class_bind_template_callback (widget_class, has_send_box);
 
   _np_window_class_actions_init (klass);
