@@ -669,6 +669,55 @@ test_repeat_needs_somewhere (void)
   np_test_close_window (window);
 }
 
+/* The client list's four buttons, greyed, say why in their tooltips (they said nothing, as
+ * the trial's user found with no client): before Start, with no client, and the Selected ones
+ * with nothing selected; a button that can act has none. */
+static void
+assert_client_buttons_say (NpWindow   *window,
+                           const char *why_not_all,
+                           const char *why_not_selected)
+{
+  const char *all[] = { "send_all_button", "disconnect_all_button" };
+  const char *selected[] = { "send_selected_button", "disconnect_button" };
+
+  np_test_wait_frames (window);
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      GtkWidget *button = part_child (window->peer_list, all[i]);
+
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, why_not_all);
+      g_assert_true (gtk_widget_is_sensitive (button) == (why_not_all == NULL));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (selected); i++)
+    {
+      GtkWidget *button = part_child (window->peer_list, selected[i]);
+
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, why_not_selected);
+      g_assert_true (gtk_widget_is_sensitive (button) == (why_not_selected == NULL));
+    }
+}
+
+static void
+test_client_buttons_say_why (void)
+{
+  NpWindow *window = np_test_new_window ();
+  g_autoptr(GSocket) client = NULL;
+  guint port;
+
+  np_window_set_endpoint (window, NP_MODE_TCP_SERVER, "127.0.0.1", "0", NULL);
+  assert_client_buttons_say (window, "Not started: press Start first", "Not started: press Start first");
+  port = np_test_start_server (window);
+  assert_client_buttons_say (window, "No client is connected yet", "No client is connected yet");
+  client = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+  np_test_wait_for_items (np_test_peers_of (window), 1, "the client");
+  assert_client_buttons_say (window, NULL, "Select clients in the list first");
+  gtk_selection_model_select_item (part_child (window->peer_list, "selection"), 0, TRUE);
+  assert_client_buttons_say (window, NULL, NULL);
+
+  np_test_stop (window);
+  np_test_close_window (window);
+}
+
 /* ---- 9. the Shortcuts window lists what the menu shows ----------------------------------------- */
 
 static gboolean
@@ -887,6 +936,7 @@ main (int    argc,
   g_test_add_func ("/window-behave/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/window-behave/fields-after-restart", test_fields_after_restart);
   g_test_add_func ("/window-behave/ctrl-click-selects", test_ctrl_click_selects);
+  g_test_add_func ("/window-behave/client-buttons-say-why", test_client_buttons_say_why);
 
   return g_test_run ();
 }

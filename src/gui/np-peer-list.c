@@ -330,6 +330,39 @@ np_peer_list_get_peers (NpPeerList *self)
   return self->peers;
 }
 
+static void
+say_why (GtkButton  *button,
+         const char *why_not)
+{
+  gtk_widget_set_tooltip_text (GTK_WIDGET (button), why_not);
+  if (why_not != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, why_not, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/**
+ * np_peer_list_set_unavailable:
+ * @why_not_all: why Send to All and Disconnect All cannot act now (not started, no client), or %NULL
+ * @why_not_selected: why the Selected ones cannot (also: nothing selected), or %NULL
+ *
+ * The window greys the buttons (their actions); a greyed button says why in its tooltip and
+ * accessible description, as the send box's Send does. A button that can act has no tooltip:
+ * its label says it all.
+ */
+void
+np_peer_list_set_unavailable (NpPeerList *self,
+                              const char *why_not_all,
+                              const char *why_not_selected)
+{
+  g_return_if_fail (NP_IS_PEER_LIST (self));
+
+  say_why (self->send_all_button, why_not_all);
+  say_why (self->disconnect_all_button, why_not_all);
+  say_why (self->send_selected_button, why_not_selected);
+  say_why (self->disconnect_button, why_not_selected);
+}
+
 gboolean
 np_peer_list_get_has_selection (NpPeerList *self)
 {

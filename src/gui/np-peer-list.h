@@ -15,5 +15,8 @@ G_DECLARE_FINAL_TYPE (NpPeerList, np_peer_list, NP, PEER_LIST, GtkWidget)
 NpPeerTable *np_peer_list_get_peers          (NpPeerList *self);
 GArray      *np_peer_list_get_selected_ids   (NpPeerList *self);
 gboolean     np_peer_list_get_has_selection  (NpPeerList *self);
+void         np_peer_list_set_unavailable    (NpPeerList *self,
+                                              const char *why_not_all,
+                                              const char *why_not_selected);
 
 G_END_DECLS

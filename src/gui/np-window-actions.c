@@ -411,6 +411,28 @@ _np_window_class_actions_init (NpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
 }
 
+/* Why the client list's greyed buttons cannot act (their tooltips): not started, no client
+ * (no peer heard, for UDP), or, for the Selected ones, nothing selected. */
+static void
+update_client_button_reasons (NpWindow *self,
+                              gboolean  has_peers,
+                              gboolean  selected)
+{
+  gboolean udp = (self->running ? self->running_mode : np_endpoint_bar_get_mode (self->endpoint_bar)) == NP_MODE_UDP;
+  const char *why_not_all = NULL;
+  const char *why_not_selected = NULL;
+
+  if (!self->running)
+    why_not_all = _("Not started: press Start first");
+  else if (!has_peers)
+    why_not_all = udp ? _("No peer has been heard from yet") : _("No client is connected yet");
+  if (why_not_all != NULL)
+    why_not_selected = why_not_all;
+  else if (!selected)
+    why_not_selected = udp ? _("Select peers in the list first") : _("Select clients in the list first");
+  np_peer_list_set_unavailable (self->peer_list, why_not_all, why_not_selected);
+}
+
 /* Which actions can run now: from whether the endpoint runs, its mode and the client
  * selection. Called whenever one of those changes. */
 void
@@ -454,5 +476,6 @@ _np_window_actions_update (NpWindow *self)
   gtk_widget_action_set_enabled (widget, "win.send-file", self->running && !self->sending_file && !requests && !relay
                                  && self->running_mode != NP_MODE_HTTP_SERVER);
   gtk_widget_action_set_enabled (widget, "win.cancel-file", self->sending_file);
+  update_client_button_reasons (self, has_peers, selected);
   _np_window_update_send_label (self);
 }
