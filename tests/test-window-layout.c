@@ -631,6 +631,52 @@ test_details_one_control (void)
   np_test_close_window (window);
 }
 
+/* The Send button's label says where it sends and grows when clients are selected ("Send to 1
+ * Selected"): the message box and the controls under it stay where they were, at 1024×600 and
+ * at the default size (a new user's click landed on empty space after they moved 40 px). */
+static void
+test_send_row_steady (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      NpWindow *window;
+      GtkWidget *content, *view, *format;
+      graphene_rect_t view_before, format_before, view_after, format_after;
+      guint port;
+
+      if (sizes[i].width == 1)
+        continue;   /* the smallest size wraps everything: test_everything_shown's */
+      g_test_message ("window %d×%d", sizes[i].width, sizes[i].height);
+      window = window_at_size (sizes[i]);
+      content = GTK_WIDGET (window->problem_overlay);
+      view = part_child (window->send_box, "send_view");
+      format = part_child (window->send_box, "format_dropdown");
+      port = np_test_start_server (window);
+      {
+        G_GNUC_UNUSED g_autoptr(GSocket) first = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+        G_GNUC_UNUSED g_autoptr(GSocket) second = np_test_tcp_connect (G_SOCKET_FAMILY_IPV4, port);
+
+        np_test_wait_for_items (np_test_peers_of (window), 2, "the clients");
+        np_test_wait_frames (window);
+        view_before = bounds_in (view, content);
+        format_before = bounds_in (format, content);
+
+        select_peer (window, 0);
+        g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (part_child (window->send_box, "send_label"))),
+                                         "Send to 1 Selected"));
+        view_after = bounds_in (view, content);
+        format_after = bounds_in (format, content);
+        g_assert_cmpfloat (view_after.origin.y, ==, view_before.origin.y);
+        g_assert_cmpfloat (view_after.size.height, ==, view_before.size.height);
+        g_assert_cmpfloat (format_after.origin.y, ==, format_before.origin.y);
+        g_assert_cmpfloat (format_after.origin.x, ==, format_before.origin.x);
+
+        np_test_stop (window);
+      }
+      np_test_close_window (window);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -650,6 +696,7 @@ main (int    argc,
   g_test_add_func ("/window-layout/divider-drags", test_divider_drags);
   g_test_add_func ("/window-layout/peer-addresses", test_peer_addresses);
   g_test_add_func ("/window-layout/send-label-whole", test_send_label_whole);
+  g_test_add_func ("/window-layout/send-row-steady", test_send_row_steady);
   g_test_add_func ("/window-layout/toast-shown", test_toast_shown);
   g_test_add_func ("/window-layout/header-fields-steady", test_header_fields_steady);
   g_test_add_func ("/window-layout/details-one-control", test_details_one_control);
