@@ -471,6 +471,7 @@ on_items_changed (GListModel    *model,
   changes->position = position;
   changes->removed += removed;
   changes->added += added;
+  changes->most_removed = MAX (changes->most_removed, removed);
   /* At every signal the model is already in the state it describes. */
   g_assert_cmpuint (position + added, <=, g_list_model_get_n_items (model));
 }

@@ -66,6 +66,7 @@ typedef struct
   guint position;   /* of the last signal */
   guint removed;
   guint added;
+  guint most_removed;   /* by one signal */
 } NpTestChanges;
 
 gulong          np_test_count_changes       (gpointer         model,

@@ -938,11 +938,14 @@ test_disconnect_all_many_clients (void)
   peers_id = np_test_count_changes (peers, &changes);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.disconnect-all", NULL);
   np_test_wait_for_items (peers, 0, "the list to empty");
-  /* The rows leave as a stop's do, 20 a turn (in one signal, 1,000 clients' row widgets were
-   * destroyed in one turn of the main loop). */
+  /* The rows leave as a stop's do, at most 20 a turn (in one signal, 1,000 clients' row widgets
+   * were destroyed in one turn of the main loop). How many signals depends on how the engine's
+   * events were batched (the closes may reach the window in two batches), not how many rows
+   * each removes. */
   g_signal_handler_disconnect (peers, peers_id);
   g_assert_cmpuint (changes.removed, ==, G_N_ELEMENTS (clients) - 1);
-  g_assert_cmpuint (changes.signals, ==, 3);
+  g_assert_cmpuint (changes.most_removed, <=, 20);
+  g_assert_cmpuint (changes.signals, >=, 3);
   g_assert_cmpuint (changes.added, ==, 0);
   for (guint i = 1; i < G_N_ELEMENTS (clients); i++)
     np_test_expect_eof (clients[i], "each client to see the end of the stream");
