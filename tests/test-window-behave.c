@@ -821,14 +821,21 @@ is_label_saying (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
 }
 
+/* @client's address as the server names it: "127.0.0.1:PORT". */
+static char *
+server_side_name (GSocket *client)
+{
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
+
+  return g_strdup_printf ("127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+}
+
 /* The client list's cell showing @client's address (the server's view of it). */
 static GtkWidget *
 client_cell (NpWindow *window,
              GSocket  *client)
 {
-  g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
-  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u",
-                                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  g_autofree char *address = server_side_name (client);
   GtkWidget *cell = np_test_find_widget (part_child (window->peer_list, "peer_view"), is_label_saying, address);
 
   g_assert_nonnull (cell);
@@ -847,9 +854,7 @@ static GtkWidget *
 log_cell (NpWindow *window,
           GSocket  *client)
 {
-  g_autoptr(GSocketAddress) local = g_socket_get_local_address (client, NULL);
-  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u",
-                                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+  g_autofree char *address = server_side_name (client);
   GtkWidget *cell = np_test_find_widget (part_child (window->log_view, "column_view"), is_inscription_saying, address);
 
   g_assert_nonnull (cell);
